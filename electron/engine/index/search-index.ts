@@ -1,0 +1,647 @@
+// The offline search index: a better-sqlite3 + FTS5 cache of the graph's pages, journals and skills and of
+// the MCP tool catalog. Disposable by design: a corrupt or foreign database is replaced, never repaired.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { InvalidInputError } from '../../../shared/errors';
+import type { GraphEvent, ParsedPage, SearchFilters, SearchHit, SearchKind, Skill, ToolDoc } from '../../../shared/types';
+import { pageRows, toolDocRow, normalizeTags, type PageRows, type SearchDocRow } from './documents';
+import { isoDay, toFtsQuery } from './query';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+
+export interface OpenReport {
+  /** True when the file could not be used as it was and the index was recreated empty. */
+  rebuilt: boolean;
+  reason?: string;
+}
+
+export interface IndexProgress {
+  indexed: number;
+  total: number;
+  done: boolean;
+}
+
+export interface RebuildReport {
+  /** Pages written (new or changed since the index last saw them). */
+  written: number;
+  /** Pages already indexed with identical content. */
+  unchanged: number;
+  /** Indexed pages no longer in the graph. */
+  removed: number;
+  durationMs: number;
+}
+
+export interface SearchOptions {
+  filters?: SearchFilters;
+  limit?: number;
+  offset?: number;
+}
+
+export interface SkillQuery {
+  tag?: string;
+  language?: string;
+  status?: string;
+  source?: 'agent' | 'person';
+  server?: string;
+  sort?: 'name' | 'updated' | 'usage';
+  limit?: number;
+  offset?: number;
+}
+
+export interface IndexStatus {
+  pages: number;
+  skills: number;
+  tools: number;
+  lastUpdated?: number;
+  /** Present while a rebuild runs. */
+  progress?: IndexProgress;
+}
+
+const REBUILD_CHUNK = 500;
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 200;
+const SNIPPET_TOKENS = 16;
+const MARK_OPEN = '\u0002';
+const MARK_CLOSE = '\u0003';
+const LANGUAGE_ALIASES: Record<string, string> = { ts: 'typescript', js: 'typescript', javascript: 'typescript', py: 'python' };
+const SEARCH_KINDS: readonly SearchKind[] = ['skill', 'page', 'journal', 'tool'];
+
+export class SearchIndex {
+  private readonly statements = new Map<string, Database.Statement>();
+  private progress: IndexProgress | undefined;
+  /** Paths changed by events while a rebuild runs: the events are newer than the rebuild's snapshot. */
+  private touchedDuringRebuild: Set<string> | undefined;
+
+  private constructor(
+    private readonly db: Database.Database,
+    readonly openReport: OpenReport,
+    readonly dbPath: string,
+  ) {}
+
+  /**
+   * Opens (creating if needed) the index at `dbPath`. Never throws for a corrupt, foreign or old-schema file:
+   * it is replaced by an empty index and `openReport` says why, so the caller rebuilds from the graph.
+   */
+  static open(dbPath: string): SearchIndex {
+    const { db, report } = openDatabase(dbPath);
+    return new SearchIndex(db, report, dbPath);
+  }
+
+  /** Applies watcher events in one transaction. Order matters: later events win. */
+  applyEvents(events: readonly GraphEvent[]): void {
+    if (!events.length) return;
+    const prepared = events.map((event) => ({ event, rows: event.type === 'removed' ? undefined : pageRows(event.page) }));
+    this.db.transaction(() => {
+      for (const { event, rows } of prepared) {
+        if (event.type === 'removed') this.removePage(event.path);
+        else {
+          if (event.type === 'renamed') this.removePage(event.from);
+          this.removePage(event.page.path);
+          this.writePage(rows!);
+        }
+        this.touchedDuringRebuild?.add(event.type === 'removed' ? event.path : event.page.path);
+        if (event.type === 'renamed') this.touchedDuringRebuild?.add(event.from);
+      }
+      this.touch();
+    })();
+  }
+
+  /**
+   * Makes the index hold exactly `pages` (tool docs are kept). Writes in short transactions and yields to
+   * the event loop between them, so the process stays responsive and searches keep answering (with the old
+   * rows) while a cold index is built. Pages whose content is already indexed are skipped.
+   */
+  async rebuild(pages: readonly ParsedPage[], onProgress?: (progress: IndexProgress) => void): Promise<RebuildReport> {
+    const started = performance.now();
+    const byPath = new Map<string, ParsedPage>();
+    for (const page of pages) byPath.set(page.path, page);
+    const indexed = new Map<string, string>();
+    for (const row of this.db.prepare('SELECT path, hash, mtime_ms, title, kind, properties FROM pages').all() as PageFingerprintRow[]) {
+      indexed.set(row.path, fingerprintOfRow(row));
+    }
+    const touched = new Set<string>();
+    this.touchedDuringRebuild = touched;
+    const report: RebuildReport = { written: 0, unchanged: 0, removed: 0, durationMs: 0 };
+    const queue = [...byPath.values()];
+    const report_ = (done: boolean) => {
+      this.progress = { indexed: Math.min(report.written + report.unchanged, queue.length), total: queue.length, done };
+      onProgress?.(this.progress);
+    };
+    try {
+      report_(false);
+      for (let start = 0; start < queue.length; start += REBUILD_CHUNK) {
+        const chunk = queue.slice(start, start + REBUILD_CHUNK);
+        this.db.transaction(() => {
+          for (const page of chunk) {
+            if (touched.has(page.path) || indexed.get(page.path) === fingerprintOfPage(page)) {
+              report.unchanged++;
+              continue;
+            }
+            this.removePage(page.path);
+            this.writePage(pageRows(page));
+            report.written++;
+          }
+          this.touch();
+        })();
+        report_(false);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      this.db.transaction(() => {
+        for (const stalePath of indexed.keys()) {
+          if (byPath.has(stalePath) || touched.has(stalePath)) continue;
+          this.removePage(stalePath);
+          report.removed++;
+        }
+        this.touch();
+      })();
+      report_(true);
+    } finally {
+      this.touchedDuringRebuild = undefined;
+      this.progress = undefined;
+    }
+    report.durationMs = performance.now() - started;
+    return report;
+  }
+
+  /** Replaces everything indexed for `server` with `docs`. */
+  upsertToolDocs(server: string, docs: readonly ToolDoc[]): void {
+    const byTool = new Map<string, ToolDoc>();
+    for (const doc of docs) byTool.set(doc.tool, doc);
+    this.db.transaction(() => {
+      this.deleteServer(server);
+      for (const doc of byTool.values()) {
+        this.run(
+          'INSERT INTO tool_docs (server, tool, identifier, description, signature, input_schema, output_schema, read_only, schema_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          server,
+          doc.tool,
+          doc.identifier,
+          doc.description,
+          doc.signature,
+          JSON.stringify(doc.inputSchema ?? null),
+          doc.outputSchema === undefined ? null : JSON.stringify(doc.outputSchema),
+          doc.readOnly ? 1 : 0,
+          doc.schemaHash,
+        );
+        this.insertDoc(toolDocRow(server, doc), []);
+      }
+      this.touch();
+    })();
+  }
+
+  removeServer(server: string): void {
+    this.db.transaction(() => {
+      this.deleteServer(server);
+      this.touch();
+    })();
+  }
+
+  /**
+   * Ranked full-text search over every kind. Bare words match as prefixes, quoted text as phrases. An empty
+   * query with filters lists the matching documents by title; with neither it finds nothing.
+   */
+  search(query: string, opts: SearchOptions = {}): { hits: SearchHit[]; total: number } {
+    const limit = Math.min(Math.max(Math.trunc(opts.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
+    const offset = Math.max(Math.trunc(opts.offset ?? 0), 0);
+    const { clauses, params } = docFilterClauses(opts.filters ?? {});
+    const match = toFtsQuery(query);
+    if (!match) {
+      if (!clauses.length) return { hits: [], total: 0 };
+      const where = `WHERE ${clauses.join(' AND ')}`;
+      const total = (this.get(`SELECT count(*) AS n FROM search_docs d ${where}`, ...params) as { n: number }).n;
+      const rows = this.all(
+        `SELECT d.kind, d.key, d.title, d.skill_name, substr(d.body, 1, 200) AS preview FROM search_docs d ${where} ORDER BY d.title COLLATE NOCASE, d.key LIMIT ? OFFSET ?`,
+        ...params,
+        limit,
+        offset,
+      ) as BrowseRow[];
+      return { hits: rows.map((row) => hitOf(row, row.preview, 0)), total };
+    }
+    const where = ['search_fts MATCH ?', ...clauses].join(' AND ');
+    try {
+      const total = (this.get(`SELECT count(*) AS n FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid WHERE ${where}`, match, ...params) as { n: number }).n;
+      if (!total || offset >= total) return { hits: [], total };
+      const snippet = (column: number) => `snippet(search_fts, ${column}, '${MARK_OPEN}', '${MARK_CLOSE}', '…', ${SNIPPET_TOKENS})`;
+      const rows = this.all(
+        `SELECT d.kind, d.key, d.title, d.skill_name, search_fts.rank AS rank, ${snippet(3)} AS body_snippet, ${snippet(2)} AS tags_snippet
+         FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid
+         WHERE ${where} ORDER BY search_fts.rank, d.key LIMIT ? OFFSET ?`,
+        match,
+        ...params,
+        limit,
+        offset,
+      ) as RankedRow[];
+      return { hits: rows.map((row) => hitOf(row, pickSnippet(row), -row.rank)), total };
+    } catch (error) {
+      // Every term is quoted, so FTS5 should never see syntax; if it still refuses, the user gets no hits, not a crash.
+      if (error instanceof Error && /fts5/i.test(error.message)) return { hits: [], total: 0 };
+      throw error;
+    }
+  }
+
+  /** Skills for the list view, filtered, sorted and paged. `sort: 'usage'` ranks by pages linking to the skill. */
+  skills(opts: SkillQuery = {}): Skill[] {
+    const { clauses, params } = skillFilterClauses(opts);
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    const order =
+      opts.sort === 'updated'
+        ? 's.updated IS NULL, s.updated DESC, s.name COLLATE NOCASE, s.path'
+        : opts.sort === 'usage'
+          ? '(SELECT count(*) FROM page_refs r WHERE r.target = s.page_name AND r.page_path <> s.path) DESC, s.name COLLATE NOCASE, s.path'
+          : 's.name COLLATE NOCASE, s.path';
+    const limit = opts.limit === undefined ? -1 : Math.max(Math.trunc(opts.limit), 0);
+    const offset = Math.max(Math.trunc(opts.offset ?? 0), 0);
+    const rows = this.all(`SELECT s.data FROM skills s ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, ...params, limit, offset) as { data: string }[];
+    return rows.map((row) => JSON.parse(row.data) as Skill);
+  }
+
+  /** How many skills `skills(opts)` would list without paging. */
+  countSkills(opts: Omit<SkillQuery, 'sort' | 'limit' | 'offset'> = {}): number {
+    const { clauses, params } = skillFilterClauses(opts);
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    return (this.get(`SELECT count(*) AS n FROM skills s ${where}`, ...params) as { n: number }).n;
+  }
+
+  /** The skill named `name` (case-insensitive); when two pages claim the name, the first path wins. */
+  skill(name: string): Skill | undefined {
+    const row = this.get('SELECT data FROM skills WHERE name = ? COLLATE NOCASE ORDER BY path LIMIT 1', name) as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as Skill) : undefined;
+  }
+
+  /** The indexed tool docs of one server, or of all servers. */
+  toolDocs(server?: string): ToolDoc[] {
+    const rows = (
+      server === undefined ? this.all('SELECT * FROM tool_docs ORDER BY server, tool') : this.all('SELECT * FROM tool_docs WHERE server = ? ORDER BY tool', server)
+    ) as ToolDocRow[];
+    return rows.map((row) => ({
+      server: row.server,
+      tool: row.tool,
+      identifier: row.identifier,
+      description: row.description,
+      signature: row.signature,
+      inputSchema: JSON.parse(row.input_schema),
+      ...(row.output_schema === null ? {} : { outputSchema: JSON.parse(row.output_schema) }),
+      readOnly: row.read_only === 1,
+      schemaHash: row.schema_hash,
+    }));
+  }
+
+  status(): IndexStatus {
+    const counts = this.get(
+      'SELECT (SELECT count(*) FROM pages) AS pages, (SELECT count(*) FROM skills) AS skills, (SELECT count(*) FROM tool_docs) AS tools, (SELECT value FROM meta WHERE key = ?) AS last',
+      'lastUpdated',
+    ) as { pages: number; skills: number; tools: number; last: string | null };
+    return {
+      pages: counts.pages,
+      skills: counts.skills,
+      tools: counts.tools,
+      ...(counts.last === null ? {} : { lastUpdated: Number(counts.last) }),
+      ...(this.progress ? { progress: { ...this.progress } } : {}),
+    };
+  }
+
+  /** Problems SQLite finds in the file and in the full-text index; empty when healthy. */
+  verify(): string[] {
+    const problems: string[] = [];
+    const quick = this.db.pragma('quick_check', { simple: false }) as { quick_check: string }[];
+    for (const row of quick) if (row.quick_check !== 'ok') problems.push(row.quick_check);
+    try {
+      this.db.prepare("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)").run();
+    } catch (error) {
+      problems.push(`full-text index: ${(error as Error).message}`);
+    }
+    return problems;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+
+  private writePage(rows: PageRows): void {
+    const { page, skill, tags } = rows;
+    this.run(
+      'INSERT INTO pages (path, name, title, kind, journal_date, format, properties, warnings, hash, mtime_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      page.path,
+      page.name,
+      page.title,
+      page.kind,
+      page.journalDate ?? null,
+      page.format,
+      JSON.stringify(page.properties),
+      JSON.stringify(page.warnings),
+      page.hash,
+      page.mtimeMs,
+    );
+    page.blocks.forEach((block, position) => {
+      this.run(
+        'INSERT INTO blocks (page_path, position, uuid, level, parent, marker, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        page.path,
+        position,
+        block.uuid ?? null,
+        block.level,
+        block.parent,
+        block.marker ?? null,
+        block.text,
+      );
+    });
+    for (const tag of tags) this.run('INSERT INTO page_tags (page_path, tag) VALUES (?, ?)', page.path, tag);
+    for (const target of new Set(page.refs.map((ref) => ref.toLowerCase()))) this.run('INSERT INTO page_refs (page_path, target) VALUES (?, ?)', page.path, target);
+    if (skill) {
+      this.run(
+        'INSERT INTO skills (path, id, name, page_name, description, language, status, source, source_name, created, updated, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        page.path,
+        skill.id,
+        skill.name,
+        page.name,
+        skill.description,
+        skill.language,
+        skill.status,
+        skill.source.kind,
+        skill.source.name ?? null,
+        skill.created ?? null,
+        isoDay(skill.updated) ?? skill.updated ?? null,
+        JSON.stringify(skill),
+      );
+      for (const server of new Set(skill.servers)) this.run('INSERT INTO skill_servers (skill_path, server) VALUES (?, ?)', page.path, server);
+    }
+    this.insertDoc(rows.doc, tags);
+  }
+
+  private insertDoc(doc: SearchDocRow, tags: string[]): void {
+    const { lastInsertRowid } = this.run(
+      'INSERT INTO search_docs (origin, owner, kind, key, title, names, tags, body, terms, language, status, source, date, skill_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      doc.origin,
+      doc.owner,
+      doc.kind,
+      doc.key,
+      doc.title,
+      doc.names,
+      doc.tags,
+      doc.body,
+      doc.terms,
+      doc.language,
+      doc.status,
+      doc.source,
+      doc.date,
+      doc.skill_name,
+    );
+    for (const tag of tags) this.run('INSERT INTO doc_tags (doc, tag) VALUES (?, ?)', lastInsertRowid, tag);
+  }
+
+  private removePage(pagePath: string): void {
+    this.run('DELETE FROM pages WHERE path = ?', pagePath);
+    this.run('DELETE FROM blocks WHERE page_path = ?', pagePath);
+    this.run('DELETE FROM page_tags WHERE page_path = ?', pagePath);
+    this.run('DELETE FROM page_refs WHERE page_path = ?', pagePath);
+    this.run('DELETE FROM skills WHERE path = ?', pagePath);
+    this.run('DELETE FROM skill_servers WHERE skill_path = ?', pagePath);
+    // The delete trigger keeps search_fts and doc_tags in step.
+    this.run("DELETE FROM search_docs WHERE origin = 'graph' AND owner = ?", pagePath);
+  }
+
+  private deleteServer(server: string): void {
+    this.run('DELETE FROM tool_docs WHERE server = ?', server);
+    this.run("DELETE FROM search_docs WHERE origin = 'tool' AND owner = ?", server);
+  }
+
+  private touch(): void {
+    this.run("INSERT INTO meta (key, value) VALUES ('lastUpdated', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", String(Date.now()));
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private run(sql: string, ...params: unknown[]): Database.RunResult {
+    return this.statement(sql).run(...params);
+  }
+
+  private get(sql: string, ...params: unknown[]): unknown {
+    return this.statement(sql).get(...params);
+  }
+
+  private all(sql: string, ...params: unknown[]): unknown[] {
+    return this.statement(sql).all(...params);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Opening, checking and replacing the database file.
+
+function openDatabase(dbPath: string): { db: Database.Database; report: OpenReport } {
+  let reason: string | undefined;
+  try {
+    const db = connect(dbPath);
+    reason = unusableReason(db);
+    if (!reason) {
+      migrate(db);
+      return { db, report: { rebuilt: false } };
+    }
+    db.close();
+  } catch (error) {
+    reason = `the index file could not be read (${(error as Error).message})`;
+  }
+  try {
+    removeDatabaseFiles(dbPath);
+    const db = connect(dbPath);
+    migrate(db);
+    return { db, report: { rebuilt: true, reason: `${reason}; it was recreated empty and is rebuilt from the graph` } };
+  } catch (error) {
+    // Last resort so the app still searches: an in-memory index, rebuilt from the graph on every start.
+    const db = connect(':memory:');
+    migrate(db);
+    return {
+      db,
+      report: { rebuilt: true, reason: `${reason}; ${dbPath} could not be replaced (${(error as Error).message}), so the index is kept in memory for this session` },
+    };
+  }
+}
+
+function connect(dbPath: string): Database.Database {
+  if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+  const db = new Database(dbPath);
+  try {
+    db.pragma('journal_mode = WAL');
+    // A cache: losing the last transactions on power loss is fine, a rebuild restores them.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('temp_store = MEMORY');
+    db.pragma('cache_size = -16000');
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Why this database cannot be used as is, or undefined when it can (possibly after migrating). */
+function unusableReason(db: Database.Database): string | undefined {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === 0) {
+    const objects = (db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n;
+    return objects ? 'the index file holds tables but no schema version (an old or foreign database)' : undefined;
+  }
+  if (version > SCHEMA_VERSION) return `the index has schema version ${version}, newer than this app's ${SCHEMA_VERSION}`;
+  for (let v = version; v < SCHEMA_VERSION; v++) {
+    if (!MIGRATIONS[v]) return `the index has an old schema version ${version} (current is ${SCHEMA_VERSION})`;
+  }
+  const problems = (db.pragma('quick_check', { simple: false }) as { quick_check: string }[]).map((row) => row.quick_check).filter((text) => text !== 'ok');
+  return problems.length ? `the index file is damaged (${problems.slice(0, 3).join('; ')})` : undefined;
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (let v = version; v < SCHEMA_VERSION; v++) MIGRATIONS[v](db);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
+}
+
+function removeDatabaseFiles(dbPath: string): void {
+  if (dbPath === ':memory:') return;
+  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(dbPath + suffix, { force: true });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Filters and result rows.
+
+interface PageFingerprintRow {
+  path: string;
+  hash: string;
+  mtime_ms: number;
+  title: string;
+  kind: string;
+  properties: string;
+}
+
+/** What decides whether a page's rows must be rewritten; the parse of an unchanged file can still change (config.edn). */
+function fingerprintOfRow(row: PageFingerprintRow): string {
+  return JSON.stringify([row.hash, row.mtime_ms, row.title, row.kind, row.properties]);
+}
+
+function fingerprintOfPage(page: ParsedPage): string {
+  return JSON.stringify([page.hash, page.mtimeMs, page.title, page.kind, JSON.stringify(page.properties)]);
+}
+
+function docFilterClauses(filters: SearchFilters): { clauses: string[]; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (filters.kinds?.length) {
+    for (const kind of filters.kinds) {
+      if (!SEARCH_KINDS.includes(kind)) throw new InvalidInputError(`unknown search kind "${kind}"; use one of ${SEARCH_KINDS.join(', ')}`);
+    }
+    clauses.push(`d.kind IN (${filters.kinds.map(() => '?').join(', ')})`);
+    params.push(...filters.kinds);
+  }
+  const tag = filters.tag === undefined ? undefined : normalizeTags([filters.tag.replace(/\[\[|\]\]/g, '').replace(/^#/, '')])[0];
+  if (tag) {
+    clauses.push('d.rowid IN (SELECT doc FROM doc_tags WHERE tag = ?)');
+    params.push(tag);
+  }
+  if (filters.language) {
+    clauses.push('d.language = ?');
+    params.push(normalizeLanguage(filters.language));
+  }
+  if (filters.status) {
+    clauses.push('d.status = ?');
+    params.push(filters.status.toLowerCase());
+  }
+  if (filters.source) {
+    clauses.push('d.source = ?');
+    params.push(filters.source);
+  }
+  if (filters.from) {
+    clauses.push('d.date >= ?');
+    params.push(filterDay('from', filters.from));
+  }
+  if (filters.to) {
+    clauses.push('d.date <= ?');
+    params.push(filterDay('to', filters.to));
+  }
+  return { clauses, params };
+}
+
+function skillFilterClauses(opts: Omit<SkillQuery, 'sort' | 'limit' | 'offset'>): { clauses: string[]; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const tag = opts.tag === undefined ? undefined : normalizeTags([opts.tag.replace(/\[\[|\]\]/g, '').replace(/^#/, '')])[0];
+  if (tag) {
+    clauses.push('s.path IN (SELECT page_path FROM page_tags WHERE tag = ?)');
+    params.push(tag);
+  }
+  if (opts.language) {
+    clauses.push('s.language = ?');
+    params.push(normalizeLanguage(opts.language));
+  }
+  if (opts.status) {
+    clauses.push('s.status = ?');
+    params.push(opts.status.toLowerCase());
+  }
+  if (opts.source) {
+    clauses.push('s.source = ?');
+    params.push(opts.source);
+  }
+  if (opts.server) {
+    clauses.push('s.path IN (SELECT skill_path FROM skill_servers WHERE server = ?)');
+    params.push(opts.server);
+  }
+  return { clauses, params };
+}
+
+function normalizeLanguage(language: string): string {
+  const lower = language.trim().toLowerCase();
+  return LANGUAGE_ALIASES[lower] ?? lower;
+}
+
+function filterDay(bound: 'from' | 'to', value: string): string {
+  const day = isoDay(value);
+  if (!day) throw new InvalidInputError(`search filter "${bound}" must be a date like 2025-01-31, got "${value}"`);
+  return day;
+}
+
+interface BrowseRow {
+  kind: SearchKind;
+  key: string;
+  title: string;
+  skill_name: string | null;
+  preview: string;
+}
+
+interface RankedRow {
+  kind: SearchKind;
+  key: string;
+  title: string;
+  skill_name: string | null;
+  rank: number;
+  body_snippet: string;
+  tags_snippet: string;
+}
+
+interface ToolDocRow {
+  server: string;
+  tool: string;
+  identifier: string;
+  description: string;
+  signature: string;
+  input_schema: string;
+  output_schema: string | null;
+  read_only: number;
+  schema_hash: string;
+}
+
+/** The body passage with the match, else the matching tags, else the start of the body (the match was in the title). */
+function pickSnippet(row: RankedRow): string {
+  if (row.body_snippet.includes(MARK_OPEN)) return row.body_snippet;
+  if (row.tags_snippet.includes(MARK_OPEN)) return row.tags_snippet;
+  return row.body_snippet;
+}
+
+function hitOf(row: { kind: SearchKind; key: string; title: string; skill_name: string | null }, snippet: string, score: number): SearchHit {
+  return { kind: row.kind, key: row.key, title: row.title, snippet, score, ...(row.skill_name ? { skillName: row.skill_name } : {}) };
+}
