@@ -1,0 +1,54 @@
+// Typed errors of the graph engine, each with a message a person can act on.
+
+export class GraphError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The file changed on disk in a way our transform could not be re-applied to. */
+export class GraphConflictError extends GraphError {
+  constructor(readonly relPath: string, detail: string) {
+    super(`${relPath} was changed by someone else while we were saving it (${detail}); reload it and try again`);
+  }
+}
+
+/** The file system refused the write (disk full, read-only, permissions). Nothing was changed. */
+export class GraphWriteError extends GraphError {
+  constructor(readonly relPath: string, readonly code: string | undefined, detail: string) {
+    super(`could not write ${relPath}: ${detail}`);
+  }
+}
+
+export class PageExistsError extends GraphError {
+  constructor(readonly title: string, readonly existingPath: string) {
+    super(`a page named "${title}" already exists (${existingPath}); page names are case-insensitive`);
+  }
+}
+
+export class PageNotFoundError extends GraphError {
+  constructor(readonly title: string) {
+    super(`no page named "${title}" in the graph`);
+  }
+}
+
+/** A page or block we were asked to write cannot be written so that Logseq reads it back the same. */
+export class GraphFormatError extends GraphError {}
+
+export function describeFsError(error: unknown): { code: string | undefined; detail: string } {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOSPC':
+      return { code, detail: 'the disk is full; free some space and save again' };
+    case 'EACCES':
+    case 'EPERM':
+      return { code, detail: 'permission denied; check that the graph folder is writable by you' };
+    case 'EROFS':
+      return { code, detail: 'the graph folder is on a read-only file system' };
+    case 'ENOENT':
+      return { code, detail: 'the folder does not exist (was the graph moved?)' };
+    default:
+      return { code, detail: (error as Error)?.message ?? String(error) };
+  }
+}

@@ -1,0 +1,12 @@
+// Public surface of the Logseq graph engine.
+export type { GraphConfig, FileNameFormat } from './config';
+export { readGraphConfig, parseGraphConfig, isIgnoredPath, isPageFile } from './config';
+export { pageFileName, journalFileName, journalRelPath, journalTitle, titleFromPath, pageNameOf, needsTitleProperty, journalDateFromPath } from './names';
+export { parsePage, contentHash, splitMultiValue } from './parser';
+export type { BlockSpec, PageDoc, PropertyList } from './serializer';
+export { serializePage, serializeBlocks } from './serializer';
+export { Graph } from './graph';
+export type { GraphOptions, GraphListener } from './graph';
+export { GraphWriter, replacePageReferences, setPageTitleProperty } from './writer';
+export type { UpdateOptions, UpdateResult, GraphStore } from './writer';
+export { GraphError, GraphConflictError, GraphWriteError, PageExistsError, PageNotFoundError, GraphFormatError } from './errors';

@@ -1,0 +1,66 @@
+// Typed errors of the MCP layer. Each carries a kebab `code` (read by the hosts' wire format) and a message
+// a user can act on, naming the server and, where there is one, the tool.
+
+export class McpError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly server?: string,
+  ) {
+    super(message);
+    this.name = 'McpError';
+  }
+}
+
+/** mcp.json or an imported config file is unreadable, or a server name/config is invalid. */
+export class McpConfigError extends McpError {
+  constructor(message: string, server?: string) {
+    super('mcp-config', message, server);
+    this.name = 'McpConfigError';
+  }
+}
+
+/** A `${env:NAME}` reference names a variable that is not set when the server is started. */
+export class MissingEnvVarError extends McpError {
+  constructor(
+    readonly variable: string,
+    server?: string,
+  ) {
+    super('missing-env-var', `${server ? `server \`${server}\` needs` : 'the config needs'} environment variable ${variable}, which is not set`, server);
+    this.name = 'MissingEnvVarError';
+  }
+}
+
+/** A server could not be started, crashed, is disabled or unknown. */
+export class McpServerError extends McpError {
+  constructor(server: string, message: string) {
+    super('mcp-server', message, server);
+    this.name = 'McpServerError';
+  }
+}
+
+/** A tool call (or a start) did not finish within its time limit. */
+export class McpTimeoutError extends McpError {
+  constructor(
+    server: string,
+    readonly tool: string | undefined,
+    readonly timeoutMs: number,
+    detail = '',
+  ) {
+    super('mcp-timeout', `${tool ? `tool \`${tool}\` on server \`${server}\` did not answer within ${timeoutMs} ms` : `server \`${server}\` did not answer initialize within ${timeoutMs} ms`}${detail}`, server);
+    this.name = 'McpTimeoutError';
+  }
+}
+
+/** The tool ran and reported an error (`isError: true`); the message is the server's own. */
+export class McpToolCallError extends McpError {
+  constructor(
+    server: string | undefined,
+    readonly tool: string | undefined,
+    readonly serverMessage: string,
+    readonly content?: unknown,
+  ) {
+    super('mcp-tool-error', tool && server ? `tool \`${tool}\` on server \`${server}\` failed: ${serverMessage}` : serverMessage, server);
+    this.name = 'McpToolCallError';
+  }
+}

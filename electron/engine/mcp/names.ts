@@ -1,0 +1,106 @@
+// Maps MCP server and tool names to identifiers used in the generated API tree (file stems, TypeScript and
+// Python function names, type names), predictably and collision-free, so the mapping can be shown to people.
+
+const JS_RESERVED = new Set(
+  ('break case catch class const continue debugger default delete do else enum export extends false finally for function if import in ' +
+    'instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package ' +
+    'private protected public await arguments eval async of undefined NaN Infinity callMCPTool').split(' '),
+);
+const PY_RESERVED = new Set(
+  ('False None True and as assert async await break class continue def del elif else except finally for from global if import in is ' +
+    'lambda nonlocal not or pass raise return try while with yield match case type print input Any Dict List Literal Optional Union ' +
+    'TypedDict NotRequired call_mcp_tool annotations').split(' '),
+);
+/** Stems that would clash with the files every generated folder already has. */
+const RESERVED_STEMS = new Set(['index', '__init__', '_bridge', 'readme', 'schema_hashes']);
+
+/** How one MCP name appears in the generated tree. */
+export interface ToolIdentifier {
+  /** File stem: `get_user` for `get-user.ts` / `get_user.py`; also the Python module name. */
+  stem: string;
+  /** TypeScript function name: `getUser`. */
+  fn: string;
+  /** Python function name: `get_user`. */
+  pyFn: string;
+  /** Prefix of the generated types: `GetUser` gives `GetUserInput` / `GetUserOutput`. */
+  typeName: string;
+}
+
+function baseStem(name: string): string {
+  let stem = name.normalize('NFKD').replace(/[^A-Za-z0-9_]+/g, ' ').trim().replace(/ /g, '_');
+  if (!stem) stem = 'tool';
+  if (/^[0-9]/.test(stem)) stem = `_${stem}`;
+  while (RESERVED_STEMS.has(stem.toLowerCase()) || PY_RESERVED.has(stem) || JS_RESERVED.has(stem)) stem = `${stem}_`;
+  return stem;
+}
+
+function words(stem: string): string[] {
+  return stem
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .split('_')
+    .filter(Boolean);
+}
+
+function camel(stem: string): string {
+  const parts = words(stem).map((part) => part.toLowerCase());
+  let fn = parts.map((part, i) => (i === 0 ? part : part.charAt(0).toUpperCase() + part.slice(1))).join('') || 'tool';
+  if (/^[0-9]/.test(fn)) fn = `_${fn}`;
+  while (JS_RESERVED.has(fn)) fn = `${fn}_`;
+  return fn;
+}
+
+function snake(stem: string): string {
+  let fn = words(stem).map((part) => part.toLowerCase()).join('_') || 'tool';
+  if (/^[0-9]/.test(fn)) fn = `_${fn}`;
+  while (PY_RESERVED.has(fn)) fn = `${fn}_`;
+  return fn;
+}
+
+function withSuffix(id: ToolIdentifier, n: number): ToolIdentifier {
+  if (n === 1) return id;
+  return { stem: `${id.stem}_${n}`, fn: `${id.fn}${n}`, pyFn: `${id.pyFn}_${n}`, typeName: `${id.typeName}${n}` };
+}
+
+/** The identifiers for one name, before collisions with its siblings are resolved. */
+export function toolIdentifier(name: string): ToolIdentifier {
+  const stem = baseStem(name);
+  const fn = camel(stem);
+  const bare = fn.replace(/^_+/, '');
+  const typeName = /^[0-9]/.test(bare) ? `T${bare}` : bare.charAt(0).toUpperCase() + bare.slice(1);
+  return { stem, fn, pyFn: snake(stem), typeName };
+}
+
+/**
+ * Identifiers for sibling names (the tools of one server, or all servers). Names are taken in sorted order;
+ * a later name whose stem (case-insensitively, for macOS and Windows file systems), function or type name is
+ * already taken gets the next free numeric suffix, so the result depends only on the set of names.
+ */
+export function assignIdentifiers(names: Iterable<string>): Map<string, ToolIdentifier> {
+  const taken = new Set<string>();
+  const result = new Map<string, ToolIdentifier>();
+  for (const name of [...new Set(names)].sort(compareCodeUnits)) {
+    const base = toolIdentifier(name);
+    for (let n = 1; ; n++) {
+      const id = withSuffix(base, n);
+      const keys = [`s:${id.stem.toLowerCase()}`, `f:${id.fn}`, `p:${id.pyFn}`, `t:${id.typeName.toLowerCase()}`];
+      if (keys.some((key) => taken.has(key))) continue;
+      keys.forEach((key) => taken.add(key));
+      result.set(name, id);
+      break;
+    }
+  }
+  return result;
+}
+
+/** Folder names under `servers/` for the configured server names (`my-server` -> `my_server`). */
+export function serverDirectories(names: Iterable<string>): Map<string, string> {
+  const dirs = new Map<string, string>();
+  for (const [name, id] of assignIdentifiers(names)) dirs.set(name, id.stem);
+  return dirs;
+}
+
+/** Locale-free ordering so generated output is identical on every machine. */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,407 @@
+// Client pool over @modelcontextprotocol/sdk: starts servers lazily, lists tools page by page, follows
+// tools/list_changed, times out calls, restarts crashed servers with backoff, and reports each server's state.
+import { EventEmitter } from 'node:events';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  ErrorCode,
+  McpError as SdkMcpError,
+  ToolListChangedNotificationSchema,
+  ToolSchema,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { ServerConfig, ServerState } from '../../../shared/types';
+import { resolveEnv } from './config';
+import { McpError, McpServerError, McpTimeoutError } from './errors';
+import { compareCodeUnits, serverDirectories } from './names';
+
+export interface McpPoolOptions {
+  configs: Record<string, ServerConfig>;
+  /** Default time limit of one tool call (and of tools/list), ms. */
+  callTimeoutMs?: number;
+  /** Time a server gets to answer initialize, ms. */
+  startTimeoutMs?: number;
+  /** Characters of each server's stderr kept to explain failures. */
+  stderrTail?: number;
+  /** Where `${env:NAME}` references are read from; process.env by default. */
+  env?: Record<string, string | undefined>;
+  /** Consecutive automatic restarts after crashes before a server stays failed until asked again. */
+  maxRestarts?: number;
+  /** First restart delay, doubled on each consecutive failure (capped at 30 s). */
+  restartBackoffMs?: number;
+}
+
+export interface CallToolOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+interface ServerEntry {
+  name: string;
+  config: ServerConfig;
+  state: ServerState;
+  client?: Client;
+  connecting?: Promise<Client>;
+  tools?: Tool[];
+  /** Tools listed last time the server was up, kept so a failed server's API tree is not deleted. */
+  lastTools?: Tool[];
+  stderr: string;
+  secrets: string[];
+  /** Increments with every connection so callbacks of an old connection are ignored. */
+  generation: number;
+  readyAt: number;
+  failures: number;
+  nextAttemptAt: number;
+  lastError?: Error;
+  restartTimer?: NodeJS.Timeout;
+  refreshTimer?: NodeJS.Timeout;
+}
+
+const LenientToolsPage = z.object({ tools: z.array(z.unknown()), nextCursor: z.string().optional() }).passthrough();
+const MAX_TOOL_PAGES = 1000;
+const MAX_BACKOFF_MS = 30_000;
+
+function transportKind(config: ServerConfig): ServerState['transport'] {
+  if ('command' in config) return 'stdio';
+  return config.type === 'sse' ? 'sse' : 'http';
+}
+
+export declare interface McpPool {
+  on(event: 'state', listener: (state: ServerState) => void): this;
+  on(event: 'toolsChanged', listener: (server: string) => void): this;
+  emit(event: 'state', state: ServerState): boolean;
+  emit(event: 'toolsChanged', server: string): boolean;
+}
+
+export class McpPool extends EventEmitter {
+  private entries = new Map<string, ServerEntry>();
+  private readonly callTimeoutMs: number;
+  private readonly startTimeoutMs: number;
+  private readonly stderrTail: number;
+  private readonly env: Record<string, string | undefined>;
+  private readonly maxRestarts: number;
+  private readonly restartBackoffMs: number;
+  private closed = false;
+
+  constructor(opts: McpPoolOptions) {
+    super();
+    this.callTimeoutMs = opts.callTimeoutMs ?? 60_000;
+    this.startTimeoutMs = opts.startTimeoutMs ?? 30_000;
+    this.stderrTail = opts.stderrTail ?? 4000;
+    this.env = opts.env ?? process.env;
+    this.maxRestarts = opts.maxRestarts ?? 5;
+    this.restartBackoffMs = opts.restartBackoffMs ?? 500;
+    this.setConfigs(opts.configs);
+  }
+
+  /** Replaces the configured servers: removed or changed servers are stopped, new ones wait for first use. */
+  setConfigs(configs: Record<string, ServerConfig>): void {
+    const dirs = serverDirectories(Object.keys(configs));
+    for (const [name, entry] of this.entries) {
+      if (!(name in configs) || JSON.stringify(configs[name]) !== JSON.stringify(entry.config)) {
+        void this.stopEntry(entry);
+        this.entries.delete(name);
+      }
+    }
+    for (const name of Object.keys(configs).sort(compareCodeUnits)) {
+      const config = configs[name];
+      const existing = this.entries.get(name);
+      if (existing) {
+        existing.state = { ...existing.state, dir: dirs.get(name)! };
+        continue;
+      }
+      const entry: ServerEntry = {
+        name,
+        config,
+        state: { name, dir: dirs.get(name)!, transport: transportKind(config), status: config.disabled ? 'stopped' : 'idle', toolCount: 0, restarts: 0 },
+        stderr: '',
+        secrets: [],
+        generation: 0,
+        readyAt: 0,
+        failures: 0,
+        nextAttemptAt: 0,
+      };
+      if (config.disabled) entry.state.error = 'disabled in mcp.json';
+      this.entries.set(name, entry);
+      this.emit('state', { ...entry.state });
+    }
+  }
+
+  states(): ServerState[] {
+    return [...this.entries.values()].map((entry) => ({ ...entry.state })).sort((a, b) => compareCodeUnits(a.name, b.name));
+  }
+
+  /** The server's tools (all pages), starting it if needed. */
+  async listTools(server: string): Promise<Tool[]> {
+    const entry = this.entry(server);
+    if (entry.tools && entry.client) return entry.tools;
+    const client = await this.ensureConnected(entry);
+    return this.refreshTools(entry, client);
+  }
+
+  /** Tools of every enabled server; a server that fails is reported through its state, not thrown. */
+  async catalog(): Promise<Map<string, Tool[]>> {
+    const names = [...this.entries.values()].filter((entry) => !entry.config.disabled).map((entry) => entry.name);
+    const lists = await Promise.all(names.map((name) => this.listTools(name).catch(() => this.entries.get(name)?.lastTools)));
+    const catalog = new Map<string, Tool[]>();
+    names.forEach((name, i) => {
+      const tools = lists[i];
+      if (tools) catalog.set(name, tools);
+    });
+    return catalog;
+  }
+
+  async callTool(server: string, tool: string, args: Record<string, unknown> = {}, opts: CallToolOptions = {}): Promise<CallToolResult> {
+    const entry = this.entry(server);
+    const client = await this.ensureConnected(entry);
+    const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
+    try {
+      return (await client.callTool({ name: tool, arguments: args }, undefined, { timeout: timeoutMs, signal: opts.signal })) as CallToolResult;
+    } catch (error) {
+      if (error instanceof SdkMcpError && error.code === ErrorCode.RequestTimeout) throw new McpTimeoutError(server, tool, timeoutMs);
+      if (error instanceof SdkMcpError && error.code === ErrorCode.ConnectionClosed) {
+        throw new McpServerError(server, this.redact(entry, `server \`${server}\` closed the connection during \`${tool}\`${this.stderrSuffix(entry)}`));
+      }
+      throw error;
+    }
+  }
+
+  /** Stops every server; the pool cannot be used afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.entries.values()].map((entry) => this.stopEntry(entry)));
+  }
+
+  private entry(server: string): ServerEntry {
+    if (this.closed) throw new McpServerError(server, 'the MCP pool is closed');
+    const entry = this.entries.get(server);
+    if (!entry) throw new McpServerError(server, `no MCP server named \`${server}\` is configured`);
+    if (entry.config.disabled) throw new McpServerError(server, `server \`${server}\` is disabled in mcp.json`);
+    return entry;
+  }
+
+  private setState(entry: ServerEntry, patch: Partial<ServerState>): void {
+    const next: ServerState = { ...entry.state, ...patch };
+    if (!('error' in patch) && patch.status && patch.status !== entry.state.status) delete next.error;
+    if (next.error === undefined) delete next.error;
+    entry.state = next;
+    this.emit('state', { ...next });
+  }
+
+  private stderrSuffix(entry: ServerEntry): string {
+    const lines = entry.stderr.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+    return lines.length > 0 ? `: ${lines.slice(-5).join(' | ')}` : '';
+  }
+
+  private redact(entry: ServerEntry, text: string): string {
+    return entry.secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+  }
+
+  private ensureConnected(entry: ServerEntry): Promise<Client> {
+    if (entry.client) return Promise.resolve(entry.client);
+    if (entry.connecting) return entry.connecting;
+    if (entry.state.status === 'failed' && entry.lastError && Date.now() < entry.nextAttemptAt) return Promise.reject(entry.lastError);
+    entry.connecting = this.connect(entry).finally(() => {
+      entry.connecting = undefined;
+    });
+    return entry.connecting;
+  }
+
+  private async connect(entry: ServerEntry): Promise<Client> {
+    const generation = ++entry.generation;
+    entry.stderr = '';
+    entry.tools = undefined;
+    this.setState(entry, { status: 'starting', error: undefined });
+    let client: Client | undefined;
+    try {
+      const resolved = resolveEnv(entry.config, this.env, entry.name);
+      entry.secrets = collectSecrets(entry.config, resolved);
+      client = await this.openClient(entry, resolved, generation);
+      if (generation !== entry.generation || this.closed) {
+        await client.close().catch(() => undefined);
+        throw new McpServerError(entry.name, `server \`${entry.name}\` was stopped while starting`);
+      }
+      entry.client = client;
+      entry.readyAt = Date.now();
+      entry.lastError = undefined;
+      this.setState(entry, { status: 'ready', error: undefined });
+      return client;
+    } catch (error) {
+      const failure = error instanceof McpError ? error : new McpServerError(entry.name, this.redact(entry, this.describeStartFailure(entry, error)));
+      if (generation === entry.generation) {
+        entry.failures++;
+        entry.lastError = failure;
+        entry.nextAttemptAt = Date.now() + this.backoff(entry.failures);
+        this.setState(entry, { status: 'failed', error: failure.message });
+      }
+      throw failure;
+    }
+  }
+
+  private describeStartFailure(entry: ServerEntry, error: unknown): string {
+    const code = (error as NodeJS.ErrnoException)?.code;
+    if (code === 'ENOENT' && 'command' in entry.config) return `server \`${entry.name}\` could not start: command \`${entry.config.command}\` was not found`;
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof SdkMcpError && error.code === ErrorCode.ConnectionClosed) {
+      return `server \`${entry.name}\` exited while starting${this.stderrSuffix(entry) || ' (it wrote nothing to stderr)'}`;
+    }
+    return `server \`${entry.name}\` could not start: ${message}${this.stderrSuffix(entry)}`;
+  }
+
+  private backoff(failures: number): number {
+    return Math.min(this.restartBackoffMs * 2 ** Math.max(0, failures - 1), MAX_BACKOFF_MS);
+  }
+
+  private async openClient(entry: ServerEntry, config: ServerConfig, generation: number): Promise<Client> {
+    if ('command' in config) return this.handshake(entry, this.stdioTransport(entry, config, generation), generation);
+    const url = new URL(config.url);
+    const requestInit = config.headers ? { headers: config.headers } : undefined;
+    if (config.type === 'sse') return this.handshake(entry, new SSEClientTransport(url, { requestInit }), generation);
+    try {
+      return await this.handshake(entry, new StreamableHTTPClientTransport(url, { requestInit }), generation);
+    } catch (error) {
+      // Servers that only speak the older HTTP+SSE transport reject the Streamable HTTP POST.
+      if (config.type !== undefined || error instanceof McpTimeoutError) throw error;
+      return this.handshake(entry, new SSEClientTransport(url, { requestInit }), generation);
+    }
+  }
+
+  private stdioTransport(entry: ServerEntry, config: Extract<ServerConfig, { command: string }>, generation: number): Transport {
+    const transport = new StdioClientTransport({ command: config.command, args: config.args, env: config.env, cwd: config.cwd, stderr: 'pipe' });
+    transport.stderr?.on('data', (chunk: Buffer) => {
+      if (generation !== entry.generation) return;
+      entry.stderr = (entry.stderr + chunk.toString('utf8')).slice(-this.stderrTail);
+    });
+    return transport;
+  }
+
+  private async handshake(entry: ServerEntry, transport: Transport, generation: number): Promise<Client> {
+    const client = new Client({ name: 'skillgraph', version: '0.1.0' }, { capabilities: {} });
+    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+      if (generation === entry.generation) this.scheduleToolsRefresh(entry, client);
+    });
+    client.onclose = () => {
+      if (generation === entry.generation && entry.client === client) this.onUnexpectedClose(entry);
+    };
+    try {
+      await client.connect(transport, { timeout: this.startTimeoutMs });
+      return client;
+    } catch (error) {
+      await transport.close().catch(() => undefined);
+      if (error instanceof SdkMcpError && error.code === ErrorCode.RequestTimeout) {
+        throw new McpTimeoutError(entry.name, undefined, this.startTimeoutMs, this.redact(entry, this.stderrSuffix(entry)));
+      }
+      throw error;
+    }
+  }
+
+  private onUnexpectedClose(entry: ServerEntry): void {
+    entry.client = undefined;
+    entry.tools = undefined;
+    if (this.closed) return;
+    if (Date.now() - entry.readyAt > 60_000) entry.failures = 0;
+    entry.failures++;
+    const message = this.redact(entry, `server \`${entry.name}\` exited unexpectedly${this.stderrSuffix(entry)}`);
+    entry.lastError = new McpServerError(entry.name, message);
+    entry.nextAttemptAt = Date.now() + this.backoff(entry.failures);
+    this.setState(entry, { status: 'failed', error: message });
+    if (entry.failures > this.maxRestarts) return;
+    clearTimeout(entry.restartTimer);
+    entry.restartTimer = setTimeout(() => {
+      if (this.closed || entry.client || entry.connecting || this.entries.get(entry.name) !== entry) return;
+      this.setState(entry, { restarts: entry.state.restarts + 1 });
+      entry.nextAttemptAt = 0;
+      void this.ensureConnected(entry)
+        .then((client) => this.refreshTools(entry, client))
+        .catch(() => undefined);
+    }, this.backoff(entry.failures));
+    entry.restartTimer.unref?.();
+  }
+
+  private scheduleToolsRefresh(entry: ServerEntry, client: Client): void {
+    clearTimeout(entry.refreshTimer);
+    // Servers often register several tools in a row; one refresh covers the burst.
+    entry.refreshTimer = setTimeout(() => {
+      void this.refreshTools(entry, client)
+        .then(() => this.emit('toolsChanged', entry.name))
+        .catch(() => undefined);
+    }, 30);
+  }
+
+  /** Lists all pages of tools/list; tools whose definition is malformed are skipped and named in the state. */
+  private async refreshTools(entry: ServerEntry, client: Client): Promise<Tool[]> {
+    const tools: Tool[] = [];
+    const skipped: string[] = [];
+    const seenCursors = new Set<string>();
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < MAX_TOOL_PAGES; page++) {
+        const result = await client.request({ method: 'tools/list', params: cursor ? { cursor } : {} }, LenientToolsPage, { timeout: this.callTimeoutMs });
+        for (const raw of result.tools) {
+          const parsed = ToolSchema.safeParse(raw);
+          const name = typeof (raw as { name?: unknown })?.name === 'string' ? (raw as { name: string }).name : '(unnamed)';
+          if (parsed.success) tools.push(parsed.data as Tool);
+          else {
+            const issue = parsed.error.issues[0];
+            skipped.push(`\`${name}\` (${issue.path.join('.') || 'tool'}: ${issue.message})`);
+          }
+        }
+        cursor = result.nextCursor;
+        if (!cursor || seenCursors.has(cursor)) break;
+        seenCursors.add(cursor);
+      }
+    } catch (error) {
+      const message =
+        error instanceof SdkMcpError && error.code === ErrorCode.RequestTimeout
+          ? `server \`${entry.name}\` did not answer tools/list within ${this.callTimeoutMs} ms`
+          : `server \`${entry.name}\` sent a malformed tools/list answer or failed to list tools: ${error instanceof Error ? error.message : String(error)}`;
+      const failure = new McpServerError(entry.name, this.redact(entry, message));
+      if (entry.client === client) this.setState(entry, { status: 'failed', error: failure.message });
+      throw failure;
+    }
+    const unique = new Map<string, Tool>();
+    for (const tool of tools) if (!unique.has(tool.name)) unique.set(tool.name, tool);
+    const listed = [...unique.values()];
+    if (entry.client === client) {
+      entry.tools = listed;
+      entry.lastTools = listed;
+      const error = skipped.length > 0 ? `skipped ${skipped.length} tool(s) with malformed definitions: ${skipped.join('; ')}` : undefined;
+      this.setState(entry, { status: 'ready', toolCount: listed.length, error });
+    }
+    return listed;
+  }
+
+  private async stopEntry(entry: ServerEntry): Promise<void> {
+    entry.generation++;
+    clearTimeout(entry.restartTimer);
+    clearTimeout(entry.refreshTimer);
+    const client = entry.client;
+    entry.client = undefined;
+    entry.tools = undefined;
+    if (entry.state.status !== 'stopped') this.setState(entry, { status: 'stopped', error: undefined });
+    await client?.close().catch(() => undefined);
+  }
+}
+
+/** Values that came from `${env:...}` substitution, so they can be masked in errors and logs. */
+function collectSecrets(original: ServerConfig, resolved: ServerConfig): string[] {
+  const secrets = new Set<string>();
+  const walk = (a: unknown, b: unknown) => {
+    if (typeof a === 'string' && typeof b === 'string') {
+      if (a !== b && /\$\{env:/.test(a)) {
+        for (const part of a.split(/\$\{env:[A-Za-z_][A-Za-z0-9_]*\}/)) if (part) b = (b as string).split(part).join('\u0000');
+        for (const value of (b as string).split('\u0000')) if (value.length >= 4) secrets.add(value);
+      }
+    } else if (Array.isArray(a) && Array.isArray(b)) a.forEach((item, i) => walk(item, b[i]));
+    else if (a && b && typeof a === 'object' && typeof b === 'object') {
+      for (const key of Object.keys(a)) walk((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]);
+    }
+  };
+  walk(original, resolved);
+  return [...secrets].sort((x, y) => y.length - x.length);
+}

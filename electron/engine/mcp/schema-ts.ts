@@ -1,0 +1,155 @@
+// Renders JSON Schema as TypeScript type declarations for the generated API: $ref/$defs become named
+// types (recursion allowed), enums and unions become unions, descriptions become doc comments. Malformed
+// schema parts become `unknown` with a note, never an exception.
+import { docLines, isObject, MAX_SCHEMA_DEPTH, pascal, resolveLocalRef, type JsonObject } from './schema-common';
+
+interface RenderContext {
+  root: unknown;
+  typeName: string;
+  /** JSON pointer -> declared type name. */
+  named: Map<string, string>;
+  usedNames: Set<string>;
+  pending: string[];
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** `export type <typeName> = ...;` plus one declaration per referenced definition, as TypeScript source. */
+export function schemaToTs(schema: unknown, typeName: string): string {
+  const ctx: RenderContext = { root: schema, typeName, named: new Map([['#', typeName]]), usedNames: new Set([typeName]), pending: [] };
+  const out = [declaration(typeName, schema, render(schema, ctx, '', 0))];
+  const emitted = new Set<string>(['#']);
+  while (ctx.pending.length > 0) {
+    const pointer = ctx.pending.shift()!;
+    if (emitted.has(pointer)) continue;
+    emitted.add(pointer);
+    const target = resolveLocalRef(schema, pointer);
+    out.push(declaration(ctx.named.get(pointer)!, target, render(target, ctx, '', 0)));
+  }
+  return out.join('\n\n');
+}
+
+function declaration(name: string, schema: unknown, body: string): string {
+  return `${docComment(docLines(schema), '')}export type ${name} = ${body};`;
+}
+
+export function docComment(lines: string[], indent: string): string {
+  if (lines.length === 0) return '';
+  const safe = lines.map((line) => line.replace(/\*\//g, '*\\/'));
+  if (safe.length === 1) return `${indent}/** ${safe[0]} */\n`;
+  return `${indent}/**\n${safe.map((line) => `${indent} *${line ? ` ${line}` : ''}`).join('\n')}\n${indent} */\n`;
+}
+
+function literal(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return JSON.stringify(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return 'unknown';
+}
+
+function union(members: string[]): string {
+  const unique = [...new Set(members)];
+  if (unique.length === 0) return 'never';
+  if (unique.includes('unknown')) return 'unknown';
+  return unique.length === 1 ? unique[0] : unique.map(wrap).join(' | ');
+}
+
+function wrap(type: string): string {
+  return /^[A-Za-z0-9_$."'[\]<>, -]+$/.test(type) && !type.includes(' | ') && !type.includes(' & ') ? type : `(${type})`;
+}
+
+function refType(ref: string, ctx: RenderContext): string {
+  const pointer = ref.startsWith('#') ? ref : '';
+  if (!pointer) return `unknown /* external $ref ${ref.replace(/\*\//g, '')} */`;
+  const known = ctx.named.get(pointer);
+  if (known) return known;
+  if (resolveLocalRef(ctx.root, pointer) === undefined) return `unknown /* unresolved $ref ${pointer.replace(/\*\//g, '')} */`;
+  const base = `${ctx.typeName}${pascal(pointer.split('/').pop() ?? '') || 'Ref'}`;
+  let name = base;
+  for (let n = 2; ctx.usedNames.has(name); n++) name = `${base}${n}`;
+  ctx.usedNames.add(name);
+  ctx.named.set(pointer, name);
+  ctx.pending.push(pointer);
+  return name;
+}
+
+function render(schema: unknown, ctx: RenderContext, indent: string, depth: number): string {
+  if (schema === true || schema === undefined) return 'unknown';
+  if (schema === false) return 'never';
+  if (!isObject(schema) || depth > MAX_SCHEMA_DEPTH) return 'unknown';
+  if (typeof schema.$ref === 'string') return refType(schema.$ref, ctx);
+  let type: string;
+  if ('const' in schema) type = literal(schema.const);
+  else if (Array.isArray(schema.enum)) type = union(schema.enum.map(literal));
+  else {
+    const parts: string[] = [];
+    const base = baseType(schema, ctx, indent, depth);
+    if (base) parts.push(base);
+    for (const key of ['anyOf', 'oneOf'] as const) {
+      const members = schema[key];
+      if (Array.isArray(members) && members.length > 0) parts.push(union(members.map((member) => render(member, ctx, indent, depth + 1))));
+    }
+    if (Array.isArray(schema.allOf)) for (const member of schema.allOf) parts.push(render(member, ctx, indent, depth + 1));
+    const meaningful = parts.filter((part) => part !== 'unknown');
+    type = meaningful.length === 0 ? 'unknown' : meaningful.length === 1 ? meaningful[0] : meaningful.map(wrap).join(' & ');
+  }
+  if (schema.nullable === true && type !== 'unknown') type = union([type, 'null']);
+  return type;
+}
+
+function baseType(schema: JsonObject, ctx: RenderContext, indent: string, depth: number): string | undefined {
+  let types: unknown[];
+  if (Array.isArray(schema.type)) types = schema.type;
+  else if (typeof schema.type === 'string') types = [schema.type];
+  else if (schema.type !== undefined) return 'unknown';
+  else if (isObject(schema.properties) || schema.additionalProperties !== undefined) types = ['object'];
+  else if (schema.items !== undefined || schema.prefixItems !== undefined) types = ['array'];
+  else return undefined;
+  return union(
+    types.map((type) => {
+      switch (type) {
+        case 'string':
+          return 'string';
+        case 'number':
+        case 'integer':
+          return 'number';
+        case 'boolean':
+          return 'boolean';
+        case 'null':
+          return 'null';
+        case 'object':
+          return objectType(schema, ctx, indent, depth);
+        case 'array':
+          return arrayType(schema, ctx, indent, depth);
+        default:
+          return 'unknown';
+      }
+    }),
+  );
+}
+
+function arrayType(schema: JsonObject, ctx: RenderContext, indent: string, depth: number): string {
+  const tuple = Array.isArray(schema.prefixItems) ? schema.prefixItems : Array.isArray(schema.items) ? schema.items : undefined;
+  if (tuple) return `[${tuple.map((item) => render(item, ctx, indent, depth + 1)).join(', ')}]`;
+  const item = render(schema.items, ctx, indent, depth + 1);
+  return IDENTIFIER.test(item) || item === 'unknown' ? `${item}[]` : `Array<${item}>`;
+}
+
+function objectType(schema: JsonObject, ctx: RenderContext, indent: string, depth: number): string {
+  const properties = isObject(schema.properties) ? schema.properties : {};
+  const required = new Set(Array.isArray(schema.required) ? schema.required.filter((key): key is string => typeof key === 'string') : []);
+  const extra = schema.additionalProperties ?? (isObject(schema.patternProperties) ? true : undefined);
+  const keys = Object.keys(properties);
+  for (const key of required) if (!keys.includes(key)) keys.push(key);
+  if (keys.length === 0) {
+    if (extra === false) return 'Record<string, never>';
+    return `Record<string, ${extra === undefined || extra === true ? 'unknown' : render(extra, ctx, indent, depth + 1)}>`;
+  }
+  const inner = `${indent}  `;
+  const lines = keys.map((key) => {
+    const property = properties[key];
+    const name = IDENTIFIER.test(key) ? key : JSON.stringify(key);
+    return `${docComment(docLines(property), inner)}${inner}${name}${required.has(key) ? '' : '?'}: ${render(property, ctx, inner, depth + 1)};`;
+  });
+  if (extra !== undefined && extra !== false) lines.push(`${inner}[key: string]: unknown;`);
+  return `{\n${lines.join('\n')}\n${indent}}`;
+}

@@ -1,0 +1,185 @@
+// Host side of the bridge: reads call frames from sandboxed code, runs each call through the ToolCaller (behind the
+// intercept hook), answers with a tagged frame, and reports every call as a ToolCallEvent. Protocol: runtime/sources.ts.
+import type { ToolCallEvent } from '../../../shared/types';
+import type { BridgeEndpoint, ToolCaller } from './types';
+
+export interface BridgeCallContext {
+  server: string;
+  tool: string;
+  args: unknown;
+  runId: string;
+  session: string;
+}
+
+/** Gateway hook: rewrite arguments (PII substitution), or refuse the call (approval) with a reason. */
+export type InterceptCall = (call: BridgeCallContext) => Promise<{ args: unknown } | { deny: string }>;
+/** Gateway hook: sees every successful result and its size (context ledger). */
+export type OnToolResult = (call: BridgeCallContext, data: unknown, bytes: number) => void;
+
+export interface BridgeHostOptions {
+  runId: string;
+  session: string;
+  secret: string;
+  tools: ToolCaller;
+  interceptCall?: InterceptCall;
+  onResult?: OnToolResult;
+  /** Called twice per call: when it starts (no `ok` yet) and when it ends. */
+  onToolCall(event: ToolCallEvent): void;
+}
+
+interface CallFrame {
+  t: string;
+  id: number;
+  server: string;
+  tool: string;
+  args?: unknown;
+}
+
+function isCallFrame(value: unknown, secret: string): value is CallFrame {
+  if (value === null || typeof value !== 'object') return false;
+  const frame = value as Record<string, unknown>;
+  return frame.t === secret && Number.isInteger(frame.id) && typeof frame.server === 'string' && typeof frame.tool === 'string';
+}
+
+export class BridgeHost implements BridgeEndpoint {
+  readonly secret: string;
+  private readonly inFlight = new AbortController();
+  private nextEventId = 1;
+  private readonly settled: Promise<void>[] = [];
+
+  constructor(private readonly options: BridgeHostOptions) {
+    this.secret = options.secret;
+  }
+
+  handleFrame(line: string, reply: (line: string) => void): void {
+    let frame: unknown;
+    try {
+      frame = JSON.parse(line);
+    } catch {
+      return; // not a frame: the transport is dedicated, so this is noise from a misbehaving script
+    }
+    if (!isCallFrame(frame, this.secret)) return;
+    this.settled.push(this.answer(frame, Buffer.byteLength(line), reply));
+  }
+
+  /** Waits for replies still being written (used by tests and by the run manager before it finishes). */
+  async drain(): Promise<void> {
+    await Promise.allSettled(this.settled);
+  }
+
+  close(): void {
+    this.inFlight.abort(new Error('the run ended'));
+  }
+
+  private async answer(frame: CallFrame, bytesIn: number, reply: (line: string) => void): Promise<void> {
+    const { runId, session, tools, interceptCall, onResult, onToolCall } = this.options;
+    const event: ToolCallEvent = { id: this.nextEventId++, server: frame.server, tool: frame.tool, startedAt: Date.now(), bytesIn };
+    onToolCall({ ...event });
+    const started = performance.now();
+    const context: BridgeCallContext = { server: frame.server, tool: frame.tool, args: frame.args ?? {}, runId, session };
+    let answer: string;
+    try {
+      if (interceptCall) {
+        const decision = await interceptCall(context);
+        if ('deny' in decision) throw new Error(`call refused: ${decision.deny}`);
+        context.args = decision.args;
+      }
+      const data = await tools.call(frame.server, frame.tool, context.args, this.inFlight.signal);
+      answer = JSON.stringify({ t: this.secret, id: frame.id, ok: true, data: data ?? null }) + '\n';
+      const bytesOut = Buffer.byteLength(answer);
+      onResult?.(context, data, bytesOut);
+      onToolCall({ ...event, durationMs: performance.now() - started, bytesOut, ok: true });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      answer = JSON.stringify({ t: this.secret, id: frame.id, ok: false, error: message }) + '\n';
+      onToolCall({ ...event, durationMs: performance.now() - started, bytesOut: Buffer.byteLength(answer), ok: false, error: message });
+    }
+    if (!this.inFlight.signal.aborted) reply(answer);
+  }
+}
+
+/** Splits a byte stream into lines without rescanning earlier chunks (results can be many megabytes). */
+export class LineSplitter {
+  private parts: Buffer[] = [];
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    let newline = chunk.indexOf(0x0a, start);
+    while (newline !== -1) {
+      this.parts.push(chunk.subarray(start, newline));
+      const line = this.parts.length === 1 ? this.parts[0].toString('utf8') : Buffer.concat(this.parts).toString('utf8');
+      this.parts = [];
+      this.onLine(line);
+      start = newline + 1;
+      newline = chunk.indexOf(0x0a, start);
+    }
+    if (start < chunk.length) this.parts.push(chunk.subarray(start));
+  }
+}
+
+/**
+ * Separates bridge frames from printed text on a shared stdout (E2B): a frame is `\x1e<secret>\x1f<json>\n` and may
+ * start anywhere, even mid-line; text that merely looks like a frame without the secret stays text.
+ */
+export class FrameDemuxer {
+  private readonly mark: string;
+  private pending = '';
+  private frameParts: string[] | undefined;
+
+  constructor(
+    secret: string,
+    private readonly onText: (text: string) => void,
+    private readonly onFrame: (line: string) => void,
+  ) {
+    this.mark = '\u001e' + secret + '\u001f';
+  }
+
+  push(chunk: string): void {
+    let text = this.pending + chunk;
+    this.pending = '';
+    while (text.length > 0) {
+      if (this.frameParts) {
+        const newline = text.indexOf('\n');
+        if (newline === -1) {
+          this.frameParts.push(text);
+          return;
+        }
+        this.frameParts.push(text.slice(0, newline));
+        const frame = this.frameParts.join('');
+        this.frameParts = undefined;
+        this.onFrame(frame);
+        text = text.slice(newline + 1);
+        continue;
+      }
+      const at = text.indexOf(this.mark);
+      if (at !== -1) {
+        if (at > 0) this.onText(text.slice(0, at));
+        this.frameParts = [];
+        text = text.slice(at + this.mark.length);
+        continue;
+      }
+      // Keep back a tail that could be the start of a mark split across chunks.
+      const keep = this.partialMarkLength(text);
+      if (text.length > keep) this.onText(text.slice(0, text.length - keep));
+      this.pending = text.slice(text.length - keep);
+      return;
+    }
+  }
+
+  /** Text held back at the end of the stream is ordinary output. */
+  flush(): void {
+    if (this.pending) this.onText(this.pending);
+    this.pending = '';
+  }
+
+  private partialMarkLength(text: string): number {
+    const from = Math.max(0, text.length - this.mark.length + 1);
+    for (let i = text.lastIndexOf('\u001e'); i >= from; i = text.lastIndexOf('\u001e', i - 1)) {
+      if (this.mark.startsWith(text.slice(i))) return text.length - i;
+      if (i === 0) break;
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,286 @@
+// Local sandbox backend: @anthropic-ai/sandbox-runtime (bubblewrap + socat on Linux, Seatbelt on macOS), initialised
+// once per process and reused; runners pre-spawned per workspace so a run starts without process start-up.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Socket } from 'node:net';
+import { SandboxManager } from '@anthropic-ai/sandbox-runtime';
+import { LineSplitter } from './bridge';
+import { createRunCage, type RunCage } from './cage';
+import { NODE_RUNNER_SOURCE, PY_RUNNER_SOURCE } from './runtime/sources';
+import { SandboxError, type SandboxBackend, type SandboxExecRequest, type SandboxExecResult, type SandboxLimits, type SandboxRuntime } from './types';
+
+export interface LocalSandboxOptions {
+  /** Folders the sandbox must never read (the app's data folder, the graph); the home folder is always hidden. */
+  privatePaths?: string[];
+  /** Python 3 interpreter; found on PATH when omitted. */
+  python?: string;
+  /** Node used inside the sandbox; this process's own by default. */
+  node?: string;
+}
+
+interface RunnerContext {
+  runtime: SandboxRuntime;
+  apiDir: string;
+  workspaceDir: string;
+  stagingDir: string;
+  limits: SandboxLimits;
+  allowedDomains: string[];
+}
+
+interface Runner {
+  child: ChildProcess;
+  bridgeSocket: Socket;
+  controlSocket: Socket;
+  cage: RunCage | undefined;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  alive: boolean;
+}
+
+interface PythonInstall {
+  executable: string;
+  prefixes: string[];
+}
+
+let sandboxInit: Promise<void> | undefined;
+let sandboxDomains = '';
+
+function ensureSandboxManager(allowedDomains: string[]): Promise<void> {
+  const key = JSON.stringify([...allowedDomains].sort());
+  sandboxInit ??= (async () => {
+    const deps = await SandboxManager.checkDependenciesAsync();
+    if (deps.errors.length > 0) {
+      throw new SandboxError('backend-unavailable', `the local sandbox cannot start: ${deps.errors.join(', ')} (install bubblewrap, socat and ripgrep)`);
+    }
+    await SandboxManager.initialize({
+      network: { allowedDomains, deniedDomains: [] },
+      filesystem: { denyRead: ['~'], allowWrite: [], denyWrite: [] },
+    });
+    sandboxDomains = key;
+  })();
+  return sandboxInit.then(() => {
+    if (key === sandboxDomains) return;
+    // The proxy consults the allow-list per request, so a change applies to every later connection.
+    const config = SandboxManager.getConfig();
+    if (config) SandboxManager.updateConfig({ ...config, network: { ...config.network, allowedDomains } });
+    sandboxDomains = key;
+  });
+}
+
+function findPython(command: string): Promise<PythonInstall> {
+  return new Promise((resolve, reject) => {
+    execFile(command, ['-c', 'import sys, json; print(json.dumps([sys.executable, sys.prefix, sys.base_prefix]))'], (error, stdout) => {
+      if (error) {
+        reject(new SandboxError('backend-unavailable', `Python 3 was not found (${command}): install python3 or set the interpreter in settings`));
+        return;
+      }
+      const [executable, prefix, basePrefix] = JSON.parse(stdout) as string[];
+      resolve({ executable, prefixes: [...new Set([prefix, basePrefix])] });
+    });
+  });
+}
+
+export class LocalSandboxBackend implements SandboxBackend {
+  readonly name = 'local' as const;
+  private readonly runtimeDir = path.join(tmpdir(), `skillgraph-sandbox-${process.pid}-${randomUUID().slice(0, 8)}`);
+  private python: Promise<PythonInstall> | undefined;
+  private readonly pool = new Map<string, Runner[]>();
+  private readonly live = new Set<Runner>();
+  private disposed = false;
+
+  constructor(private readonly options: LocalSandboxOptions = {}) {}
+
+  async available(): Promise<{ ok: boolean; reason?: string }> {
+    if (!SandboxManager.isSupportedPlatform()) return { ok: false, reason: `the local sandbox does not support ${process.platform}` };
+    const deps = await SandboxManager.checkDependenciesAsync();
+    if (deps.errors.length > 0) return { ok: false, reason: `missing: ${deps.errors.join(', ')}` };
+    return { ok: true };
+  }
+
+  async initialize(allowedDomains: string[] = []): Promise<void> {
+    await ensureSandboxManager(allowedDomains);
+    mkdirSync(this.runtimeDir, { recursive: true });
+    writeFileSync(path.join(this.runtimeDir, 'runner.mjs'), NODE_RUNNER_SOURCE);
+    writeFileSync(path.join(this.runtimeDir, 'runner.py'), PY_RUNNER_SOURCE);
+  }
+
+  warm(runtime: SandboxRuntime, apiDir: string, workspaceDir: string, stagingDir: string, limits: SandboxLimits, allowedDomains: string[]): void {
+    const context: RunnerContext = { runtime, apiDir, workspaceDir, stagingDir, limits, allowedDomains };
+    const key = poolKey(context);
+    if ((this.pool.get(key) ?? []).some((runner) => runner.alive)) return;
+    this.spawnRunner(context).then(
+      (runner) => {
+        if (this.disposed) return void this.kill(runner);
+        const runners = this.pool.get(key) ?? [];
+        runners.push(runner);
+        this.pool.set(key, runners);
+      },
+      () => undefined, // a failed warm-up shows up again, with its reason, when the run spawns its own runner
+    );
+  }
+
+  async execute(req: SandboxExecRequest): Promise<SandboxExecResult> {
+    const context: RunnerContext = {
+      runtime: req.runtime,
+      apiDir: req.apiDir,
+      workspaceDir: req.workspaceDir,
+      stagingDir: req.stagingDir,
+      limits: req.limits,
+      allowedDomains: req.allowedDomains,
+    };
+    const key = poolKey(context);
+    const pooled = this.pool.get(key) ?? [];
+    let runner: Runner | undefined;
+    while (runner === undefined && pooled.length > 0) {
+      const candidate = pooled.shift()!;
+      if (candidate.alive) runner = candidate;
+    }
+    runner ??= await this.spawnRunner(context);
+
+    const entry = path.join(req.stagingDir, `${req.runId}.${req.runtime === 'node' ? 'mjs' : 'py'}`);
+    mkdirSync(req.stagingDir, { recursive: true });
+    writeFileSync(entry, req.code);
+    try {
+      return await this.drive(runner, entry, req);
+    } finally {
+      rmSync(entry, { force: true });
+      if (!this.disposed) this.warm(req.runtime, req.apiDir, req.workspaceDir, req.stagingDir, req.limits, req.allowedDomains);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const runner of this.live) this.kill(runner);
+    this.pool.clear();
+    rmSync(this.runtimeDir, { recursive: true, force: true });
+  }
+
+  private async drive(runner: Runner, entry: string, req: SandboxExecRequest): Promise<SandboxExecResult> {
+    const { child, bridgeSocket, controlSocket } = runner;
+    child.stdout!.setEncoding('utf8');
+    child.stderr!.setEncoding('utf8');
+    child.stdout!.on('data', req.onStdout);
+    child.stderr!.on('data', req.onStderr);
+    const reply = (line: string): void => {
+      if (!bridgeSocket.destroyed) bridgeSocket.write(line);
+    };
+    const splitter = new LineSplitter((line) => req.bridge.handleFrame(line, reply));
+    bridgeSocket.on('data', (chunk: Buffer) => splitter.push(chunk));
+
+    const stop = (): void => this.kill(runner);
+    if (req.signal.aborted) stop();
+    req.signal.addEventListener('abort', stop, { once: true });
+    controlSocket.end(JSON.stringify({ entry, secret: req.bridge.secret }) + '\n');
+    try {
+      const { code, signal } = await runner.exited;
+      if (runner.cage?.hitMemoryLimit()) req.onNotice(`the run hit its memory limit (${req.limits.memoryMb} MB) and was killed`);
+      // Whatever the script left running (background processes) ends with it.
+      this.kill(runner);
+      await waitForClose(child, 2000);
+      return { exitCode: code, signal: signal ?? undefined };
+    } finally {
+      req.signal.removeEventListener('abort', stop);
+      req.bridge.close();
+      runner.cage?.dispose();
+    }
+  }
+
+  private async spawnRunner(context: RunnerContext): Promise<Runner> {
+    await this.initialize(context.allowedDomains);
+    const { runtime, limits } = context;
+    const python = runtime === 'python' ? await (this.python ??= findPython(this.options.python ?? 'python3')) : undefined;
+    const privatePaths = (this.options.privatePaths ?? []).map((p) => path.resolve(p));
+    const allowRead = [context.apiDir, context.stagingDir, context.workspaceDir, this.runtimeDir, ...(python?.prefixes ?? [])];
+    const command =
+      runtime === 'node'
+        ? `exec ${quote(this.options.node ?? process.execPath)} --max-old-space-size=${limits.memoryMb} --enable-source-maps ${quote(path.join(this.runtimeDir, 'runner.mjs'))}`
+        : `exec ${quote(python!.executable)} -u -X utf8 ${quote(path.join(this.runtimeDir, 'runner.py'))}`;
+    mkdirSync(context.workspaceDir, { recursive: true });
+    mkdirSync(context.stagingDir, { recursive: true });
+    const wrapped = await SandboxManager.wrapWithSandboxArgv(
+      command,
+      undefined,
+      {
+        network: { allowedDomains: context.allowedDomains, deniedDomains: [] },
+        filesystem: { denyRead: [homedir(), ...privatePaths], allowRead, allowWrite: [context.workspaceDir], denyWrite: [] },
+      },
+      undefined,
+      context.workspaceDir,
+    );
+    const overheadBytes = 256 * 1024 * 1024; // the sandbox's own helpers (bash, socat) share the cgroup
+    const cage = createRunCage(`run-${randomUUID()}`, limits.maxProcesses, limits.memoryMb * 1024 * 1024 * 2 + overheadBytes);
+    const argv = cage
+      ? ['/bin/sh', '-c', 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1"; shift; n=$((n-1)); done; exec "$@"', 'sh', String(cage.procsFiles.length), ...cage.procsFiles, ...wrapped.argv]
+      : wrapped.argv;
+    const env: NodeJS.ProcessEnv = {
+      PATH: [python ? path.dirname(python.executable) : undefined, '/usr/local/bin', '/usr/bin', '/bin'].filter(Boolean).join(':'),
+      HOME: context.workspaceDir,
+      LANG: process.env.LANG ?? 'C.UTF-8',
+      SKILLGRAPH_BRIDGE_FD: '3',
+      SKILLGRAPH_API_DIR: context.apiDir,
+      SKILLGRAPH_MEMORY_BYTES: String(limits.memoryMb * 1024 * 1024),
+      PYTHONDONTWRITEBYTECODE: '1',
+      PYTHONPYCACHEPREFIX: path.join(tmpdir(), 'claude', 'pycache'),
+    };
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: context.workspaceDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+      detached: true, // own process group, so the whole tree can be killed at once
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      child.once('error', () => resolve({ code: null, signal: null }));
+    });
+    const runner: Runner = {
+      child,
+      bridgeSocket: child.stdio[3] as Socket,
+      controlSocket: child.stdio[4] as Socket,
+      cage,
+      exited,
+      alive: true,
+    };
+    runner.bridgeSocket.on('error', () => undefined);
+    runner.controlSocket.on('error', () => undefined);
+    this.live.add(runner);
+    void exited.then(() => {
+      runner.alive = false;
+      this.live.delete(runner);
+    });
+    return runner;
+  }
+
+  private kill(runner: Runner): void {
+    const pid = runner.child.pid;
+    if (pid !== undefined) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+    }
+    runner.cage?.killAll();
+    runner.bridgeSocket.destroy();
+  }
+}
+
+function poolKey(context: RunnerContext): string {
+  return JSON.stringify([context.runtime, context.apiDir, context.workspaceDir, context.stagingDir, context.limits, context.allowedDomains]);
+}
+
+function quote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+function waitForClose(child: ChildProcess, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.stdout?.closed !== false && child.stderr?.closed !== false) return resolve();
+    const timer = setTimeout(resolve, ms);
+    child.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

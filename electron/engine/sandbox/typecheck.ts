@@ -1,0 +1,87 @@
+// Type-checks the user's TypeScript against the generated API before a run. One long-lived LanguageService per API
+// folder keeps parsed declarations warm; the user's code is an in-memory document, so a repeated check is fast.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import ts from 'typescript';
+import type { TypeDiagnostic } from '../../../shared/types';
+
+/** Where the user's code lives, virtually: beside `servers/` and `skills/`, so `./servers/x/y` resolves. */
+export const USER_FILE_NAME = '__skillgraph_main__.ts';
+
+function findNodeTypes(): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    return path.dirname(path.dirname(require.resolve('@types/node/package.json')));
+  } catch {
+    return undefined; // a packaged app may ship without @types/node; node globals then go unchecked
+  }
+}
+
+export class TypeChecker {
+  private readonly userFile: string;
+  private userCode = '';
+  private userVersion = 0;
+  private readonly service: ts.LanguageService;
+
+  constructor(readonly apiDir: string) {
+    this.userFile = path.join(apiDir, USER_FILE_NAME);
+    const typeRoots = findNodeTypes();
+    const options: ts.CompilerOptions = {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      moduleDetection: ts.ModuleDetectionKind.Force, // every script is a module: top-level await works
+      lib: ['lib.es2023.d.ts'],
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      allowImportingTsExtensions: true,
+      esModuleInterop: true,
+      types: typeRoots ? ['node'] : [],
+      typeRoots: typeRoots ? [typeRoots] : [],
+    };
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => options,
+      getScriptFileNames: () => [this.userFile],
+      getScriptVersion: (fileName) => {
+        if (fileName === this.userFile) return String(this.userVersion);
+        try {
+          return String(statSync(fileName).mtimeMs); // servers/ is regenerated before runs: re-read what changed
+        } catch {
+          return '0';
+        }
+      },
+      getScriptSnapshot: (fileName) => {
+        if (fileName === this.userFile) return ts.ScriptSnapshot.fromString(this.userCode);
+        if (!existsSync(fileName)) return undefined;
+        return ts.ScriptSnapshot.fromString(readFileSync(fileName, 'utf8'));
+      },
+      getCurrentDirectory: () => apiDir,
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (fileName) => fileName === this.userFile || ts.sys.fileExists(fileName),
+      readFile: (fileName) => (fileName === this.userFile ? this.userCode : ts.sys.readFile(fileName)),
+      readDirectory: ts.sys.readDirectory,
+      directoryExists: ts.sys.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+    };
+    this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
+  }
+
+  /** Errors in the user's code (1-based line and column); empty when it type-checks. */
+  check(code: string): TypeDiagnostic[] {
+    this.userCode = code;
+    this.userVersion++;
+    const diagnostics = [...this.service.getSyntacticDiagnostics(this.userFile), ...this.service.getSemanticDiagnostics(this.userFile)];
+    return diagnostics
+      .filter((d) => d.category === ts.DiagnosticCategory.Error)
+      .map((d) => {
+        const position = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
+        return { line: position.line + 1, column: position.character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, '\n'), code: d.code };
+      });
+  }
+
+  dispose(): void {
+    this.service.dispose();
+  }
+}

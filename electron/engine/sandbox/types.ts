@@ -1,0 +1,101 @@
+// Contracts of the sandbox module: the narrow capability to call tools (ToolCaller), the backend interface
+// every sandbox implements (local, E2B), run limits, and the typed errors a user can act on.
+import type { BackendName, ToolCallEvent } from '../../../shared/types';
+
+/** The one capability sandboxed code gets: call a tool, receive decoded data or an Error whose message says why. */
+export interface ToolCaller {
+  call(server: string, tool: string, args: unknown, signal?: AbortSignal): Promise<unknown>;
+}
+
+export interface SandboxLimits {
+  /** Wall-clock limit of one run. */
+  timeoutMs: number;
+  /** Heap (Node) / address space (Python) and, where cgroups exist, the whole process tree. */
+  memoryMb: number;
+  /** Bytes of stdout+stderr forwarded to listeners and kept in RunResult; the full log stays on disk. */
+  outputCapBytes: number;
+  /** Bytes written to the on-disk log before the run is killed (a script printing without end). */
+  logCapBytes: number;
+  /** Processes and threads the run may hold at once (fork bombs), where cgroups are available. */
+  maxProcesses: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = {
+  timeoutMs: 60_000,
+  memoryMb: 512,
+  outputCapBytes: 1024 * 1024,
+  logCapBytes: 64 * 1024 * 1024,
+  maxProcesses: 256,
+};
+
+/** What the sandbox executes: TypeScript and JavaScript are bundled to one ESM file run by Node. */
+export type SandboxRuntime = 'node' | 'python';
+
+/** Why the host stopped a run; passed as the AbortSignal's reason. */
+export type StopReason = 'cancelled' | 'timeout' | 'output-limit';
+
+export interface BridgeCall {
+  id: number;
+  server: string;
+  tool: string;
+  args: unknown;
+}
+
+/** Host side of the bridge as a backend sees it: give it frames, it answers through `reply`. */
+export interface BridgeEndpoint {
+  /** Per-run secret every frame carries, so printed text is never taken for a call. */
+  readonly secret: string;
+  handleFrame(line: string, reply: (line: string) => void): void;
+  /** Calls still in flight are aborted when the process ends. */
+  close(): void;
+}
+
+export interface SandboxExecRequest {
+  runId: string;
+  runtime: SandboxRuntime;
+  /** The bundled module (node) or script (python). */
+  code: string;
+  /** Host folder holding the generated `servers/` and `skills/`. */
+  apiDir: string;
+  /** Host folder of the session's workspace (the only writable place). */
+  workspaceDir: string;
+  /** Host folder where the backend may stage the entry file (readable in the sandbox, outside the workspace). */
+  stagingDir: string;
+  limits: SandboxLimits;
+  allowedDomains: string[];
+  bridge: BridgeEndpoint;
+  signal: AbortSignal;
+  onStdout(chunk: string): void;
+  onStderr(chunk: string): void;
+  onNotice(message: string): void;
+}
+
+export interface SandboxExecResult {
+  exitCode: number | null;
+  /** Signal that ended the process, when it did not exit by itself. */
+  signal?: string;
+}
+
+export interface SandboxBackend {
+  readonly name: BackendName;
+  available(): Promise<{ ok: boolean; reason?: string }>;
+  /** Starts what later runs reuse (proxies, warm runners). Safe to call many times. */
+  initialize(): Promise<void>;
+  execute(req: SandboxExecRequest): Promise<SandboxExecResult>;
+  /** Pre-spawns a runner for this workspace so the next run starts without process start-up. */
+  warm?(runtime: SandboxRuntime, apiDir: string, workspaceDir: string, stagingDir: string, limits: SandboxLimits, allowedDomains: string[]): void;
+  dispose(): Promise<void>;
+}
+
+export type ToolCallListener = (event: ToolCallEvent) => void;
+
+/** A problem the user can fix, with the sentence to show them. */
+export class SandboxError extends Error {
+  constructor(
+    readonly code: 'backend-unavailable' | 'bad-request' | 'not-found' | 'bundle-failed',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SandboxError';
+  }
+}

@@ -1,0 +1,75 @@
+// App settings kept in <data>/config.json: which graph, which sandbox backend, network allowances and
+// approvals. Written atomically; a malformed file is reported and left untouched, never overwritten.
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { BackendName } from '../../shared/types';
+import { InvalidInputError } from '../../shared/errors';
+
+export const AppSettings = z.object({
+  graphDir: z.string().optional(),
+  backend: BackendName.default('local'),
+  /** An E2B key, or a reference such as ${env:E2B_API_KEY}; E2B_API_KEY in the environment also selects E2B. */
+  e2bApiKey: z.string().optional(),
+  allowedDomains: z.array(z.string()).default([]),
+  requireApproval: z.boolean().default(false),
+  /** Tools (server/tool) the user marks as writing, in addition to tools not annotated read-only. */
+  writeTools: z.array(z.string()).default([]),
+  piiFilter: z.boolean().default(true),
+});
+export type AppSettings = z.infer<typeof AppSettings>;
+
+export class SettingsStore {
+  readonly file: string;
+  private current: AppSettings;
+
+  constructor(dataDir: string) {
+    this.file = path.join(dataDir, 'config.json');
+    this.current = this.read();
+  }
+
+  get(): AppSettings {
+    return this.current;
+  }
+
+  update(patch: Partial<AppSettings>): AppSettings {
+    const next = AppSettings.parse({ ...this.current, ...patch });
+    writeFileAtomic(this.file, JSON.stringify(next, null, 2) + '\n');
+    this.current = next;
+    return next;
+  }
+
+  private read(): AppSettings {
+    let raw: string;
+    try {
+      raw = fs.readFileSync(this.file, 'utf8');
+    } catch {
+      return AppSettings.parse({});
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (error) {
+      throw new InvalidInputError(`Settings file ${this.file} is not valid JSON (${(error as Error).message}). Fix or remove it.`);
+    }
+    const parsed = AppSettings.safeParse(json);
+    if (!parsed.success) {
+      throw new InvalidInputError(`Settings file ${this.file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    return parsed.data;
+  }
+}
+
+/** Write via a temporary dotfile in the same folder and rename, so a crash never leaves half a file. */
+export function writeFileAtomic(file: string, content: string): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    fs.writeFileSync(tmp, content);
+    fs.renameSync(tmp, file);
+  } catch (error) {
+    fs.rmSync(tmp, { force: true });
+    throw error;
+  }
+}

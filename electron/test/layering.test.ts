@@ -1,0 +1,71 @@
+// The import direction, checked on the real source tree: shared/ is pure, the engine and the Node hosts
+// never import electron or the UI, the renderer never imports Node or the engine.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const rel = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name === 'node_modules' || entry.name === 'fixtures') continue;
+      out.push(...sourceFiles(rel));
+    } else if (/\.(ts|tsx)$/.test(entry.name)) out.push(rel);
+  }
+  return out;
+}
+
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(path.join(root, file), 'utf8');
+  const specs: string[] = [];
+  // Static imports/exports and dynamic import() calls; string contents of generated code are not imports.
+  for (const m of text.matchAll(/^\s*(?:import|export)\s[^'"`]*?from\s+['"]([^'"]+)['"]/gm)) specs.push(m[1]);
+  for (const m of text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) specs.push(m[1]);
+  for (const m of text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) specs.push(m[1]);
+  return specs;
+}
+
+function resolvesInto(file: string, spec: string, folder: string): boolean {
+  if (!spec.startsWith('.')) return false;
+  const target = path.relative(root, path.resolve(root, path.dirname(file), spec));
+  return target === folder || target.startsWith(folder + path.sep);
+}
+
+const isNodeBuiltin = (spec: string) => spec.startsWith('node:') || ['fs', 'path', 'os', 'child_process', 'crypto', 'http', 'net'].includes(spec);
+
+describe('layering', () => {
+  it('shared/ imports neither Node, Electron, React nor the hosts', () => {
+    for (const file of sourceFiles('shared')) {
+      for (const spec of importsOf(file)) {
+        expect(isNodeBuiltin(spec) || spec === 'electron' || spec.startsWith('react') || resolvesInto(file, spec, 'electron') || resolvesInto(file, spec, 'renderer'), `${file} imports ${spec}`).toBe(false);
+      }
+    }
+  });
+
+  it('the engine, browser-mode server and CLI never import electron or the UI', () => {
+    const files = [...sourceFiles('electron/engine'), ...sourceFiles('electron/server'), ...sourceFiles('electron/cli')];
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) {
+      for (const spec of importsOf(file)) {
+        expect(spec === 'electron' || spec.startsWith('electron/') || resolvesInto(file, spec, 'renderer') || resolvesInto(file, spec, 'electron/main'), `${file} imports ${spec}`).toBe(false);
+      }
+    }
+  });
+
+  it('the renderer imports neither Node nor the Node side', () => {
+    for (const file of sourceFiles('renderer')) {
+      if (file.endsWith('vite.config.ts')) continue;
+      for (const spec of importsOf(file)) {
+        expect(isNodeBuiltin(spec) || spec === 'electron' || resolvesInto(file, spec, 'electron'), `${file} imports ${spec}`).toBe(false);
+      }
+    }
+  });
+
+  it('only the Electron host imports electron', () => {
+    const importers = [...sourceFiles('electron'), ...sourceFiles('shared'), ...sourceFiles('renderer')].filter((f) => importsOf(f).includes('electron'));
+    for (const file of importers) expect(file.startsWith(path.join('electron', 'main'))).toBe(true);
+  });
+});

@@ -1,0 +1,44 @@
+// Lint rules, chiefly the layering: shared/ is pure TypeScript, the engine never imports electron or the
+// renderer, and the renderer never imports Node or the engine. Imports flow one way.
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'http', 'net', 'stream', 'url', 'util', 'events', 'worker_threads'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'e2e/artifacts/**', 'test-results/**', '**/fixtures/**/generated/**', '.tmp/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: nodeBuiltins, message: 'shared/ is pure TypeScript: no Node imports.' },
+        { group: ['electron', 'react', 'react-dom', '**/electron/**', '**/renderer/**'], message: 'shared/ imports nothing from the hosts or the UI.' },
+      ] }],
+    },
+  },
+  {
+    files: ['electron/engine/**/*.ts', 'electron/server/**/*.ts', 'electron/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['electron'], message: 'The engine, the browser-mode server and the CLI run in plain Node: only electron/main/ may import electron.' },
+        { group: ['**/renderer/**', 'react', 'react-dom', '**/electron/main/**'], message: 'Node-side code never imports the UI or the Electron host.' },
+      ] }],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: nodeBuiltins, message: 'The renderer runs in a browser: no Node imports.' },
+        { group: ['electron', '**/electron/**'], message: 'The renderer talks to the engine only through the SkillgraphClient.' },
+      ] }],
+    },
+  },
+);

@@ -1,0 +1,97 @@
+// The app shell: navigation between the four areas, the global search box, and the status bar.
+import { useEffect, useState } from 'react';
+import { useClient, useQuery, useRoute } from './hooks';
+import { SkillsView } from './views/SkillsView';
+import { ServersView } from './views/ServersView';
+import { ConsoleView } from './views/ConsoleView';
+import { JournalView } from './views/JournalView';
+import { SearchPalette } from './views/SearchPalette';
+import { PageView } from './views/PageView';
+import type { ConnectionState } from './client/client';
+
+const AREAS = [
+  { id: 'skills', label: 'Skills', key: '1' },
+  { id: 'servers', label: 'Servers', key: '2' },
+  { id: 'console', label: 'Console', key: '3' },
+  { id: 'journal', label: 'Journal', key: '4' },
+] as const;
+
+export function App() {
+  const [route, navigate] = useRoute();
+  const area = route[0] ?? 'skills';
+  const [searchOpen, setSearchOpen] = useState(false);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        setSearchOpen(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand" aria-label="Skillgraph">
+          ◆ Skillgraph
+        </span>
+        <nav aria-label="Areas">
+          {AREAS.map((a) => (
+            <a key={a.id} href={`#/${a.id}`} className={area === a.id ? 'active' : ''} aria-current={area === a.id ? 'page' : undefined}>
+              {a.label}
+            </a>
+          ))}
+        </nav>
+        <button className="search-trigger" onClick={() => setSearchOpen(true)} aria-label="Search (Ctrl+K)">
+          <span>Search skills, pages, tools…</span>
+          <kbd>Ctrl K</kbd>
+        </button>
+      </header>
+      <main className="content">
+        {area === 'skills' && <SkillsView selected={route[1]} navigate={navigate} />}
+        {area === 'servers' && <ServersView selected={route[1]} tool={route[2]} navigate={navigate} />}
+        {area === 'console' && <ConsoleView navigate={navigate} />}
+        {area === 'journal' && <JournalView navigate={navigate} />}
+        {area === 'page' && <PageView path={route.slice(1).join('/')} />}
+      </main>
+      <StatusBar />
+      {searchOpen && <SearchPalette onClose={() => setSearchOpen(false)} navigate={navigate} />}
+    </div>
+  );
+}
+
+function StatusBar() {
+  const client = useClient();
+  const status = useQuery('app.status', {}, ['servers.state', 'index.progress', 'graph.changed', 'skills.changed']);
+  const [connection, setConnection] = useState<ConnectionState>('connecting');
+  useEffect(() => client.onConnection(setConnection), [client]);
+  const s = status.data;
+  return (
+    <footer className="statusbar" aria-label="Status">
+      {status.error && <span className="error">{status.error}</span>}
+      {s && (
+        <>
+          <span title={s.graphDir} data-testid="status-graph">
+            Graph: {s.graphDir}
+          </span>
+          <span data-testid="status-servers" className={s.servers.failed ? 'warn' : ''}>
+            Servers: {s.servers.ready}/{s.servers.total} ready{s.servers.failed ? `, ${s.servers.failed} failed` : ''}
+          </span>
+          <span data-testid="status-backend" title={s.backend.reason}>
+            Sandbox: {s.backend.name}
+            {s.backend.available ? '' : ' (unavailable)'}
+          </span>
+          <span data-testid="status-index">
+            {s.index.indexing ? 'Indexing…' : `Index: ${s.index.pages} pages, ${s.index.skills} skills, ${s.index.tools} tools`}
+          </span>
+        </>
+      )}
+      <span className={`conn ${connection}`} data-testid="status-connection">
+        {s?.host === 'electron' ? 'Desktop' : 'Browser mode'} · {connection === 'open' ? 'live' : connection}
+      </span>
+    </footer>
+  );
+}

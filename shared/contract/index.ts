@@ -1,0 +1,248 @@
+// The one API contract between the engine and every UI: each request method and each pushed event is
+// declared here once. The Electron IPC host, the browser-mode HTTP/WebSocket host and the renderer's
+// clients are all derived from this object, and inputs are parsed against it at every boundary.
+import { z } from 'zod';
+import {
+  Actor,
+  BackendName,
+  ContextLedger,
+  RunLanguage,
+  RunSummary,
+  SearchFilters,
+  SearchHit,
+  ServerConfig,
+  ServerState,
+  Skill,
+  SkillLanguage,
+  SkillStatus,
+  ToolCallEvent,
+  ToolDoc,
+  TypeDiagnostic,
+} from '../types';
+import { method, type MethodDef } from './define';
+
+export { method, type MethodDef, type WireError } from './define';
+
+const Empty = z.object({});
+const Ok = z.object({ ok: z.literal(true) });
+
+export const AppStatus = z.object({
+  version: z.string(),
+  graphDir: z.string(),
+  dataDir: z.string(),
+  /** True when this start created the graph from the starter template. */
+  createdGraph: z.boolean(),
+  graphWarnings: z.array(z.string()),
+  backend: z.object({ name: BackendName, available: z.boolean(), reason: z.string().optional() }),
+  servers: z.object({ ready: z.number().int(), total: z.number().int(), failed: z.number().int() }),
+  index: z.object({
+    pages: z.number().int(),
+    skills: z.number().int(),
+    tools: z.number().int(),
+    indexing: z.boolean(),
+    message: z.string().optional(),
+  }),
+  host: z.enum(['electron', 'browser']),
+});
+export type AppStatus = z.infer<typeof AppStatus>;
+
+export const PageView = z.object({
+  path: z.string(),
+  title: z.string(),
+  kind: z.enum(['page', 'journal']),
+  /** Raw Markdown of the page as it is on disk. */
+  markdown: z.string(),
+  warnings: z.array(z.string()),
+});
+export type PageView = z.infer<typeof PageView>;
+
+export const JournalEntry = z.object({
+  /** ISO date of the journal day. */
+  date: z.string(),
+  journalPath: z.string(),
+  action: z.string(),
+  skill: z.string(),
+  actor: Actor,
+  at: z.string().optional(),
+  run: z.string().optional(),
+  servers: z.array(z.string()),
+  text: z.string(),
+  /** Current status of the skill, if the page still exists. */
+  skillStatus: SkillStatus.optional(),
+});
+export type JournalEntry = z.infer<typeof JournalEntry>;
+
+export const SkillDetail = z.object({
+  skill: Skill,
+  markdown: z.string(),
+  history: z.array(JournalEntry),
+  pins: z.array(z.object({ tool: z.string(), pinned: z.string(), current: z.string().optional(), changed: z.boolean() })),
+  logseqUrl: z.string(),
+});
+export type SkillDetail = z.infer<typeof SkillDetail>;
+
+export const SkillSaveInput = z.object({
+  name: z.string(),
+  description: z.string(),
+  code: z.string(),
+  language: SkillLanguage,
+  tags: z.array(z.string()).default([]),
+  usage: z.string().optional(),
+  example: z.string().optional(),
+  runId: z.string().optional(),
+  servers: z.array(z.string()).optional(),
+});
+export type SkillSaveInput = z.input<typeof SkillSaveInput>;
+
+export const SkillListQuery = z.object({
+  tag: z.string().optional(),
+  language: z.string().optional(),
+  status: z.string().optional(),
+  source: z.enum(['agent', 'person']).optional(),
+  server: z.string().optional(),
+  sort: z.enum(['name', 'updated', 'usage']).optional(),
+  limit: z.number().int().positive().max(20_000).optional(),
+  offset: z.number().int().nonnegative().optional(),
+});
+
+export const ServerEntry = z.object({
+  name: z.string(),
+  /** The configuration as written in mcp.json (secrets stay as ${env:NAME} references). */
+  config: ServerConfig,
+  state: ServerState,
+});
+
+export const ApiToolEntry = z.object({ tool: z.string(), identifier: z.string(), description: z.string(), readOnly: z.boolean() });
+export const ApiServerEntry = z.object({ server: z.string(), dir: z.string(), tools: z.array(ApiToolEntry) });
+
+export const ToolFiles = z.object({ doc: ToolDoc, typescript: z.string(), python: z.string(), tsPath: z.string(), pyPath: z.string() });
+
+export const RunRequest = z.object({
+  code: z.string(),
+  language: RunLanguage,
+  session: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a session name uses letters, digits, - and _').optional(),
+  skipTypeCheck: z.boolean().optional(),
+  backend: BackendName.optional(),
+});
+
+export const RunDetail = RunSummary.extend({
+  stdout: z.string(),
+  stderr: z.string(),
+  diagnostics: z.array(TypeDiagnostic),
+  toolCallEvents: z.array(ToolCallEvent),
+  logPath: z.string(),
+});
+export type RunDetail = z.infer<typeof RunDetail>;
+
+export const WorkspaceFile = z.object({ path: z.string(), size: z.number().int(), mtimeMs: z.number() });
+
+export const Approval = z.object({
+  id: z.string(),
+  runId: z.string(),
+  server: z.string(),
+  tool: z.string(),
+  argsPreview: z.string(),
+  requestedAt: z.number(),
+});
+
+export const methods = {
+  'app.status': method(Empty, AppStatus, 'What the status bar shows: graph, data folder, servers, sandbox backend, index.'),
+
+  'pages.get': method(z.object({ path: z.string() }), PageView, 'One page or journal of the graph, as Markdown.'),
+  'search.query': method(
+    z.object({ query: z.string().max(500), filters: SearchFilters.optional(), limit: z.number().int().positive().max(200).optional(), offset: z.number().int().nonnegative().optional() }),
+    z.object({ hits: z.array(SearchHit), total: z.number().int() }),
+    'Full-text search over skills, pages, journals and tool docs (offline).',
+  ),
+
+  'skills.list': method(SkillListQuery, z.object({ skills: z.array(Skill), total: z.number().int() }), 'Skills with filters and sorting.'),
+  'skills.get': method(z.object({ name: z.string() }), SkillDetail, 'A skill with its page, journal history and schema pins.'),
+  'skills.save': method(SkillSaveInput, Skill, 'Create a skill page and a journal entry.'),
+  'skills.update': method(
+    z.object({ name: z.string(), description: z.string().optional(), code: z.string().optional(), tags: z.array(z.string()).optional(), usage: z.string().optional() }),
+    Skill,
+    'Change a skill\'s description, code, tags or usage.',
+  ),
+  'skills.rename': method(z.object({ name: z.string(), newName: z.string() }), Skill, 'Rename the page and file, updating references.'),
+  'skills.setStatus': method(z.object({ name: z.string(), status: z.enum(['approved', 'archived', 'draft']) }), Skill, 'Approve, reject (archive) or reopen a skill.'),
+  'skills.delete': method(z.object({ name: z.string() }), z.object({ recycledPath: z.string() }), 'Move the skill page to logseq/.recycle.'),
+  'skills.restore': method(z.object({ recycledPath: z.string() }), Skill, 'Undo a delete: put a recycled skill page back.'),
+
+  'journal.list': method(
+    z.object({ days: z.number().int().positive().max(3650).optional() }),
+    z.object({ entries: z.array(JournalEntry) }),
+    'Journal entries about skills, newest first.',
+  ),
+
+  'servers.list': method(Empty, z.object({ servers: z.array(ServerEntry) }), 'Configured MCP servers with live state.'),
+  'servers.add': method(z.object({ name: z.string(), config: ServerConfig }), z.object({ servers: z.array(ServerEntry) }), 'Add or replace a server.'),
+  'servers.remove': method(z.object({ name: z.string() }), z.object({ servers: z.array(ServerEntry) }), 'Remove a server.'),
+  'servers.import': method(
+    z.object({ json: z.string().max(1_000_000) }),
+    z.object({ imported: z.array(z.string()), skipped: z.array(z.object({ name: z.string(), reason: z.string() })) }),
+    'Import servers from a Claude Desktop, Cursor or VS Code config file\'s content.',
+  ),
+  'servers.restart': method(z.object({ name: z.string() }), ServerState, 'Restart one server.'),
+
+  'api.tree': method(Empty, z.object({ servers: z.array(ApiServerEntry), root: z.string() }), 'The generated API tree.'),
+  'api.tool': method(z.object({ server: z.string(), tool: z.string() }), ToolFiles, 'A tool\'s doc and its generated TypeScript and Python.'),
+  'api.call': method(
+    z.object({ server: z.string(), tool: z.string(), args: z.record(z.string(), z.unknown()) }),
+    z.object({ ok: z.boolean(), data: z.unknown(), error: z.string().optional(), durationMs: z.number() }),
+    'Call one tool directly (the "Try it" form).',
+  ),
+  'api.generate': method(Empty, z.object({ written: z.number().int(), unchanged: z.number().int(), removed: z.number().int() }), 'Regenerate the API tree now.'),
+
+  'runs.start': method(RunRequest, z.object({ runId: z.string() }), 'Start a run; output arrives as run.* events.'),
+  'runs.cancel': method(z.object({ runId: z.string() }), Ok, 'Stop a run and its whole process tree.'),
+  'runs.list': method(z.object({ limit: z.number().int().positive().max(500).optional() }), z.object({ runs: z.array(RunSummary) }), 'Recent runs, newest first.'),
+  'runs.get': method(z.object({ runId: z.string() }), RunDetail, 'A run with its (capped) output and tool calls.'),
+  'sessions.files': method(z.object({ session: z.string() }), z.object({ files: z.array(WorkspaceFile) }), 'Files in a session\'s workspace.'),
+  'sessions.clear': method(z.object({ session: z.string() }), Ok, 'Empty a session\'s workspace.'),
+
+  'approvals.list': method(Empty, z.object({ pending: z.array(Approval), required: z.boolean() }), 'Tool calls waiting for the user\'s approval.'),
+  'approvals.decide': method(z.object({ id: z.string(), allow: z.boolean() }), Ok, 'Allow or deny a pending tool call.'),
+  'settings.update': method(
+    z.object({ requireApproval: z.boolean().optional(), allowedDomains: z.array(z.string()).optional(), backend: BackendName.optional(), piiFilter: z.boolean().optional() }),
+    Ok,
+    'Change app settings.',
+  ),
+} satisfies Record<string, MethodDef>;
+
+export const events = {
+  'run.status': RunSummary,
+  'run.output': z.object({ runId: z.string(), stream: z.enum(['stdout', 'stderr']), chunk: z.string() }),
+  'run.toolCall': z.object({ runId: z.string(), call: ToolCallEvent }),
+  'run.notice': z.object({ runId: z.string(), message: z.string() }),
+  'run.diagnostics': z.object({ runId: z.string(), diagnostics: z.array(TypeDiagnostic) }),
+  'servers.state': ServerState,
+  'graph.changed': z.object({ events: z.array(z.object({ type: z.enum(['added', 'changed', 'renamed', 'removed']), path: z.string() })) }),
+  'index.progress': z.object({ indexed: z.number().int(), total: z.number().int(), done: z.boolean() }),
+  'skills.changed': z.object({ names: z.array(z.string()) }),
+  'approvals.changed': z.object({ pending: z.number().int() }),
+  'ledger.updated': z.object({ runId: z.string(), ledger: ContextLedger }),
+} satisfies Record<string, z.ZodType>;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+/** What a host needs: one async function per method, receiving already-parsed input. */
+export type Handlers = { [M in MethodName]: (input: z.output<Methods[M]['input']>) => Promise<MethodOutput<M>> };
+
+/** Where the engine pushes events; each host forwards them over its transport. */
+export type EventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}
