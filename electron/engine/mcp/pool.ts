@@ -189,6 +189,7 @@ export class McpPool extends EventEmitter {
     const next: ServerState = { ...entry.state, ...patch };
     if (!('error' in patch) && patch.status && patch.status !== entry.state.status) delete next.error;
     if (next.error === undefined) delete next.error;
+    if (JSON.stringify(next) === JSON.stringify(entry.state)) return;
     entry.state = next;
     this.emit('state', { ...next });
   }
@@ -393,10 +394,10 @@ function collectSecrets(original: ServerConfig, resolved: ServerConfig): string[
   const secrets = new Set<string>();
   const walk = (a: unknown, b: unknown) => {
     if (typeof a === 'string' && typeof b === 'string') {
-      if (a !== b && /\$\{env:/.test(a)) {
-        for (const part of a.split(/\$\{env:[A-Za-z_][A-Za-z0-9_]*\}/)) if (part) b = (b as string).split(part).join('\u0000');
-        for (const value of (b as string).split('\u0000')) if (value.length >= 4) secrets.add(value);
-      }
+      if (a === b || !/\$\{env:/.test(a)) return;
+      let masked = b;
+      for (const part of a.split(/\$\{env:[A-Za-z_][A-Za-z0-9_]*\}/)) if (part) masked = masked.split(part).join('\u0000');
+      for (const value of masked.split('\u0000')) if (value.length >= 4) secrets.add(value);
     } else if (Array.isArray(a) && Array.isArray(b)) a.forEach((item, i) => walk(item, b[i]));
     else if (a && b && typeof a === 'object' && typeof b === 'object') {
       for (const key of Object.keys(a)) walk((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]);
