@@ -2,7 +2,10 @@
 // browser mode, the CLI, the MCP gateway and the tests all open the engine through here. Never imports electron.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { BackendName, GraphEvent, ServerState } from '../../shared/types';
 import { EventBus } from './events';
+import { Graph } from './graph';
+import { SearchIndex } from './index/search-index';
 import { assertUsableGraphDir, ensureDataDir, explicitGraphDir, resolveDataDir, templateDir, type LocationInput } from './locations';
 import { SettingsStore } from './settings';
 import { createGraphFromTemplate } from './template';
@@ -49,16 +52,68 @@ export function prepareLocations(opts: EngineOptions): EngineLocations & { setti
 
 export class Engine {
   readonly events = new EventBus();
+  /** Set while the index catches up with the graph (first start, or pages changed while closed). */
+  indexing: Promise<void> | undefined;
+  private disposers: Array<() => void | Promise<void>> = [];
 
   private constructor(
     readonly options: EngineOptions,
     readonly locations: EngineLocations,
     readonly settings: SettingsStore,
+    readonly graph: Graph,
+    readonly index: SearchIndex,
   ) {}
 
   static async open(options: EngineOptions): Promise<Engine> {
     const { settings, ...locations } = prepareLocations(options);
-    return new Engine(options, locations, settings);
+    const graph = await Graph.open(locations.graphDir);
+    const index = SearchIndex.open(path.join(locations.dataDir, 'index.sqlite'));
+    const engine = new Engine(options, locations, settings, graph, index);
+    engine.startIndexing();
+    if (options.watch) engine.watchGraph();
+    return engine;
+  }
+
+  /** Brings the index up to date with the graph; unchanged pages are skipped, so a warm start is quick. */
+  private startIndexing(): void {
+    this.indexing = this.index
+      .rebuild(this.graph.pages(), (progress) => this.events.emit('index.progress', progress))
+      .then(() => {
+        this.indexing = undefined;
+      });
+  }
+
+  /** Feeds graph changes to the index in small batches and tells the UI what changed. */
+  private watchGraph(): void {
+    let batch: GraphEvent[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const flush = () => {
+      timer = undefined;
+      const events = batch;
+      batch = [];
+      this.index.applyEvents(events);
+      this.events.emit('graph.changed', { events: events.map((e) => ({ type: e.type, path: e.type === 'removed' ? e.path : e.page.path })) });
+      const skills = events.filter((e) => e.type === 'removed' || e.page.properties.type === 'skill').map((e) => (e.type === 'removed' ? e.name : e.page.name));
+      if (skills.length) this.events.emit('skills.changed', { names: skills });
+    };
+    const stop = this.graph.watch((event) => {
+      batch.push(event);
+      timer ??= setTimeout(flush, 15);
+    });
+    this.disposers.push(() => {
+      clearTimeout(timer);
+      if (batch.length) flush();
+      stop();
+    });
+  }
+
+  /** Live state of every configured MCP server. */
+  serverStates(): ServerState[] {
+    return [];
+  }
+
+  async backendStatus(): Promise<{ name: BackendName; available: boolean; reason?: string }> {
+    return { name: this.settings.get().backend, available: false, reason: 'code execution is not connected in this build yet' };
   }
 
   get dataDir(): string {
@@ -69,5 +124,10 @@ export class Engine {
     return this.locations.graphDir;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    for (const dispose of this.disposers.reverse()) await dispose();
+    await this.indexing?.catch(() => {});
+    await this.graph.close();
+    this.index.close();
+  }
 }

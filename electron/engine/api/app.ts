@@ -1,0 +1,49 @@
+// Handlers for app state, settings, pages and search.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { NotFoundError } from '../../../shared/errors';
+import type { Engine } from '../engine';
+import { VERSION } from '../version';
+import type { HandlerSlice } from './types';
+
+export function appHandlers(engine: Engine): HandlerSlice<'app.status' | 'settings.update' | 'pages.get' | 'search.query'> {
+  return {
+    'app.status': async () => {
+      const index = engine.index.status();
+      const servers = engine.serverStates();
+      const backend = await engine.backendStatus();
+      return {
+        version: VERSION,
+        graphDir: engine.graphDir,
+        dataDir: engine.dataDir,
+        createdGraph: engine.locations.createdGraph,
+        graphWarnings: engine.graph.warnings.slice(0, 50),
+        backend,
+        servers: {
+          ready: servers.filter((s) => s.status === 'ready').length,
+          total: servers.length,
+          failed: servers.filter((s) => s.status === 'failed').length,
+        },
+        index: {
+          pages: index.pages,
+          skills: index.skills,
+          tools: index.tools,
+          indexing: engine.indexing !== undefined,
+          message: engine.index.openReport.rebuilt ? engine.index.openReport.reason : undefined,
+        },
+        host: engine.options.host === 'electron' ? 'electron' : 'browser',
+      };
+    },
+    'settings.update': async (input) => {
+      engine.settings.update(input);
+      return { ok: true as const };
+    },
+    'pages.get': async ({ path: relPath }) => {
+      const page = engine.graph.getByPath(relPath);
+      if (!page) throw new NotFoundError(`No page at ${relPath} in the graph.`);
+      const markdown = await fs.readFile(path.join(engine.graphDir, page.path), 'utf8');
+      return { path: page.path, title: page.title, kind: page.kind, markdown, warnings: page.warnings };
+    },
+    'search.query': async ({ query, filters, limit, offset }) => engine.index.search(query, { filters, limit, offset }),
+  };
+}

@@ -1,0 +1,39 @@
+// Contract methods whose engine services are still being connected in this build. Each answers with a
+// clear "not available" error rather than a fake result; the domain files replace these one by one.
+import type { Engine } from '../engine';
+import type { HandlerSlice } from './types';
+import { unavailable } from './types';
+
+type Pending = Exclude<import('../../../shared/contract').MethodName, 'app.status' | 'settings.update' | 'pages.get' | 'search.query'>;
+
+export function pendingHandlers(_engine: Engine): HandlerSlice<Pending> {
+  const n = (what: string) => unavailable(what, 'this build does not connect it yet');
+  return {
+    'skills.list': n('Listing skills'),
+    'skills.get': n('Skills'),
+    'skills.save': n('Saving skills'),
+    'skills.update': n('Editing skills'),
+    'skills.rename': n('Renaming skills'),
+    'skills.setStatus': n('Reviewing skills'),
+    'skills.delete': n('Deleting skills'),
+    'skills.restore': n('Restoring skills'),
+    'journal.list': n('The journal'),
+    'servers.list': n('Servers'),
+    'servers.add': n('Adding servers'),
+    'servers.remove': n('Removing servers'),
+    'servers.import': n('Importing servers'),
+    'servers.restart': n('Restarting servers'),
+    'api.tree': n('The API tree'),
+    'api.tool': n('The API tree'),
+    'api.call': n('Calling tools'),
+    'api.generate': n('Generating the API'),
+    'runs.start': n('Runs'),
+    'runs.cancel': n('Runs'),
+    'runs.list': n('Runs'),
+    'runs.get': n('Runs'),
+    'sessions.files': n('Sessions'),
+    'sessions.clear': n('Sessions'),
+    'approvals.list': n('Approvals'),
+    'approvals.decide': n('Approvals'),
+  };
+}
