@@ -1,0 +1,120 @@
+// Opening the index file: WAL, schema version, and recovery from a corrupt, foreign, old or newer file
+// without ever throwing.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from './schema';
+import { SearchIndex } from './search-index';
+import { skillPage } from './test-fixtures';
+
+let dir: string;
+let dbPath: string;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-index-open-'));
+  dbPath = path.join(dir, 'data', 'index.sqlite');
+});
+
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const page = skillPage({ name: 'ping_hosts', description: 'Pings every host', code: 'await net.ping(hosts)' });
+
+async function indexOnePage(): Promise<void> {
+  const index = SearchIndex.open(dbPath);
+  await index.rebuild([page]);
+  index.close();
+}
+
+describe('SearchIndex.open', () => {
+  it('creates the folder and a WAL database at the current schema version', () => {
+    const index = SearchIndex.open(dbPath);
+    expect(index.openReport).toEqual({ rebuilt: false });
+    index.close();
+    const db = new Database(dbPath, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    db.close();
+  });
+
+  it('keeps what it indexed across a reopen', async () => {
+    await indexOnePage();
+    const index = SearchIndex.open(dbPath);
+    expect(index.openReport.rebuilt).toBe(false);
+    expect(index.search('pings').hits).toHaveLength(1);
+    index.close();
+  });
+
+  it('replaces a file of garbage bytes with an empty index and says why', async () => {
+    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+    fs.writeFileSync(dbPath, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919) % 251)));
+    const index = SearchIndex.open(dbPath);
+    expect(index.openReport.rebuilt).toBe(true);
+    expect(index.openReport.reason).toMatch(/could not be read.*not a database.*recreated empty/);
+    expect(index.status()).toMatchObject({ pages: 0, skills: 0, tools: 0 });
+    await index.rebuild([page]);
+    expect(index.search('ping_hosts').hits[0].key).toBe(page.path);
+    index.close();
+    expect(SearchIndex.open(dbPath).openReport.rebuilt).toBe(false);
+  });
+
+  it('replaces a database whose pages were overwritten in the middle', async () => {
+    await indexOnePage();
+    const bytes = fs.readFileSync(dbPath);
+    // Keep the 100-byte header so SQLite recognises the file, then damage the pages after it.
+    bytes.fill(0xab, 4096, Math.min(bytes.length, 4096 * 6));
+    fs.writeFileSync(dbPath, bytes);
+    const index = SearchIndex.open(dbPath);
+    expect(index.openReport.rebuilt).toBe(true);
+    expect(index.openReport.reason).toMatch(/damaged|could not be read/);
+    expect(index.verify()).toEqual([]);
+    index.close();
+  });
+
+  it('rebuilds a database written by an older schema', async () => {
+    await indexOnePage();
+    const db = new Database(dbPath);
+    db.pragma('user_version = 0');
+    db.close();
+    const index = SearchIndex.open(dbPath);
+    expect(index.openReport).toEqual({ rebuilt: true, reason: expect.stringMatching(/no schema version.*recreated empty/) });
+    expect(index.status().pages).toBe(0);
+    index.close();
+  });
+
+  it('rebuilds a database from a newer app instead of misreading it', async () => {
+    await indexOnePage();
+    const db = new Database(dbPath);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
+    db.close();
+    const index = SearchIndex.open(dbPath);
+    expect(index.openReport.reason).toMatch(new RegExp(`schema version ${SCHEMA_VERSION + 5}, newer than`));
+    expect(index.status().pages).toBe(0);
+    index.close();
+  });
+
+  it('rebuilds a foreign SQLite database that happens to sit at the path', () => {
+    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+    const db = new Database(dbPath);
+    db.exec('CREATE TABLE pages (id INTEGER PRIMARY KEY, something TEXT)');
+    db.close();
+    const index = SearchIndex.open(dbPath);
+    expect(index.openReport.rebuilt).toBe(true);
+    expect(index.search('anything').total).toBe(0);
+    index.close();
+  });
+
+  it('falls back to an in-memory index when the path cannot hold a database', () => {
+    fs.mkdirSync(dbPath, { recursive: true });
+    fs.writeFileSync(path.join(dbPath, 'keep'), 'a directory is in the way');
+    const index = SearchIndex.open(dbPath);
+    expect(index.openReport.rebuilt).toBe(true);
+    expect(index.openReport.reason).toMatch(/kept in memory/);
+    index.upsertToolDocs('s', []);
+    expect(index.status().tools).toBe(0);
+    index.close();
+  });
+});
