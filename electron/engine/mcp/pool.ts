@@ -268,7 +268,9 @@ export class McpPool extends EventEmitter {
     } catch (error) {
       // Servers that only speak the older HTTP+SSE transport reject the Streamable HTTP POST.
       if (config.type !== undefined || error instanceof McpTimeoutError) throw error;
-      return this.handshake(entry, new SSEClientTransport(url, { requestInit }), generation);
+      const client = await this.handshake(entry, new SSEClientTransport(url, { requestInit }), generation);
+      this.setState(entry, { transport: 'sse' });
+      return client;
     }
   }
 

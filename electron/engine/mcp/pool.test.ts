@@ -1,0 +1,214 @@
+// The pool against real MCP servers: the three npm servers, a fixture server built on the SDK, and servers that
+// crash, hang or send malformed tools; each failure is reported per server while the others keep working.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerState } from '../../../shared/types';
+import { McpServerError, McpTimeoutError, McpToolCallError } from './errors';
+import { everythingEntry, fixtureConfig, realServerConfigs } from './fixtures/real-servers';
+import { McpPool } from './pool';
+import { toolResultToData } from './result';
+
+let workDir: string;
+const pools: McpPool[] = [];
+
+function makePool(...args: ConstructorParameters<typeof McpPool>): McpPool {
+  const pool = new McpPool(...args);
+  pools.push(pool);
+  return pool;
+}
+
+function waitFor<T>(check: () => T | undefined, timeoutMs = 15_000): Promise<T> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      const value = check();
+      if (value !== undefined && value !== false) return resolve(value);
+      if (Date.now() - started > timeoutMs) return reject(new Error('condition not met in time'));
+      setTimeout(tick, 25);
+    };
+    tick();
+  });
+}
+
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'skillgraph-pool-'));
+});
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.close()));
+});
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe('McpPool with the real npm servers', () => {
+  it('starts servers lazily, lists their tools and returns parsed data from real calls', async () => {
+    const pool = makePool({ configs: realServerConfigs(workDir) });
+    expect(pool.states().map((state) => state.status)).toEqual(['idle', 'idle', 'idle']);
+
+    const catalog = await pool.catalog();
+    expect([...catalog.keys()]).toEqual(['everything', 'filesystem', 'memory']);
+    expect(catalog.get('filesystem')!.map((tool) => tool.name)).toContain('read_text_file');
+    expect(pool.states().every((state) => state.status === 'ready' && state.toolCount > 0)).toBe(true);
+
+    expect(toolResultToData(await pool.callTool('everything', 'echo', { message: 'hello' }))).toBe('Echo: hello');
+    const weather = toolResultToData(await pool.callTool('everything', 'get-structured-content', { location: 'Chicago' })) as Record<string, unknown>;
+    expect(typeof weather.temperature).toBe('number');
+
+    const file = path.join(workDir, 'note.txt');
+    await pool.callTool('filesystem', 'write_file', { path: file, content: 'written through MCP' });
+    const read = toolResultToData(await pool.callTool('filesystem', 'read_text_file', { path: file }));
+    expect(JSON.stringify(read)).toContain('written through MCP');
+
+    await pool.callTool('memory', 'create_entities', { entities: [{ name: 'Ada', entityType: 'person', observations: ['wrote the first program'] }] });
+    const graph = toolResultToData(await pool.callTool('memory', 'read_graph', {})) as { entities: { name: string }[] };
+    expect(graph.entities.map((entity) => entity.name)).toContain('Ada');
+  });
+
+  it('raises McpToolCallError carrying the server message when a tool reports an error', async () => {
+    const pool = makePool({ configs: realServerConfigs(workDir) });
+    const result = await pool.callTool('filesystem', 'read_text_file', { path: path.join(os.tmpdir(), 'outside-the-allowed-dir.txt') });
+    expect(result.isError).toBe(true);
+    expect(() => toolResultToData(result, { server: 'filesystem', tool: 'read_text_file' })).toThrow(McpToolCallError);
+    expect(() => toolResultToData(result, { server: 'filesystem', tool: 'read_text_file' })).toThrow(/filesystem.*read_text_file.*denied|outside/i);
+  });
+});
+
+describe('McpPool failures stay per server', () => {
+  it('reports crash, hang, missing command, missing env var and malformed tools while a healthy server works', async () => {
+    const pool = makePool({
+      startTimeoutMs: 1500,
+      env: {},
+      configs: {
+        healthy: realServerConfigs(workDir).everything,
+        crashes: { command: process.execPath, args: ['-e', "console.error('missing GITHUB_TOKEN'); process.exit(1)"] },
+        hangs: { command: process.execPath, args: ['-e', 'setInterval(()=>{},1000)'] },
+        nocommand: { command: 'skillgraph-no-such-command-xyz' },
+        needsenv: { command: process.execPath, args: ['-e', ''], env: { TOKEN: '${env:SKILLGRAPH_TEST_TOKEN}' } },
+        brokenlist: fixtureConfig('broken-list'),
+        malformed: fixtureConfig('malformed'),
+      },
+    });
+    const catalog = await pool.catalog();
+    expect([...catalog.keys()].sort()).toEqual(['healthy', 'malformed']);
+    const byName = Object.fromEntries(pool.states().map((state) => [state.name, state])) as Record<string, ServerState>;
+    expect(byName.crashes).toMatchObject({ status: 'failed' });
+    expect(byName.crashes.error).toMatch(/server `crashes` exited while starting: missing GITHUB_TOKEN/);
+    expect(byName.hangs.status).toBe('failed');
+    expect(byName.hangs.error).toMatch(/server `hangs` did not answer initialize within 1500 ms/);
+    expect(byName.nocommand.error).toMatch(/command `skillgraph-no-such-command-xyz` was not found/);
+    expect(byName.needsenv.error).toBe('server `needsenv` needs environment variable SKILLGRAPH_TEST_TOKEN, which is not set');
+    expect(byName.brokenlist.status).toBe('failed');
+    expect(byName.brokenlist.error).toMatch(/server `brokenlist` sent a malformed tools\/list answer/);
+
+    expect(byName.malformed.status).toBe('ready');
+    expect(catalog.get('malformed')!.map((tool) => tool.name)).toEqual(['ok', 'dangling-ref']);
+    expect(byName.malformed.error).toMatch(/skipped 2 tool\(s\) with malformed definitions: `bad_type` \(inputSchema\.type.*`bad_properties` \(inputSchema\.properties/);
+
+    expect(toolResultToData(await pool.callTool('healthy', 'echo', { message: 'still here' }))).toBe('Echo: still here');
+    await expect(pool.callTool('crashes', 'anything')).rejects.toThrow(/missing GITHUB_TOKEN/);
+    await expect(pool.callTool('unknown', 'anything')).rejects.toThrow(/no MCP server named `unknown`/);
+  });
+
+  it('never shows a secret taken from the environment in an error', async () => {
+    const pool = makePool({
+      env: { SKILLGRAPH_TEST_SECRET: 'sup3r-s3cret-value' },
+      configs: {
+        leaky: { command: process.execPath, args: ['-e', "console.error('rejected token ' + process.env.API_TOKEN); process.exit(1)"], env: { API_TOKEN: '${env:SKILLGRAPH_TEST_SECRET}' } },
+      },
+    });
+    await expect(pool.listTools('leaky')).rejects.toThrow(McpServerError);
+    const [state] = pool.states();
+    expect(state.error).toContain('rejected token ***');
+    expect(state.error).not.toContain('sup3r-s3cret-value');
+  });
+});
+
+describe('McpPool protocol behaviour on a real SDK server', () => {
+  it('follows nextCursor across tools/list pages', async () => {
+    const pool = makePool({ configs: { paged: fixtureConfig('paginated') } });
+    const tools = await pool.listTools('paged');
+    expect(tools.map((tool) => tool.name)).toEqual(['tool-0', 'tool-1', 'tool-2', 'tool-3', 'tool-4']);
+    expect(pool.states()[0].toolCount).toBe(5);
+  });
+
+  it('follows notifications/tools/list_changed', async () => {
+    const pool = makePool({ configs: { dyn: fixtureConfig('dynamic') } });
+    const changes: string[] = [];
+    pool.on('toolsChanged', (server) => changes.push(server));
+    expect((await pool.listTools('dyn')).map((tool) => tool.name)).not.toContain('double');
+    await pool.callTool('dyn', 'add_tool', { name: 'double' });
+    await waitFor(() => changes.length > 0);
+    expect(changes).toContain('dyn');
+    expect((await pool.listTools('dyn')).map((tool) => tool.name)).toContain('double');
+    expect(toolResultToData(await pool.callTool('dyn', 'double', { x: 21 }))).toEqual({ doubled: 42 });
+  });
+
+  it('times out a slow call with McpTimeoutError and keeps the server usable', async () => {
+    const pool = makePool({ configs: { dyn: fixtureConfig('dynamic') } });
+    await expect(pool.callTool('dyn', 'sleep', { ms: 5000 }, { timeoutMs: 300 })).rejects.toThrow(McpTimeoutError);
+    await expect(pool.callTool('dyn', 'sleep', { ms: 5000 }, { timeoutMs: 300 })).rejects.toThrow('tool `sleep` on server `dyn` did not answer within 300 ms');
+    expect(toolResultToData(await pool.callTool('dyn', 'sleep', { ms: 1 }))).toBe('awake');
+  });
+
+  it('turns isError results into McpToolCallError with the server message', async () => {
+    const pool = makePool({ configs: { dyn: fixtureConfig('dynamic') } });
+    const result = await pool.callTool('dyn', 'fail');
+    expect(() => toolResultToData(result, { server: 'dyn', tool: 'fail' })).toThrow('tool `fail` on server `dyn` failed: quota exceeded for this key');
+  });
+
+  it('restarts a crashed server with backoff and reports the reason from its stderr', async () => {
+    const pool = makePool({ configs: { dyn: fixtureConfig('dynamic') }, restartBackoffMs: 100 });
+    const seen: ServerState[] = [];
+    pool.on('state', (state) => seen.push(state));
+    await pool.listTools('dyn');
+    await pool.callTool('dyn', 'crash');
+    const failed = await waitFor(() => seen.find((state) => state.status === 'failed'));
+    expect(failed.error).toMatch(/server `dyn` exited unexpectedly: fatal: simulated crash for the test/);
+    await waitFor(() => pool.states()[0].status === 'ready' && pool.states()[0].restarts === 1);
+    expect(toolResultToData(await pool.callTool('dyn', 'sleep', { ms: 1 }))).toBe('awake');
+  });
+});
+
+describe('McpPool over HTTP', () => {
+  let child: ChildProcess | undefined;
+  afterEach(() => {
+    child?.kill();
+    child = undefined;
+  });
+
+  async function freePort(): Promise<number> {
+    return new Promise((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+  }
+
+  async function startEverything(transport: 'streamableHttp' | 'sse'): Promise<number> {
+    const port = await freePort();
+    child = spawn(process.execPath, [everythingEntry, transport], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let output = '';
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    await waitFor(() => /listening|running/i.test(output));
+    return port;
+  }
+
+  it('connects to a Streamable HTTP server with headers', async () => {
+    const port = await startEverything('streamableHttp');
+    const pool = makePool({ env: { SKILLGRAPH_TEST_TOKEN: 'abc123' }, configs: { remote: { url: `http://127.0.0.1:${port}/mcp`, headers: { Authorization: 'Bearer ${env:SKILLGRAPH_TEST_TOKEN}' } } } });
+    expect(toolResultToData(await pool.callTool('remote', 'echo', { message: 'over http' }))).toBe('Echo: over http');
+    expect(pool.states()[0]).toMatchObject({ transport: 'http', status: 'ready' });
+  });
+
+  it('falls back to SSE when a server only speaks SSE', async () => {
+    const port = await startEverything('sse');
+    const pool = makePool({ configs: { legacy: { url: `http://127.0.0.1:${port}/sse` } } });
+    expect(toolResultToData(await pool.callTool('legacy', 'echo', { message: 'over sse' }))).toBe('Echo: over sse');
+    expect(pool.states()[0]).toMatchObject({ transport: 'sse', status: 'ready' });
+  });
+});
