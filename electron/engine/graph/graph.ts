@@ -252,6 +252,17 @@ export class Graph implements GraphStore {
         this.emit({ type: 'renamed', from: fromRel, page });
         return;
       }
+      // chokidar may report the new name before the old one's unlink: a same-identity page whose
+      // file is already gone is the one that moved.
+      for (const candidate of this.byPath.values()) {
+        if (candidate.path === rel || !sameIdentity(candidate, page)) continue;
+        const gone = await fs.stat(path.join(this.config.root, this.diskPath(candidate.path))).then(() => false, () => true);
+        if (!gone) continue;
+        this.drop(candidate.path);
+        this.put(page, diskRel);
+        this.emit({ type: 'renamed', from: candidate.path, page });
+        return;
+      }
     }
     this.put(page, diskRel);
     this.emit(existing ? { type: 'changed', page } : { type: 'added', page });

@@ -102,7 +102,7 @@ export class GraphWriter {
    * Replaces a file with `transform(current)` atomically. The transform always sees the newest
    * content: if the file changes before our rename, it is re-read and the transform re-applied.
    */
-  updateFile(relPath: string, transform: (current: string | null) => string, opts: UpdateOptions = {}): Promise<UpdateResult> {
+  async updateFile(relPath: string, transform: (current: string | null) => string, opts: UpdateOptions = {}): Promise<UpdateResult> {
     const { rel, abs } = this.resolve(relPath);
     return this.serialize(rel, async () => {
       let merged = false;
