@@ -1,0 +1,434 @@
+// Runs: type-check, bundle, execute on a backend, stream stdout/stderr/tool calls/status live, cap what listeners get
+// while the full log goes to <data>/runs/<id>.log, keep per-session workspaces, and persist run summaries.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
+import { RunSummary, type BackendName, type RunLanguage, type RunStatus, type ToolCallEvent, type TypeDiagnostic } from '../../../shared/types';
+import { BridgeHost, type InterceptCall, type OnToolResult } from './bridge';
+import { bundleForNode } from './bundle';
+import { E2BSandboxBackend } from './e2b-backend';
+import { LocalSandboxBackend } from './local-backend';
+import { TypeChecker } from './typecheck';
+import { DEFAULT_LIMITS, SandboxError, type SandboxBackend, type SandboxLimits, type StopReason, type ToolCaller } from './types';
+
+export interface RunManagerOptions {
+  dataDir: string;
+  /** Holds the generated `servers/` and the materialised `skills/`. */
+  apiDir: string;
+  tools: ToolCaller;
+  backend?: BackendName;
+  e2bApiKey?: string;
+  allowedDomains?: string[];
+  limits?: Partial<SandboxLimits>;
+  /** Extra folders sandboxed code must never read (the graph); the data folder and home are always hidden. */
+  privatePaths?: string[];
+  /** Refreshes servers/ and skills/ before each run (generator, skills materialiser). */
+  refreshApi?: () => Promise<void>;
+  interceptCall?: InterceptCall;
+  onResult?: OnToolResult;
+  /** Backends to use instead of the defaults (tests, the composition root). */
+  backends?: Partial<Record<BackendName, SandboxBackend>>;
+}
+
+export interface RunRequest {
+  code: string;
+  language: RunLanguage;
+  session?: string;
+  skipTypeCheck?: boolean;
+  backend?: BackendName;
+  origin: 'app' | 'cli' | 'gateway';
+}
+
+/** The run's summary with its captured output; `toolCalls` is the full list here (the summary keeps only the count). */
+export type RunResult = Omit<RunSummary, 'toolCalls'> & {
+  stdout: string;
+  stderr: string;
+  diagnostics: TypeDiagnostic[];
+  logPath: string;
+  toolCalls: ToolCallEvent[];
+};
+
+export type RunEvent =
+  | { type: 'stdout'; data: string }
+  | { type: 'stderr'; data: string }
+  | { type: 'toolCall'; data: ToolCallEvent }
+  | { type: 'status'; data: RunStatus }
+  | { type: 'notice'; data: string };
+
+interface RunEvents {
+  stdout: [string];
+  stderr: [string];
+  toolCall: [ToolCallEvent];
+  status: [RunStatus];
+  notice: [string];
+}
+
+export interface WorkspaceFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** One run as it happens: events (also as an async iterator, replayed from the start) and its final result. */
+export class RunHandle extends EventEmitter<RunEvents> {
+  readonly done: Promise<RunResult>;
+  private readonly history: RunEvent[] = [];
+  private finished = false;
+  private wake: (() => void) | undefined;
+  private resolveDone!: (result: RunResult) => void;
+
+  constructor(readonly id: string) {
+    super();
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  /** Every event since the run started, then live ones until it ends. */
+  async *events(): AsyncGenerator<RunEvent> {
+    let index = 0;
+    for (;;) {
+      while (index < this.history.length) yield this.history[index++];
+      if (this.finished) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  /** @internal */
+  publish(event: RunEvent): void {
+    this.history.push(event);
+    (this.emit as (name: string, data: unknown) => boolean)(event.type, event.data);
+    this.wake?.();
+  }
+
+  /** @internal */
+  finish(result: RunResult): void {
+    this.finished = true;
+    this.wake?.();
+    this.resolveDone(result);
+  }
+}
+
+/** Caps what listeners receive; the log on disk gets everything up to its own (much larger) cap. */
+class OutputRecorder {
+  private forwarded = 0;
+  private logged = 0;
+  private capped = false;
+  readonly stdout: string[] = [];
+  readonly stderr: string[] = [];
+  private readonly log: WriteStream;
+
+  constructor(
+    readonly logPath: string,
+    private readonly limits: SandboxLimits,
+    private readonly publish: (event: RunEvent) => void,
+    private readonly overLogCap: () => void,
+  ) {
+    this.log = createWriteStream(logPath);
+  }
+
+  write(stream: 'stdout' | 'stderr', chunk: string): void {
+    const bytes = Buffer.byteLength(chunk);
+    if (this.logged < this.limits.logCapBytes) {
+      this.log.write(chunk);
+      this.logged += bytes;
+      if (this.logged >= this.limits.logCapBytes) this.overLogCap();
+    }
+    if (this.capped) return;
+    let forward = chunk;
+    if (this.forwarded + bytes > this.limits.outputCapBytes) {
+      forward = Buffer.from(chunk).subarray(0, this.limits.outputCapBytes - this.forwarded).toString('utf8');
+      this.capped = true;
+    }
+    this.forwarded += Buffer.byteLength(forward);
+    if (forward.length > 0) {
+      (stream === 'stdout' ? this.stdout : this.stderr).push(forward);
+      this.publish({ type: stream, data: forward });
+    }
+    if (this.capped) {
+      const cap = formatBytes(this.limits.outputCapBytes);
+      this.publish({ type: 'notice', data: `output capped at ${cap}; the full log is at ${this.logPath}` });
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.log.end(resolve));
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : `${+(bytes / 1024).toFixed(1)} KB`;
+}
+
+export class RunManager {
+  private readonly limits: SandboxLimits;
+  private readonly runsDir: string;
+  private readonly active = new Map<string, { handle: RunHandle; abort: AbortController }>();
+  private readonly results = new Map<string, RunResult>();
+  private readonly backends = new Map<BackendName, SandboxBackend>();
+  private checker: TypeChecker | undefined;
+
+  constructor(private readonly opts: RunManagerOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.runsDir = path.join(opts.dataDir, 'runs');
+    mkdirSync(this.runsDir, { recursive: true });
+    const dataDir = path.resolve(opts.dataDir);
+    this.backends.set('local', opts.backends?.local ?? new LocalSandboxBackend({ privatePaths: [dataDir, ...(opts.privatePaths ?? [])] }));
+    this.backends.set('e2b', opts.backends?.e2b ?? new E2BSandboxBackend({ apiKey: opts.e2bApiKey }));
+  }
+
+  /** Starts what the first run would otherwise wait for: the sandbox, a warm runner, the type-checker. */
+  async warmUp(session = 'default', languages: RunLanguage[] = ['typescript']): Promise<void> {
+    const local = this.backends.get('local')!;
+    await local.initialize();
+    for (const language of languages) {
+      local.warm?.(language === 'python' ? 'python' : 'node', this.opts.apiDir, this.workspaceDir(session), this.stagingDir(session), this.limits, this.opts.allowedDomains ?? []);
+    }
+    if (languages.includes('typescript')) this.typeChecker().check('export {};');
+  }
+
+  start(req: RunRequest): RunHandle {
+    const session = req.session ?? 'default';
+    if (!SESSION_NAME.test(session)) throw new SandboxError('bad-request', `session name "${session}" is not allowed: use letters, digits, ".", "_" or "-"`);
+    const id = `${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
+    const handle = new RunHandle(id);
+    const abort = new AbortController();
+    this.active.set(id, { handle, abort });
+    setImmediate(() => void this.execute(id, req, session, handle, abort));
+    return handle;
+  }
+
+  cancel(runId: string): boolean {
+    const run = this.active.get(runId);
+    if (!run) return false;
+    run.abort.abort('cancelled' satisfies StopReason);
+    return true;
+  }
+
+  /** Summaries of past and current runs, newest first. */
+  list(): RunSummary[] {
+    const summaries: RunSummary[] = [];
+    for (const name of readdirSync(this.runsDir)) {
+      if (!name.endsWith('.json')) continue;
+      try {
+        summaries.push(RunSummary.parse(JSON.parse(readFileSync(path.join(this.runsDir, name), 'utf8'))));
+      } catch {
+        // a half-written or foreign file is not a run
+      }
+    }
+    return summaries.sort((a, b) => b.startedAt - a.startedAt);
+  }
+
+  get(id: string): RunResult | RunSummary | undefined {
+    const result = this.results.get(id);
+    if (result) return result;
+    if (!/^[\w-]+$/.test(id)) return undefined;
+    try {
+      return RunSummary.parse(JSON.parse(readFileSync(path.join(this.runsDir, `${id}.json`), 'utf8')));
+    } catch {
+      return undefined;
+    }
+  }
+
+  listWorkspaceFiles(session: string): WorkspaceFile[] {
+    const root = this.workspaceDir(session);
+    const walk = (relative: string): WorkspaceFile[] => {
+      let entries;
+      try {
+        entries = readdirSync(path.join(root, relative), { withFileTypes: true });
+      } catch {
+        return [];
+      }
+      return entries.flatMap((entry) => {
+        const child = relative ? `${relative}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) return walk(child);
+        if (!entry.isFile()) return [];
+        const stat = statSync(path.join(root, child));
+        return [{ path: child, size: stat.size, mtimeMs: stat.mtimeMs }];
+      });
+    };
+    return walk('').sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  clearSession(session: string): void {
+    const workspace = this.workspaceDir(session);
+    rmSync(workspace, { recursive: true, force: true });
+    mkdirSync(workspace, { recursive: true });
+  }
+
+  async dispose(): Promise<void> {
+    for (const { abort } of this.active.values()) abort.abort('cancelled' satisfies StopReason);
+    await Promise.allSettled([...this.active.values()].map(({ handle }) => handle.done));
+    for (const backend of this.backends.values()) await backend.dispose();
+    this.checker?.dispose();
+  }
+
+  private workspaceDir(session: string): string {
+    if (!SESSION_NAME.test(session)) throw new SandboxError('bad-request', `session name "${session}" is not allowed: use letters, digits, ".", "_" or "-"`);
+    return path.join(this.opts.dataDir, 'sessions', session, 'workspace');
+  }
+
+  private stagingDir(session: string): string {
+    return path.join(this.opts.dataDir, 'sessions', session, '.staging');
+  }
+
+  private typeChecker(): TypeChecker {
+    this.checker ??= new TypeChecker(this.opts.apiDir);
+    return this.checker;
+  }
+
+  private chooseBackend(req: RunRequest): BackendName {
+    if (req.backend) return req.backend;
+    if (this.opts.backend) return this.opts.backend;
+    return this.opts.e2bApiKey || process.env.E2B_API_KEY ? 'e2b' : 'local';
+  }
+
+  private async execute(id: string, req: RunRequest, session: string, handle: RunHandle, abort: AbortController): Promise<void> {
+    const startedAt = Date.now();
+    const started = performance.now();
+    const logPath = path.join(this.runsDir, `${id}.log`);
+    const notices: string[] = [];
+    const toolCalls = new Map<number, ToolCallEvent>();
+    const publish = (event: RunEvent): void => {
+      if (event.type === 'notice') notices.push(event.data);
+      handle.publish(event);
+    };
+    let backendName = this.chooseBackend(req);
+    const summary = (status: RunStatus, exitCode?: number | null): RunSummary => ({
+      id,
+      session,
+      language: req.language,
+      backend: backendName,
+      status,
+      startedAt,
+      durationMs: status === 'queued' || status === 'checking' || status === 'running' ? undefined : Math.round(performance.now() - started),
+      exitCode,
+      origin: req.origin,
+      toolCalls: toolCalls.size,
+      notice: notices.length > 0 ? notices.join('\n') : undefined,
+    });
+    const persist = (value: RunSummary): void => writeFileSync(path.join(this.runsDir, `${id}.json`), JSON.stringify(value));
+    const setStatus = (status: RunStatus): void => {
+      persist(summary(status));
+      publish({ type: 'status', data: status });
+    };
+    const output = new OutputRecorder(logPath, this.limits, publish, () => abort.abort('output-limit' satisfies StopReason));
+    let diagnostics: TypeDiagnostic[] = [];
+    let status: RunStatus = 'failed';
+    let exitCode: number | null | undefined;
+
+    try {
+      setStatus('queued');
+      await this.opts.refreshApi?.();
+      let code = req.code;
+      if (req.language === 'typescript' && !req.skipTypeCheck) {
+        setStatus('checking');
+        diagnostics = this.typeChecker().check(req.code);
+        if (diagnostics.length > 0) {
+          status = 'type-error';
+          const lines = diagnostics.map((d) => `main.ts:${d.line}:${d.column} - error TS${d.code ?? ''}: ${d.message}`);
+          output.write('stderr', lines.join('\n') + '\n');
+          return;
+        }
+      }
+      if (req.language !== 'python') code = (await bundleForNode(req.code, req.language, this.opts.apiDir)).code;
+      if (abort.signal.aborted) {
+        status = 'cancelled';
+        return;
+      }
+      setStatus('running');
+      const timer = setTimeout(() => abort.abort('timeout' satisfies StopReason), this.limits.timeoutMs);
+      try {
+        const result = await this.runOnBackend(id, session, code, req, abort.signal, output, publish, toolCalls, (name) => (backendName = name));
+        exitCode = result.exitCode;
+      } finally {
+        clearTimeout(timer);
+      }
+      const reason = abort.signal.aborted ? (abort.signal.reason as StopReason) : undefined;
+      if (reason === 'cancelled') status = 'cancelled';
+      else if (reason === 'timeout') {
+        status = 'timeout';
+        publish({ type: 'notice', data: `the run took longer than ${this.limits.timeoutMs / 1000} s and was stopped` });
+      } else if (reason === 'output-limit') {
+        status = 'killed';
+        publish({ type: 'notice', data: `the run printed more than ${formatBytes(this.limits.logCapBytes)} and was stopped` });
+      } else status = exitCode === 0 ? 'succeeded' : exitCode === null ? 'killed' : 'failed';
+    } catch (error) {
+      status = 'failed';
+      output.write('stderr', `${error instanceof Error ? error.message : String(error)}\n`);
+    } finally {
+      await output.close();
+      const final = summary(status, exitCode);
+      persist(final);
+      this.active.delete(id);
+      const result: RunResult = {
+        ...final,
+        stdout: output.stdout.join(''),
+        stderr: output.stderr.join(''),
+        diagnostics,
+        logPath,
+        toolCalls: [...toolCalls.values()],
+      };
+      this.results.set(id, result);
+      handle.publish({ type: 'status', data: status });
+      handle.finish(result);
+    }
+  }
+
+  private async runOnBackend(
+    id: string,
+    session: string,
+    code: string,
+    req: RunRequest,
+    signal: AbortSignal,
+    output: OutputRecorder,
+    publish: (event: RunEvent) => void,
+    toolCalls: Map<number, ToolCallEvent>,
+    useBackend: (name: BackendName) => void,
+  ): Promise<{ exitCode: number | null }> {
+    const run = async (name: BackendName) => {
+      const backend = this.backends.get(name)!;
+      const ready = await backend.available();
+      if (!ready.ok) throw new SandboxError('backend-unavailable', `the ${name} sandbox is not available: ${ready.reason}`);
+      useBackend(name);
+      const bridge = new BridgeHost({
+        runId: id,
+        session,
+        secret: randomBytes(16).toString('hex'),
+        tools: this.opts.tools,
+        interceptCall: this.opts.interceptCall,
+        onResult: this.opts.onResult,
+        onToolCall: (event) => {
+          toolCalls.set(event.id, event);
+          publish({ type: 'toolCall', data: event });
+        },
+      });
+      return backend.execute({
+        runId: id,
+        runtime: req.language === 'python' ? 'python' : 'node',
+        code,
+        apiDir: this.opts.apiDir,
+        workspaceDir: this.workspaceDir(session),
+        stagingDir: this.stagingDir(session),
+        limits: this.limits,
+        allowedDomains: this.opts.allowedDomains ?? [],
+        bridge,
+        signal,
+        onStdout: (chunk) => output.write('stdout', chunk),
+        onStderr: (chunk) => output.write('stderr', chunk),
+        onNotice: (message) => publish({ type: 'notice', data: message }),
+      });
+    };
+    const preferred = this.chooseBackend(req);
+    try {
+      return await run(preferred);
+    } catch (error) {
+      if (preferred === 'e2b' && error instanceof SandboxError && error.code === 'backend-unavailable') {
+        publish({ type: 'notice', data: `${error.message}; running locally instead` });
+        return run('local');
+      }
+      throw error;
+    }
+  }
+}
