@@ -1,37 +1,15 @@
-// The CLI's commands: each names its usage, options and what it does, over the same engine the app uses.
+// The CLI's command registry and the app commands (start, serve, init, status); each domain adds its own file.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { ParseArgsConfig } from 'node:util';
 import { createHandlers } from '../engine/api/handlers';
 import { Engine } from '../engine/engine';
 import { packageRoot } from '../engine/locations';
 import { startBrowserServer } from '../server/browser-server';
+import { ENGINE_COMMANDS } from './engine-commands';
 
-export interface CommandInput {
-  values: Record<string, unknown>;
-  positionals: string[];
-}
-
-export interface Command {
-  name: string;
-  usage: string;
-  summary: string;
-  help?: string;
-  options?: ParseArgsConfig['options'];
-  run(input: CommandInput): Promise<number | void>;
-}
-
-export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-export function locationsOf(values: Record<string, unknown>) {
-  return { graph: str(values.graph), data: str(values.data) };
-}
-
-export function printJsonOr(values: Record<string, unknown>, data: unknown, human: () => string): void {
-  process.stdout.write(values.json ? JSON.stringify(data, null, 2) + '\n' : human() + '\n');
-}
+import { locationsOf, printJsonOr, str, type Command } from './command';
 
 /** Why the desktop shell cannot start here, or undefined when it can. */
 export function electronUnavailableReason(env: NodeJS.ProcessEnv = process.env): { reason: string } | { binary: string } {
@@ -87,7 +65,7 @@ async function serve(values: Record<string, unknown>): Promise<number> {
 
 const SERVE_OPTIONS = { port: { type: 'string' }, token: { type: 'string' } } as const;
 
-export const COMMANDS: Command[] = [
+const APP_COMMANDS: Command[] = [
   {
     name: 'start',
     usage: 'start [--graph <folder>] [--data <folder>] [--port <n>]',
@@ -150,3 +128,5 @@ export const COMMANDS: Command[] = [
     },
   },
 ];
+
+export const COMMANDS: Command[] = [...APP_COMMANDS, ...ENGINE_COMMANDS];

@@ -3,7 +3,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { toWireError } from '../../shared/errors';
 import { LOCATION_OPTIONS } from './args';
-import { COMMANDS, type Command } from './commands';
+import type { Command } from './command';
+import { COMMANDS } from './commands';
 
 export const GLOBAL_HELP = `skillgraph — MCP servers as code, a sandboxed live console, and skills in your Logseq graph
 

@@ -6,6 +6,9 @@ import type { BackendName, GraphEvent, ServerState } from '../../shared/types';
 import { EventBus } from './events';
 import { Graph } from './graph';
 import { SearchIndex } from './index/search-index';
+import { McpPool } from './mcp/pool';
+import { ServerConfigStore } from './mcp/config';
+import { ToolCatalog } from './tool-catalog';
 import { assertUsableGraphDir, ensureDataDir, explicitGraphDir, resolveDataDir, templateDir, type LocationInput } from './locations';
 import { SettingsStore } from './settings';
 import { createGraphFromTemplate } from './template';
@@ -62,16 +65,44 @@ export class Engine {
     readonly settings: SettingsStore,
     readonly graph: Graph,
     readonly index: SearchIndex,
+    readonly serverConfigs: ServerConfigStore,
+    readonly pool: McpPool,
+    readonly catalog: ToolCatalog,
   ) {}
 
   static async open(options: EngineOptions): Promise<Engine> {
     const { settings, ...locations } = prepareLocations(options);
     const graph = await Graph.open(locations.graphDir);
     const index = SearchIndex.open(path.join(locations.dataDir, 'index.sqlite'));
-    const engine = new Engine(options, locations, settings, graph, index);
+    const serverConfigs = new ServerConfigStore(locations.dataDir);
+    const pool = new McpPool({ configs: await serverConfigs.load() });
+    const catalog = new ToolCatalog(pool, index, path.join(locations.dataDir, 'api'));
+    const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, catalog);
     engine.startIndexing();
+    engine.followServers();
     if (options.watch) engine.watchGraph();
+    // The app starts servers in the background so the API tree is fresh; one-shot commands stay lazy.
+    if (options.host !== 'cli') void catalog.refresh().catch(() => {});
     return engine;
+  }
+
+  /** Forwards server state to the UI and regenerates the API tree when a server's tools change. */
+  private followServers(): void {
+    const onState = (state: ServerState) => this.events.emit('servers.state', state);
+    const onToolsChanged = () => void this.catalog.refresh().catch(() => {});
+    this.pool.on('state', onState);
+    this.pool.on('toolsChanged', onToolsChanged);
+    this.disposers.push(async () => {
+      this.pool.off('state', onState);
+      this.pool.off('toolsChanged', onToolsChanged);
+      await this.pool.close();
+    });
+  }
+
+  /** Re-reads mcp.json into the pool and regenerates the tree (after add, remove or import). */
+  async reloadServers(): Promise<void> {
+    this.pool.setConfigs(await this.serverConfigs.load());
+    await this.catalog.refresh();
   }
 
   /** Brings the index up to date with the graph; unchanged pages are skipped, so a warm start is quick. */
@@ -109,7 +140,7 @@ export class Engine {
 
   /** Live state of every configured MCP server. */
   serverStates(): ServerState[] {
-    return [];
+    return this.pool.states();
   }
 
   async backendStatus(): Promise<{ name: BackendName; available: boolean; reason?: string }> {

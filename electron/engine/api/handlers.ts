@@ -4,10 +4,12 @@ import type { Handlers } from '../../../shared/contract';
 import type { Engine } from '../engine';
 import { appHandlers } from './app';
 import { pendingHandlers } from './pending';
+import { serverHandlers } from './servers';
 
 export function createHandlers(engine: Engine): Handlers {
   return {
     ...pendingHandlers(engine),
     ...appHandlers(engine),
+    ...serverHandlers(engine),
   } satisfies Handlers;
 }

@@ -2,9 +2,10 @@
 // clear "not available" error rather than a fake result; the domain files replace these one by one.
 import type { Engine } from '../engine';
 import type { HandlerSlice } from './types';
+import type { ServerMethods } from './servers';
 import { unavailable } from './types';
 
-type Pending = Exclude<import('../../../shared/contract').MethodName, 'app.status' | 'settings.update' | 'pages.get' | 'search.query'>;
+type Pending = Exclude<import('../../../shared/contract').MethodName, 'app.status' | 'settings.update' | 'pages.get' | 'search.query' | ServerMethods>;
 
 export function pendingHandlers(_engine: Engine): HandlerSlice<Pending> {
   const n = (what: string) => unavailable(what, 'this build does not connect it yet');
@@ -18,15 +19,6 @@ export function pendingHandlers(_engine: Engine): HandlerSlice<Pending> {
     'skills.delete': n('Deleting skills'),
     'skills.restore': n('Restoring skills'),
     'journal.list': n('The journal'),
-    'servers.list': n('Servers'),
-    'servers.add': n('Adding servers'),
-    'servers.remove': n('Removing servers'),
-    'servers.import': n('Importing servers'),
-    'servers.restart': n('Restarting servers'),
-    'api.tree': n('The API tree'),
-    'api.tool': n('The API tree'),
-    'api.call': n('Calling tools'),
-    'api.generate': n('Generating the API'),
     'runs.start': n('Runs'),
     'runs.cancel': n('Runs'),
     'runs.list': n('Runs'),

@@ -1,0 +1,27 @@
+// What a CLI command is, and the small helpers every command file shares.
+import type { ParseArgsConfig } from 'node:util';
+
+export interface CommandInput {
+  values: Record<string, unknown>;
+  positionals: string[];
+}
+
+export interface Command {
+  name: string;
+  usage: string;
+  summary: string;
+  help?: string;
+  options?: ParseArgsConfig['options'];
+  run(input: CommandInput): Promise<number | void>;
+}
+
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export function locationsOf(values: Record<string, unknown>) {
+  return { graph: str(values.graph), data: str(values.data) };
+}
+
+export function printJsonOr(values: Record<string, unknown>, data: unknown, human: () => string): void {
+  process.stdout.write(values.json ? JSON.stringify(data, null, 2) + '\n' : human() + '\n');
+}
+
