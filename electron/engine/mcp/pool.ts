@@ -71,14 +71,13 @@ function transportKind(config: ServerConfig): ServerState['transport'] {
   return config.type === 'sse' ? 'sse' : 'http';
 }
 
-export declare interface McpPool {
-  on(event: 'state', listener: (state: ServerState) => void): this;
-  on(event: 'toolsChanged', listener: (server: string) => void): this;
-  emit(event: 'state', state: ServerState): boolean;
-  emit(event: 'toolsChanged', server: string): boolean;
+/** Events of the pool: every state change of a server, and a server whose tool list changed. */
+export interface McpPoolEvents {
+  state: [ServerState];
+  toolsChanged: [string];
 }
 
-export class McpPool extends EventEmitter {
+export class McpPool extends EventEmitter<McpPoolEvents> {
   private entries = new Map<string, ServerEntry>();
   private readonly callTimeoutMs: number;
   private readonly startTimeoutMs: number;

@@ -1,0 +1,113 @@
+// mcp.json in the mcpServers shape, imports from Claude Desktop, Cursor and VS Code files, and ${env:X}
+// substitution that happens only in memory and names the missing variable.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolveEnv, ServerConfigStore } from './config';
+import { McpConfigError, MissingEnvVarError } from './errors';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'skillgraph-config-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('ServerConfigStore', () => {
+  it('starts empty, persists added servers in the mcpServers shape and removes them', async () => {
+    const store = new ServerConfigStore(dir);
+    expect(await store.load()).toEqual({});
+    await store.add('memory', { command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] });
+    await store.add('remote', { url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer ${env:REMOTE_TOKEN}' } });
+    const onDisk = JSON.parse(await readFile(path.join(dir, 'mcp.json'), 'utf8'));
+    expect(Object.keys(onDisk.mcpServers)).toEqual(['memory', 'remote']);
+    const reloaded = new ServerConfigStore(dir);
+    expect(await reloaded.load()).toEqual(store.list());
+    expect(await reloaded.remove('memory')).toBe(true);
+    expect(await reloaded.remove('memory')).toBe(false);
+    expect(Object.keys(await new ServerConfigStore(dir).load())).toEqual(['remote']);
+  });
+
+  it('rejects invalid names and configs with a clear error, and reports a malformed file without touching it', async () => {
+    const store = new ServerConfigStore(dir);
+    await expect(store.add('bad name!', { command: 'x' })).rejects.toThrow('server name `bad name!` is invalid');
+    await expect(store.add('ok', { command: '' } as never)).rejects.toThrow(McpConfigError);
+    await writeFile(path.join(dir, 'mcp.json'), '{"mcpServers": {"x": {"args": []}}}');
+    await expect(store.load()).rejects.toThrow(/not a valid mcpServers file at `mcpServers.x`/);
+    expect(await readFile(path.join(dir, 'mcp.json'), 'utf8')).toBe('{"mcpServers": {"x": {"args": []}}}');
+  });
+
+  it('imports Claude Desktop config, moving literal secrets out into ${env:...} references', async () => {
+    const claude = path.join(dir, 'claude_desktop_config.json');
+    await writeFile(
+      claude,
+      JSON.stringify({
+        mcpServers: {
+          github: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-github'], env: { GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_realsecret123', LOG_LEVEL: 'debug' } },
+          'bad name': { command: 'x' },
+          broken: { args: ['no command'] },
+        },
+      }),
+    );
+    const store = new ServerConfigStore(dir);
+    await store.load();
+    const result = await store.importFile(claude);
+    expect(result.imported).toEqual(['github']);
+    expect(result.skipped).toEqual([
+      { name: 'bad name', reason: 'invalid name: use letters, digits, ".", "_" or "-"' },
+      { name: 'broken', reason: 'the entry has neither `command` (stdio) nor `url` (HTTP)' },
+    ]);
+    expect(result.requiredEnv).toEqual([{ server: 'github', variable: 'GITHUB_PERSONAL_ACCESS_TOKEN' }]);
+    const saved = await readFile(path.join(dir, 'mcp.json'), 'utf8');
+    expect(saved).not.toContain('ghp_realsecret123');
+    expect(store.list().github).toEqual({
+      command: 'npx',
+      args: ['-y', '@modelcontextprotocol/server-github'],
+      env: { GITHUB_PERSONAL_ACCESS_TOKEN: '${env:GITHUB_PERSONAL_ACCESS_TOKEN}', LOG_LEVEL: 'debug' },
+    });
+    const again = await store.importFile(claude);
+    expect(again.imported).toEqual([]);
+    expect(again.skipped).toContainEqual({ name: 'github', reason: 'a server with this name is already configured' });
+  });
+
+  it('imports VS Code mcp.json (servers, inputs, comments) and Cursor remote servers', async () => {
+    const vscode = path.join(dir, 'mcp.json.vscode');
+    await writeFile(
+      vscode,
+      `{
+  // VS Code prompts for inputs; we reference the environment instead
+  "inputs": [{ "type": "promptString", "id": "perplexity-key", "description": "Perplexity API Key", "password": true }],
+  "servers": {
+    "perplexity": { "type": "stdio", "command": "npx", "args": ["-y", "server-perplexity-ask"], "env": { "PERPLEXITY_API_KEY": "\${input:perplexity-key}" } },
+    "fetch": { "type": "sse", "url": "http://localhost:3000/sse", }, /* trailing comma above */
+  }
+}`,
+    );
+    const cursor = path.join(dir, 'cursor-mcp.json');
+    await writeFile(cursor, JSON.stringify({ mcpServers: { linear: { url: 'https://mcp.linear.app/mcp', headers: { Authorization: 'Bearer lin_abc' } } } }));
+    const store = new ServerConfigStore(dir);
+    await store.load();
+    const fromVsCode = await store.importFile(vscode);
+    expect(fromVsCode.imported).toEqual(['fetch', 'perplexity']);
+    expect(store.list().perplexity).toMatchObject({ env: { PERPLEXITY_API_KEY: '${env:PERPLEXITY_KEY}' } });
+    expect(store.list().fetch).toEqual({ type: 'sse', url: 'http://localhost:3000/sse' });
+    const fromCursor = await store.importFile(cursor);
+    expect(fromCursor.requiredEnv).toEqual([{ server: 'linear', variable: 'LINEAR_AUTHORIZATION' }]);
+    expect(store.list().linear).toEqual({ url: 'https://mcp.linear.app/mcp', headers: { Authorization: '${env:LINEAR_AUTHORIZATION}' } });
+    expect(await readFile(path.join(dir, 'mcp.json'), 'utf8')).not.toContain('lin_abc');
+    await writeFile(path.join(dir, 'other.json'), '{"editor.fontSize": 12}');
+    await expect(store.importFile(path.join(dir, 'other.json'))).rejects.toThrow(/no `mcpServers`, `servers` or `mcp.servers`/);
+  });
+});
+
+describe('resolveEnv', () => {
+  it('substitutes ${env:NAME} in every string and names a missing variable', () => {
+    const config = { command: 'node', args: ['--token=${env:TOKEN}'], env: { KEY: '${env:KEY}', PLAIN: 'x' } };
+    expect(resolveEnv(config, { TOKEN: 't1', KEY: 'k1' })).toEqual({ command: 'node', args: ['--token=t1'], env: { KEY: 'k1', PLAIN: 'x' } });
+    expect(config.args[0]).toBe('--token=${env:TOKEN}');
+    expect(() => resolveEnv(config, { TOKEN: 't1' }, 'github')).toThrow(MissingEnvVarError);
+    expect(() => resolveEnv(config, { TOKEN: 't1' }, 'github')).toThrow('server `github` needs environment variable KEY, which is not set');
+  });
+});
