@@ -63,6 +63,18 @@ describe('Graph.open', () => {
   });
 });
 
+describe('Unicode file names', () => {
+  it('keys an NFD file name (as macOS stores it) by its NFC path and writes back to the same file', async () => {
+    await write('pages/Cafe\u0301.md', '- cafe\n');
+    graph = await Graph.open(root);
+    const page = graph.getByPath('pages/Caf\u00e9.md');
+    expect(page?.title).toBe('Caf\u00e9');
+    await graph.writer.updateFile('pages/Caf\u00e9.md', (current) => current + '- more\n');
+    expect(await fs.readFile(path.join(root, 'pages/Cafe\u0301.md'), 'utf8')).toBe('- cafe\n- more\n');
+    await expect(fs.access(path.join(root, 'pages/Caf\u00e9.md'))).rejects.toThrow();
+  });
+});
+
 describe('Graph.watch', () => {
   it('reports pages added, changed and removed in Logseq', async () => {
     graph = await Graph.open(root, { renameWindowMs: 150 });
