@@ -51,7 +51,7 @@ export function App() {
         </button>
       </header>
       <main className="content">
-        {area === 'skills' && <SkillsView selected={route[1]} navigate={navigate} />}
+        {area === 'skills' && <SkillsView selected={route[1]} mode={route[2]} navigate={navigate} />}
         {area === 'servers' && <ServersView selected={route[1]} tool={route[2]} navigate={navigate} />}
         {area === 'console' && <ConsoleView navigate={navigate} />}
         {area === 'journal' && <JournalView navigate={navigate} />}

@@ -1,9 +1,233 @@
-// Console: write code, run it in the sandbox, watch output stream.
-export function ConsoleView(_props: { navigate: (to: string) => void }) {
+// Console: write TypeScript or Python against the generated API, run it in the sandbox, watch output and
+// tool calls stream in, see type errors inline, browse the session's workspace, and save the code as a skill.
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import type { RunLanguage, ToolCallEvent } from '../../../shared/types';
+import { CodeEditor } from '../components/CodeEditor';
+import { ErrorNote } from '../components/ErrorNote';
+import { ModalDialog } from '../components/ModalDialog';
+import { OutputPane } from '../components/OutputPane';
+import { StatusBadge } from '../components/StatusBadge';
+import { useClient, useQuery } from '../hooks';
+import { consoleSession, isRunning, useConsoleState } from './consoleSession';
+
+export function ConsoleView(props: { navigate: (to: string) => void }) {
+  const client = useClient();
+  const state = useConsoleState();
+  const tree = useQuery('api.tree', {}, ['servers.state']);
+  const [saving, setSaving] = useState(false);
+  useEffect(() => consoleSession.attach(client), [client]);
+  const running = isRunning(state.status);
+  const run = () => {
+    if (!isRunning(consoleSession.state.status)) void consoleSession.run(client);
+  };
+
   return (
-    <section aria-labelledby="console-title" className="view">
-      <h1 id="console-title">Console</h1>
-      <p className="empty">The console is being built.</p>
+    <section aria-labelledby="console-title" className="view console-view">
+      <div className="console-head">
+        <h1 id="console-title">Console</h1>
+        <label>
+          Language
+          <select value={state.language} onChange={(e) => consoleSession.setLanguage(e.target.value as RunLanguage)} disabled={running}>
+            <option value="typescript">TypeScript</option>
+            <option value="javascript">JavaScript</option>
+            <option value="python">Python</option>
+          </select>
+        </label>
+        <label>
+          Session
+          <input
+            className="session-name"
+            value={state.session}
+            onChange={(e) => consoleSession.setSession(e.target.value)}
+            pattern="[A-Za-z0-9_-]{1,64}"
+            title="letters, digits, - and _"
+            disabled={running}
+          />
+        </label>
+        <div className="toolbar" role="toolbar" aria-label="Run controls">
+          <button className="primary" onClick={run} disabled={running} title="Ctrl+Enter">
+            {running ? 'Running…' : 'Run'}
+          </button>
+          <button onClick={() => consoleSession.stop(client)} disabled={!running || !state.runId}>
+            Stop
+          </button>
+          <button onClick={() => setSaving(true)} disabled={!state.code.trim()}>
+            Save as skill
+          </button>
+        </div>
+        {state.status && <RunStatusLine />}
+      </div>
+      <ErrorNote error={state.error} what="Run" />
+      {tree.error && <p className="muted">Completion from the API tree is unavailable: {tree.error}</p>}
+      <div className="console-grid">
+        <div className="editor-pane">
+          <CodeEditor
+            value={state.code}
+            language={state.language}
+            label="Code"
+            onChange={(code) => consoleSession.setCode(code)}
+            apiTree={tree.data?.servers}
+            diagnostics={state.diagnostics}
+            onSubmit={run}
+          />
+          <Diagnostics />
+        </div>
+        <div className="side-pane">
+          <ToolCallTimeline calls={state.toolCalls} />
+          <WorkspaceFiles session={state.session} version={state.finishedRuns} />
+        </div>
+        <div className="output-pane">
+          {state.notices.map((notice, i) => (
+            <p key={i} className="notice" role="status">
+              {notice}
+            </p>
+          ))}
+          <OutputPane buffer={consoleSession.output} logHint={state.logPath} />
+        </div>
+      </div>
+      {saving && <SaveAsSkillDialog onClose={() => setSaving(false)} navigate={props.navigate} />}
     </section>
+  );
+}
+
+function RunStatusLine() {
+  const state = useConsoleState();
+  const summary = state.summary;
+  return (
+    <p className="run-status" role="status" aria-label="Run status">
+      <StatusBadge status={state.status ?? ''} />
+      {summary?.durationMs !== undefined && <span> {Math.round(summary.durationMs)} ms</span>}
+      {summary && summary.exitCode !== undefined && summary.exitCode !== null && <span> · exit {summary.exitCode}</span>}
+      {summary?.ledger && <span> · {summary.ledger.savedTokens.toLocaleString()} tokens kept out of context</span>}
+      {summary?.notice && <span className="warn"> · {summary.notice}</span>}
+    </p>
+  );
+}
+
+function Diagnostics() {
+  const { diagnostics } = useConsoleState();
+  if (!diagnostics.length) return null;
+  return (
+    <ul className="diagnostics" aria-label="Type errors">
+      {diagnostics.map((d, i) => (
+        <li key={i} className="error">
+          Line {d.line}:{d.column} {d.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ToolCallTimeline(props: { calls: ToolCallEvent[] }) {
+  return (
+    <section aria-labelledby="calls-title" className="timeline">
+      <h2 id="calls-title">Tool calls</h2>
+      {props.calls.length === 0 ? (
+        <p className="empty">No tool calls yet.</p>
+      ) : (
+        <ol aria-label="Tool calls">
+          {props.calls.map((call) => (
+            <li key={call.id} className={call.ok === false ? 'failed' : call.ok ? 'ok' : 'pending'}>
+              <code>
+                {call.server}/{call.tool}
+              </code>
+              <span className="muted">
+                {' '}
+                {call.durationMs === undefined ? 'running…' : `${Math.round(call.durationMs)} ms`}
+                {call.bytesOut !== undefined && ` · ${call.bytesOut.toLocaleString()} B`}
+              </span>
+              {call.error && <div className="error">{call.error}</div>}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+function WorkspaceFiles(props: { session: string; version: number }) {
+  const files = useQuery('sessions.files', { session: props.session });
+  const { reload } = files;
+  useEffect(() => {
+    if (props.version > 0) reload();
+  }, [props.version, reload]);
+  return (
+    <section aria-labelledby="files-title" className="workspace">
+      <h2 id="files-title">Workspace</h2>
+      {files.error && <p className="muted">{files.error}</p>}
+      {files.data && files.data.files.length === 0 && <p className="empty">The workspace of “{props.session}” is empty.</p>}
+      <ul aria-label="Workspace files">
+        {files.data?.files.map((f) => (
+          <li key={f.path}>
+            <code>{f.path}</code> <span className="muted">{f.size.toLocaleString()} B</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function SaveAsSkillDialog(props: { onClose: () => void; navigate: (to: string) => void }) {
+  const client = useClient();
+  const state = consoleSession.state;
+  const [name, setName] = useState(state.fromSkill?.name ?? '');
+  const [description, setDescription] = useState(state.fromSkill?.description ?? '');
+  const [tags, setTags] = useState(state.fromSkill?.tags.join(', ') ?? '');
+  const [error, setError] = useState<string>();
+  const servers = useMemo(() => [...new Set(state.toolCalls.map((c) => c.server))], [state.toolCalls]);
+  const runSucceeded = state.status === 'succeeded';
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      const skill = await client.call('skills.save', {
+        name: name.trim(),
+        description: description.trim(),
+        code: state.code,
+        language: state.language === 'python' ? 'python' : 'typescript',
+        tags: tags
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+        runId: runSucceeded ? state.runId : undefined,
+        servers: servers.length ? servers : undefined,
+      });
+      props.onClose();
+      props.navigate(`skills/${encodeURIComponent(skill.name)}`);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  return (
+    <ModalDialog title="Save as skill" onClose={props.onClose}>
+      <form onSubmit={submit} className="stack">
+        <label>
+          Name
+          <input autoFocus required value={name} onChange={(e) => setName(e.target.value)} placeholder="snake_case_name" />
+        </label>
+        <label>
+          Description
+          <textarea required rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
+        </label>
+        <label>
+          Tags
+          <input value={tags} onChange={(e) => setTags(e.target.value)} placeholder="comma, separated" />
+        </label>
+        <p className="muted">
+          {runSucceeded ? `Linked to run ${state.runId}` : 'Not linked to a run (run it successfully first to record where it came from).'}
+          {servers.length > 0 && ` · uses ${servers.join(', ')}`}
+        </p>
+        <ErrorNote error={error} />
+        <div className="dialog-actions">
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary">
+            Save skill
+          </button>
+        </div>
+      </form>
+    </ModalDialog>
   );
 }
