@@ -26,7 +26,8 @@ export function skillFromPage(page: ParsedPage): Skill | null {
   const name = skillNameFromTitle(page.title);
 
   const sections = findSections(page.blocks);
-  const fence = firstSkillFence(page.blocks, sections.inSection);
+  const located = locateSkillFence(page.blocks, sections.inSection);
+  const fence = located ? page.blocks[located.block].code[located.fence] : undefined;
   if (!fence) warnings.push('no ```ts, ```js or ```python code block found on the page');
 
   let language: SkillLanguage | undefined;
@@ -104,9 +105,8 @@ interface Sections {
 function findSections(blocks: ParsedBlock[]): Sections {
   const found: Sections = { usage: '', example: '', inSection: new Set() };
   for (let i = 0; i < blocks.length; i++) {
-    const [firstLine, ...restLines] = blocks[i].text.split('\n');
-    const heading = firstLine.replace(/^#+\s*/, '').replace(/\*\*/g, '').replace(/:\s*$/, '').trim().toLowerCase();
-    const section = SECTION_HEADINGS[heading as keyof typeof SECTION_HEADINGS];
+    const restLines = blocks[i].text.split('\n').slice(1);
+    const section = sectionOf(blocks[i]);
     if (!section || found[section]) continue;
     const parts = [restLines.join('\n').trim()];
     found.inSection.add(i);
@@ -114,21 +114,36 @@ function findSections(blocks: ParsedBlock[]): Sections {
       found.inSection.add(j);
       parts.push(blocks[j].text.trim());
     }
-    found[section] = parts.filter(Boolean).join('\n');
+    const text = parts.filter(Boolean).join('\n');
+    // An example written as one fenced block is the call itself; the fence is only how Logseq shows it.
+    found[section] = section === 'example' ? (LONE_FENCE.exec(text)?.[2] ?? text) : text;
   }
   return found;
 }
 
-function firstSkillFence(blocks: ParsedBlock[], inSection: Set<number>): { lang: string; code: string } | undefined {
-  let fallback: { lang: string; code: string } | undefined;
+const LONE_FENCE = /^(`{3,}|~{3,})[^\n`]*\n([\s\S]*?)\n\1[ \t]*$/;
+
+/** Where the skill's code is: the first ts/js/python fence outside Usage and Example, else the first one at all. */
+export function locateSkillCode(page: ParsedPage): { block: number; fence: number } | undefined {
+  return locateSkillFence(page.blocks, findSections(page.blocks).inSection);
+}
+
+function locateSkillFence(blocks: ParsedBlock[], inSection: Set<number>): { block: number; fence: number } | undefined {
+  let fallback: { block: number; fence: number } | undefined;
   for (let i = 0; i < blocks.length; i++) {
-    for (const fence of blocks[i].code) {
-      if (!SKILL_CODE_LANGS[fence.lang.toLowerCase()]) continue;
-      if (!inSection.has(i)) return fence;
-      fallback ??= fence;
+    for (let f = 0; f < blocks[i].code.length; f++) {
+      if (!SKILL_CODE_LANGS[blocks[i].code[f].lang.toLowerCase()]) continue;
+      if (!inSection.has(i)) return { block: i, fence: f };
+      fallback ??= { block: i, fence: f };
     }
   }
   return fallback;
+}
+
+/** The section heading a block opens (`Usage`, `## Example:`), if any. */
+export function sectionOf(block: ParsedBlock): 'usage' | 'example' | undefined {
+  const heading = block.text.split('\n')[0].replace(/^#+\s*/, '').replace(/\*\*/g, '').replace(/:\s*$/, '').trim().toLowerCase();
+  return SECTION_HEADINGS[heading as keyof typeof SECTION_HEADINGS];
 }
 
 function stripLink(text: string): string {

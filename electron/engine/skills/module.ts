@@ -1,0 +1,123 @@
+// What makes saved code an importable skill module: a TypeScript skill exports a function named after the
+// skill in camelCase, a Python skill defines a function named after the skill. Scripts are wrapped into that
+// function; anything else gets an error that says what to write.
+import ts from 'typescript';
+import { InvalidInputError } from '../../../shared/errors';
+import type { SkillLanguage } from '../../../shared/types';
+import { skillExportName } from './names';
+
+export class SkillCodeError extends InvalidInputError {}
+
+export interface SkillModule {
+  /** The code as it is saved on the page: the given code, or the script wrapped into the skill's function. */
+  code: string;
+  /** The function other code imports: `analyzeErrorSpike` (TypeScript) or `analyze_error_spike` (Python). */
+  exportName: string;
+  wrapped: boolean;
+}
+
+/** Checks (and, for a script, wraps) skill code so `./skills/<name>` exports the skill's function. */
+export function toSkillModule(name: string, language: SkillLanguage, code: string): SkillModule {
+  if (code.trim() === '') throw new SkillCodeError(`skill "${name}" has no code; a skill is code that worked, so paste the code to save`);
+  return language === 'python' ? pythonModule(name, code) : typescriptModule(name, code);
+}
+
+function syntaxErrors(code: string): string[] {
+  const out = ts.transpileModule(code, { reportDiagnostics: true, fileName: 'skill.ts', compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } });
+  return (out.diagnostics ?? []).map((d) => {
+    const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
+    return `${where ? `line ${where.line + 1}: ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+  });
+}
+
+function hasExportModifier(node: ts.Node): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+}
+
+/** Names a TypeScript module exports, and where the declaration of `wanted` starts (for its doc comment). */
+export function typescriptExports(code: string, wanted?: string): { names: string[]; declarationStart?: number } {
+  const source = ts.createSourceFile('skill.ts', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const names: string[] = [];
+  let declarationStart: number | undefined;
+  const note = (exported: string, node: ts.Node) => {
+    names.push(exported);
+    if (exported === wanted && declarationStart === undefined) declarationStart = node.getStart(source);
+  };
+  for (const statement of source.statements) {
+    if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      for (const element of statement.exportClause.elements) names.push(element.name.text);
+    } else if (ts.isExportAssignment(statement)) {
+      names.push('default');
+    } else if (hasExportModifier(statement)) {
+      if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) note(statement.name.text, statement);
+      else if (ts.isVariableStatement(statement)) {
+        for (const declaration of statement.declarationList.declarations) if (ts.isIdentifier(declaration.name)) note(declaration.name.text, statement);
+      } else if ((ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement) || ts.isEnumDeclaration(statement)) && statement.name) {
+        names.push(statement.name.text);
+      }
+    }
+  }
+  return { names, declarationStart };
+}
+
+function typescriptModule(name: string, code: string): SkillModule {
+  const exportName = skillExportName(name);
+  const errors = syntaxErrors(code);
+  if (errors.length) throw new SkillCodeError(`the TypeScript code of skill "${name}" does not parse: ${errors.slice(0, 3).join('; ')}`);
+  const { names } = typescriptExports(code, exportName);
+  if (names.includes(exportName)) return { code, exportName, wrapped: false };
+  if (names.length > 0) {
+    throw new SkillCodeError(
+      `a TypeScript skill must export a function named after the skill in camelCase: add \`export async function ${exportName}(...) { ... }\` to skill "${name}" (it exports ${names.join(', ')})`,
+    );
+  }
+  return { code: wrapTypescriptScript(code, exportName), exportName, wrapped: true };
+}
+
+/**
+ * A script (top-level statements, no exports) becomes `export async function <name>() { ...script... }` with its
+ * imports kept at the top. Lines are indented only when no template literal could change by it.
+ */
+function wrapTypescriptScript(code: string, exportName: string): string {
+  const source = ts.createSourceFile('skill.ts', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const imports: string[] = [];
+  const body: string[] = [];
+  for (const statement of source.statements) {
+    const text = code.slice(statement.getFullStart(), statement.getEnd()).replace(/^\s*\n/, '');
+    (ts.isImportDeclaration(statement) || ts.isImportEqualsDeclaration(statement) ? imports : body).push(text);
+  }
+  const trailing = code.slice(source.statements.length ? source.statements[source.statements.length - 1].getEnd() : 0).trim();
+  if (trailing) body.push(trailing);
+  const bodyText = body.join('\n').replace(/^\n+|\s+$/g, '');
+  const indent = bodyText.includes('`') ? '' : '  ';
+  const indented = bodyText
+    .split('\n')
+    .map((line) => (line.trim() === '' ? '' : indent + line))
+    .join('\n');
+  return [...imports.map((line) => line.trim()), ...(imports.length ? [''] : []), `export async function ${exportName}() {`, indented, '}', ''].join('\n');
+}
+
+const PY_DEF = (fn: string) => new RegExp(`^(?:async[ \\t]+)?def[ \\t]+${fn}[ \\t]*\\(`, 'm');
+
+function pythonModule(name: string, code: string): SkillModule {
+  if (PY_DEF(name).test(code)) return { code, exportName: name, wrapped: false };
+  const lines = code.replace(/\r\n?/g, '\n').replace(/\s+$/, '').split('\n');
+  const future = lines.filter((line) => /^from __future__ import /.test(line));
+  const rest = lines.filter((line) => !/^from __future__ import /.test(line));
+  const body = rest.map((line) => (line.trim() === '' ? '' : `    ${line}`));
+  const wrapped = [...future, ...(future.length ? [''] : []), `async def ${name}():`, ...body, ''].join('\n');
+  return { code: wrapped, exportName: name, wrapped: true };
+}
+
+/** Where the body of `def <fn>(...):` starts when the signature fits on one line, for a docstring. */
+export function pythonDefBodyLine(code: string, fn: string): { line: number; indent: string } | undefined {
+  const lines = code.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!PY_DEF(fn).test(lines[i]) || !/:\s*(#.*)?$/.test(lines[i])) continue;
+    const next = lines.slice(i + 1).find((line) => line.trim() !== '');
+    const indent = next ? (/^[ \t]*/.exec(next)?.[0] ?? '    ') : '    ';
+    if (next && /^\s*[rRbBuU]?("""|''')/.test(next)) return undefined;
+    return { line: i + 1, indent: indent || '    ' };
+  }
+  return undefined;
+}
