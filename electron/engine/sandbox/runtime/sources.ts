@@ -264,6 +264,10 @@ function readControl() {
   });
 }
 
+// Stdout and stderr are sockets here, asynchronous by default: a busy loop that prints would only queue output in
+// memory. Blocking writes give the host's reader back-pressure and keep output live.
+for (const stream of [process.stdout, process.stderr]) stream._handle?.setBlocking?.(true);
+
 const control = process.argv[2] ? { entry: process.argv[2] } : await readControl();
 if (control.secret) process.env.SKILLGRAPH_BRIDGE_SECRET = control.secret;
 await import(pathToFileURL(control.entry).href);

@@ -1,0 +1,162 @@
+// Hostile scripts on the local sandbox: each is contained, ends with a clear outcome, and leaves nothing running.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunManager } from './runs';
+import { BRIDGE_TS_SOURCE } from './runtime/sources';
+import { createSandboxFixture, type SandboxFixture } from './test-fixture';
+
+let fixture: SandboxFixture;
+let runs: RunManager;
+let databaseFile: string;
+let graphDir: string;
+
+function processCount(): number {
+  return execFileSync('ps', ['-e', '-o', 'pid='], { encoding: 'utf8' }).split('\n').filter(Boolean).length;
+}
+
+beforeAll(async () => {
+  fixture = await createSandboxFixture();
+  databaseFile = path.join(fixture.dataDir, 'index.sqlite');
+  writeFileSync(databaseFile, 'SECRET-DATABASE-CONTENT');
+  graphDir = path.join(tmpdir(), `sg-graph-${process.pid}`);
+  mkdirSync(path.join(graphDir, 'pages'), { recursive: true });
+  writeFileSync(path.join(graphDir, 'pages', 'private.md'), '- SECRET-GRAPH-PAGE');
+  runs = new RunManager({
+    dataDir: fixture.dataDir,
+    apiDir: fixture.apiDir,
+    tools: fixture.tools,
+    backend: 'local',
+    privatePaths: [graphDir],
+    limits: { timeoutMs: 5_000, memoryMb: 256, logCapBytes: 8 * 1024 * 1024, outputCapBytes: 64 * 1024, maxProcesses: 64 },
+  });
+});
+
+afterAll(async () => {
+  await runs?.dispose();
+  await fixture?.cleanup();
+});
+
+describe('hostile scripts are contained', () => {
+  it('cannot read ~/.ssh, the app data folder or the graph', async () => {
+    const targets = [path.join(homedir(), '.ssh'), databaseFile, path.join(graphDir, 'pages', 'private.md'), path.join(fixture.dataDir, 'runs')];
+    const code = `
+import os
+for target in ${JSON.stringify(targets)}:
+    try:
+        if os.path.isdir(target):
+            print(target, "listing", sorted(os.listdir(target)))
+        else:
+            print(target, "read", open(target).read())
+    except OSError as error:
+        print(target, "denied", type(error).__name__)
+`;
+    const result = await runs.start({ code, language: 'python', origin: 'app' }).done;
+    expect(result.status).toBe('succeeded');
+    expect(result.stdout).not.toContain('SECRET');
+    // hidden folders are empty or absent inside the sandbox
+    for (const target of targets) expect(result.stdout).toMatch(new RegExp(`${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (denied|listing \\[\\])`));
+  });
+
+  it('cannot write outside its workspace', async () => {
+    const escapes = [path.join(fixture.dataDir, 'escaped.txt'), path.join(fixture.apiDir, 'servers', '_bridge.ts'), path.join(tmpdir(), `sg-escaped-${process.pid}.txt`), path.join(homedir(), `sg-escaped-${process.pid}.txt`)];
+    const code = `
+import fs from 'node:fs';
+for (const target of ${JSON.stringify(escapes)}) {
+  try {
+    fs.writeFileSync(target, 'escaped');
+    console.log(target, 'WROTE');
+  } catch (error) {
+    console.log(target, 'denied', (error as NodeJS.ErrnoException).code);
+  }
+}
+fs.writeFileSync('inside.txt', 'fine');
+console.log('inside ok');
+`;
+    const bridgeBefore = readdirSync(path.join(fixture.apiDir, 'servers')).length;
+    const result = await runs.start({ code, language: 'typescript', origin: 'app', session: 'hostile-write' }).done;
+    expect(result.status).toBe('succeeded');
+    expect(result.stdout).toContain('inside ok');
+    // Hidden folders (the data folder, home) are empty scratch mounts inside the sandbox: a write there may
+    // "succeed" but never reaches the host. Everything else is read-only.
+    expect(result.stdout).toMatch(/sg-escaped-\d+\.txt denied EROFS/);
+    expect(result.stdout).toMatch(/_bridge\.ts denied (EROFS|EACCES)/);
+    for (const target of escapes.filter((t) => !t.endsWith('_bridge.ts'))) expect(existsSync(target)).toBe(false);
+    expect(readFileSync(path.join(fixture.apiDir, 'servers', '_bridge.ts'), 'utf8')).toBe(BRIDGE_TS_SOURCE);
+    expect(readdirSync(path.join(fixture.apiDir, 'servers')).length).toBe(bridgeBefore);
+    expect(runs.listWorkspaceFiles('hostile-write').map((f) => f.path)).toEqual(['inside.txt']);
+  });
+
+  it('cannot open a network connection', async () => {
+    const code = `
+import net from 'node:net';
+try {
+  const response = await fetch('https://example.com', { signal: AbortSignal.timeout(3000) });
+  console.log('fetch', response.status);
+} catch (error) {
+  console.log('fetch failed', (error as Error).name);
+}
+const raw = await new Promise<string>((resolve) => {
+  const socket = net.connect({ host: '1.1.1.1', port: 53, timeout: 2000 });
+  socket.on('connect', () => resolve('CONNECTED'));
+  socket.on('error', (error) => resolve('denied ' + (error as NodeJS.ErrnoException).code));
+  socket.on('timeout', () => resolve('denied timeout'));
+});
+console.log('raw', raw);
+`;
+    const result = await runs.start({ code, language: 'typescript', origin: 'app' }).done;
+    expect(result.status).toBe('succeeded');
+    expect(result.stdout).not.toMatch(/fetch 200|CONNECTED/);
+    expect(result.stdout).toMatch(/fetch (failed|403)/);
+    expect(result.stdout).toContain('raw denied');
+  });
+
+  it('a fork bomb hits the process limit and is killed at the time limit, leaving nothing behind', async () => {
+    const before = processCount();
+    const code = `import os, time\nos.system("bash -c ':(){ :|:& };:'")\nprint("bomb started", flush=True)\ntime.sleep(60)`;
+    const result = await runs.start({ code, language: 'python', origin: 'app' }).done;
+    expect(result.stdout).toContain('bomb started');
+    expect(result.status).toBe('timeout');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(processCount()).toBeLessThanOrEqual(before + 5);
+  });
+
+  it('allocating without bound ends the run with a memory error (heap, buffers and Python)', async () => {
+    const heap = await runs.start({ code: `const keep = []; for (;;) keep.push(new Array(1e6).fill(7));`, language: 'javascript', origin: 'app' }).done;
+    expect(heap.status).toBe('failed');
+    expect(heap.stderr).toContain('heap out of memory');
+
+    const buffers = await runs.start({ code: `const keep = []; for (;;) keep.push(Buffer.alloc(64 * 1024 * 1024, 1));`, language: 'javascript', origin: 'app' }).done;
+    expect(['failed', 'killed']).toContain(buffers.status);
+
+    const python = await runs.start({ code: `keep = []\nwhile True:\n    keep.append(bytearray(50 * 1024 * 1024))`, language: 'python', origin: 'app' }).done;
+    expect(python.status).toBe('failed');
+    expect(python.stderr).toContain('MemoryError');
+  });
+
+  it('an infinite loop is stopped at the time limit', async () => {
+    const result = await runs.start({ code: `for (;;) {}`, language: 'javascript', origin: 'app' }).done;
+    expect(result.status).toBe('timeout');
+    expect(result.notice).toContain('longer than 5 s');
+  });
+
+  it('printing without end is capped for listeners and killed at the log limit', async () => {
+    const result = await runs.start({ code: `const line = 'y'.repeat(1000); for (;;) console.log(line);`, language: 'javascript', origin: 'app' }).done;
+    expect(result.status).toBe('killed');
+    expect(result.stdout.length).toBe(64 * 1024);
+    expect(result.notice).toContain('output capped at 64 KB');
+    expect(result.notice).toContain('printed more than 8 MB');
+  });
+
+  it('killing its parent or every process it can see ends only the run', async () => {
+    const parent = await runs.start({ code: `process.kill(process.ppid, 'SIGKILL'); await new Promise((r) => setTimeout(r, 10_000));`, language: 'javascript', origin: 'app' }).done;
+    expect(['killed', 'failed', 'timeout']).toContain(parent.status);
+    const everyone = await runs.start({ code: `import os, signal\nos.kill(-1, signal.SIGKILL)`, language: 'python', origin: 'app' }).done;
+    expect(['killed', 'failed']).toContain(everyone.status);
+    // the host (this test process) and the MCP servers survived
+    const after = await runs.start({ code: `import { echo } from './servers/everything'; console.log(await echo({ message: 'still here' }));`, language: 'typescript', origin: 'app' }).done;
+    expect(after.stdout).toContain('still here');
+  });
+});
