@@ -12,7 +12,7 @@ import type { McpPool } from './mcp/pool';
 export class ToolCatalog {
   private docs = new Map<string, ToolDoc[]>();
   private running: Promise<GenerateResult> | undefined;
-  private again = false;
+  private queued: Promise<GenerateResult> | undefined;
   /** Tools of servers that are not up right now, so their part of the tree survives a failure. */
   private lastTools = new Map<string, Tool[]>();
 
@@ -35,20 +35,24 @@ export class ToolCatalog {
     return new Map(this.toolDocs().map((d) => [`${d.server}/${d.tool}`, d.schemaHash]));
   }
 
-  /** Starts every server (as needed), lists tools and regenerates; concurrent calls share one run. */
+  /**
+   * Starts every server (as needed), lists tools and regenerates. A call made while a generation runs gets
+   * the next one, which starts when the current ends and serves every call made meanwhile.
+   */
   refresh(): Promise<GenerateResult> {
-    if (this.running) {
-      this.again = true;
+    if (!this.running) {
+      this.running = this.generate().finally(() => {
+        this.running = undefined;
+      });
       return this.running;
     }
-    this.running = this.generate().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        void this.refresh().catch(() => {});
-      }
-    });
-    return this.running;
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.refresh();
+      });
+    return this.queued;
   }
 
   private async generate(): Promise<GenerateResult> {

@@ -200,14 +200,25 @@ export class ServerConfigStore {
 
   /** Imports servers from a Claude Desktop, Cursor or VS Code config file; existing names are kept, not overwritten. */
   async importFile(file: string): Promise<ImportResult> {
-    let document: unknown;
+    let text: string;
     try {
-      document = JSON.parse(stripJsonComments(await readFile(file, 'utf8')));
+      text = await readFile(file, 'utf8');
     } catch (error) {
       throw new McpConfigError(`cannot import ${file}: ${(error as Error).message}`);
     }
+    return this.importText(text, file);
+  }
+
+  /** Imports from a config file's content (what the app's "paste a config" box sends). */
+  async importText(text: string, source = 'the pasted config'): Promise<ImportResult> {
+    let document: unknown;
+    try {
+      document = JSON.parse(stripJsonComments(text));
+    } catch (error) {
+      throw new McpConfigError(`cannot import ${source}: ${(error as Error).message}`);
+    }
     const entries = serversOf(document);
-    if (!entries) throw new McpConfigError(`${file} has no \`mcpServers\`, \`servers\` or \`mcp.servers\` object to import`);
+    if (!entries) throw new McpConfigError(`${source} has no \`mcpServers\`, \`servers\` or \`mcp.servers\` object to import`);
     const result: ImportResult = { imported: [], skipped: [], requiredEnv: [] };
     const next = { ...this.servers };
     for (const name of Object.keys(entries).sort(compareCodeUnits)) {

@@ -170,6 +170,21 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     }
   }
 
+  /** Stops a server and starts it again now (the user's "Restart"), clearing any backoff. */
+  async restart(server: string): Promise<ServerState> {
+    const entry = this.entry(server);
+    await this.stopEntry(entry);
+    entry.failures = 0;
+    entry.nextAttemptAt = 0;
+    entry.lastError = undefined;
+    try {
+      await this.listTools(server);
+    } catch {
+      // The failure is in the server's state, which is what the caller shows.
+    }
+    return { ...entry.state };
+  }
+
   /** Stops every server; the pool cannot be used afterwards. */
   async close(): Promise<void> {
     this.closed = true;
