@@ -1,0 +1,40 @@
+// Frame handling on a shared stdout (the E2B transport): frames are recognised only behind the run's secret, even
+// when split across chunks or glued to printed text.
+import { describe, expect, it } from 'vitest';
+import { FrameDemuxer, LineSplitter } from './bridge';
+
+function demux(secret: string, chunks: string[]): { text: string; frames: string[] } {
+  let text = '';
+  const frames: string[] = [];
+  const demuxer = new FrameDemuxer(secret, (t) => (text += t), (f) => frames.push(f));
+  for (const chunk of chunks) demuxer.push(chunk);
+  demuxer.flush();
+  return { text, frames };
+}
+
+describe('FrameDemuxer', () => {
+  const mark = '\u001es3cret\u001f';
+
+  it('separates frames from text in any chunking', () => {
+    const stream = `hello ${mark}{"id":1}\nworld\n${mark}{"id":2}\n\u001enot a frame\n`;
+    for (let size = 1; size <= stream.length; size++) {
+      const chunks = stream.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g'))!;
+      expect(demux('s3cret', chunks)).toEqual({ text: 'hello world\n\u001enot a frame\n', frames: ['{"id":1}', '{"id":2}'] });
+    }
+  });
+
+  it('leaves a frame marked with another secret as text', () => {
+    expect(demux('s3cret', ['\u001eguess\u001f{"id":1}\n'])).toEqual({ text: '\u001eguess\u001f{"id":1}\n', frames: [] });
+  });
+});
+
+describe('LineSplitter', () => {
+  it('rebuilds a multi-megabyte line from many chunks', () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter((line) => lines.push(line));
+    const big = 'é'.repeat(3_000_000);
+    const bytes = Buffer.from(`${big}\nshort\n`);
+    for (let at = 0; at < bytes.length; at += 65_536) splitter.push(bytes.subarray(at, at + 65_536));
+    expect(lines).toEqual([big, 'short']);
+  });
+});
