@@ -8,6 +8,7 @@ import { Engine } from '../engine/engine';
 import { packageRoot } from '../engine/locations';
 import { startBrowserServer } from '../server/browser-server';
 import { ENGINE_COMMANDS } from './engine-commands';
+import { GATEWAY_COMMANDS } from './gateway-commands';
 
 import { locationsOf, printJsonOr, str, type Command } from './command';
 
@@ -129,4 +130,4 @@ const APP_COMMANDS: Command[] = [
   },
 ];
 
-export const COMMANDS: Command[] = [...APP_COMMANDS, ...ENGINE_COMMANDS];
+export const COMMANDS: Command[] = [...APP_COMMANDS, ...ENGINE_COMMANDS, ...GATEWAY_COMMANDS];

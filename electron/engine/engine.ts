@@ -9,6 +9,12 @@ import { SearchIndex } from './index/search-index';
 import { McpPool } from './mcp/pool';
 import { ServerConfigStore } from './mcp/config';
 import { ToolCatalog } from './tool-catalog';
+import { toolResultToData } from './mcp/result';
+import { RunManager } from './sandbox/runs';
+import { SkillService } from './skills/service';
+import { ApprovalQueue } from './gateway/approvals';
+import { ContextLedgerBook } from './gateway/ledger';
+import { GatewayRunHooks, currentSettings } from './gateway/run-hooks';
 import { assertUsableGraphDir, ensureDataDir, explicitGraphDir, resolveDataDir, templateDir, type LocationInput } from './locations';
 import { SettingsStore } from './settings';
 import { createGraphFromTemplate } from './template';
@@ -54,7 +60,6 @@ export function prepareLocations(opts: EngineOptions): EngineLocations & { setti
 }
 
 export class Engine {
-  readonly events = new EventBus();
   /** Set while the index catches up with the graph (first start, or pages changed while closed). */
   indexing: Promise<void> | undefined;
   private disposers: Array<() => void | Promise<void>> = [];
@@ -68,7 +73,18 @@ export class Engine {
     readonly serverConfigs: ServerConfigStore,
     readonly pool: McpPool,
     readonly catalog: ToolCatalog,
-  ) {}
+    readonly skills: SkillService,
+    readonly runs: RunManager,
+    /** Pending approvals of writing tool calls, shared with other processes through <data>/approvals/. */
+    readonly approvals: ApprovalQueue,
+    /** Per-run context ledger, summed per skill and day. */
+    readonly ledger: ContextLedgerBook,
+    /** PII substitution and approvals for runs started by the MCP gateway. */
+    readonly gatewayHooks: GatewayRunHooks,
+    readonly events: EventBus,
+  ) {
+    this.disposers.push(() => approvals.close());
+  }
 
   static async open(options: EngineOptions): Promise<Engine> {
     const { settings, ...locations } = prepareLocations(options);
@@ -77,10 +93,36 @@ export class Engine {
     const serverConfigs = new ServerConfigStore(locations.dataDir);
     const pool = new McpPool({ configs: await serverConfigs.load() });
     const catalog = new ToolCatalog(pool, index, path.join(locations.dataDir, 'api'));
-    const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, catalog);
+    const skills = new SkillService({ graph, index, toolCatalog: () => catalog.toolDocs() });
+    const events = new EventBus();
+    const approvals = new ApprovalQueue(locations.dataDir, events.emit);
+    const ledger = new ContextLedgerBook(locations.dataDir, events.emit);
+    const gatewayHooks = new GatewayRunHooks({ approvals, settings: () => currentSettings(settings), toolDocs: () => catalog.toolDocs() });
+    const current = settings.get();
+    const runs = new RunManager({
+      dataDir: locations.dataDir,
+      apiDir: catalog.apiDir,
+      tools: {
+        async call(server, tool, args, signal) {
+          const result = await pool.callTool(server, tool, (args ?? {}) as Record<string, unknown>, { signal });
+          return toolResultToData(result, { server, tool });
+        },
+      },
+      backend: current.backend,
+      e2bApiKey: current.e2bApiKey,
+      allowedDomains: current.allowedDomains,
+      privatePaths: [locations.graphDir],
+      refreshApi: async () => void (await skills.materialize(catalog.apiDir)),
+      interceptCall: gatewayHooks.interceptCall,
+      onResult: ledger.onResult,
+    });
+    const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, catalog, skills, runs, approvals, ledger, gatewayHooks, events);
     engine.startIndexing();
     engine.followServers();
+    engine.disposers.push(() => runs.dispose()); // before the pool closes, so runs end before their servers
     if (options.watch) engine.watchGraph();
+    // The app follows approval requests made by a gateway process sharing this data folder.
+    if (options.host !== 'cli') engine.disposers.push(approvals.watch());
     // The app starts servers in the background so the API tree is fresh; one-shot commands stay lazy.
     if (options.host !== 'cli') void catalog.refresh().catch(() => {});
     return engine;

@@ -3,6 +3,7 @@
 import type { Handlers } from '../../../shared/contract';
 import type { Engine } from '../engine';
 import { appHandlers } from './app';
+import { gatewayHandlers } from './gateway';
 import { pendingHandlers } from './pending';
 import { serverHandlers } from './servers';
 
@@ -11,5 +12,6 @@ export function createHandlers(engine: Engine): Handlers {
     ...pendingHandlers(engine),
     ...appHandlers(engine),
     ...serverHandlers(engine),
+    ...gatewayHandlers(engine),
   } satisfies Handlers;
 }

@@ -3,9 +3,10 @@
 import type { Engine } from '../engine';
 import type { HandlerSlice } from './types';
 import type { ServerMethods } from './servers';
+import type { GatewayMethods } from './gateway';
 import { unavailable } from './types';
 
-type Pending = Exclude<import('../../../shared/contract').MethodName, 'app.status' | 'settings.update' | 'pages.get' | 'search.query' | ServerMethods>;
+type Pending = Exclude<import('../../../shared/contract').MethodName, 'app.status' | 'settings.update' | 'pages.get' | 'search.query' | ServerMethods | GatewayMethods>;
 
 export function pendingHandlers(_engine: Engine): HandlerSlice<Pending> {
   const n = (what: string) => unavailable(what, 'this build does not connect it yet');
@@ -25,7 +26,5 @@ export function pendingHandlers(_engine: Engine): HandlerSlice<Pending> {
     'runs.get': n('Runs'),
     'sessions.files': n('Sessions'),
     'sessions.clear': n('Sessions'),
-    'approvals.list': n('Approvals'),
-    'approvals.decide': n('Approvals'),
   };
 }

@@ -1,0 +1,235 @@
+// What the gateway does for an agent, independent of MCP: progressive discovery of tools (search, list and read the API
+// tree), running code in the sandbox with a small answer (bounded output, PII placeholders, tool-call summary, ledger),
+// and finding and saving skills as drafts for a person to review.
+import fs from 'node:fs';
+import path from 'node:path';
+import { InvalidInputError, NotFoundError } from '../../../shared/errors';
+import type { Actor, ContextLedger, RunLanguage, Skill, ToolCallEvent, ToolDoc } from '../../../shared/types';
+import type { SearchIndex } from '../index/search-index';
+import type { RunManager, RunResult } from '../sandbox/runs';
+import type { AppSettings } from '../settings';
+import { skillExportName } from '../skills/names';
+import type { SaveSkillInput } from '../skills/service';
+import type { ContextLedgerBook } from './ledger';
+import type { GatewayRunHooks } from './run-hooks';
+
+export type ToolDetail = 'name' | 'summary' | 'full';
+
+/** The part of the skills service the gateway uses. */
+export interface SkillSaver {
+  save(input: SaveSkillInput, actor: Actor): Promise<Skill>;
+}
+
+export interface GatewayContext {
+  index: SearchIndex;
+  apiDir: string;
+  toolDocs(): ToolDoc[];
+  /** Server name -> folder under servers/ in the generated tree. */
+  serverDirs(): Map<string, string>;
+  runs: RunManager;
+  skills: SkillSaver;
+  ledger: ContextLedgerBook;
+  hooks: GatewayRunHooks;
+  /** Current settings (re-read so a change made in the app applies without restarting the gateway). */
+  settings(): Pick<AppSettings, 'piiFilter'>;
+  dataDir: string;
+  /** Resolves once the API tree and tool docs are up to date with the configured servers. */
+  ready(): Promise<void>;
+}
+
+export interface ExecuteCodeInput {
+  code: string;
+  language: RunLanguage;
+  session?: string;
+}
+
+export interface ExecuteCodeAnswer {
+  /** What the model gets back. */
+  text: string;
+  runId: string;
+  status: RunResult['status'];
+  ledger: ContextLedger;
+}
+
+export const SEARCH_LIMIT_MAX = 25;
+/** Printed text returned to the model; the rest stays in the log file in the workspace. */
+export const PRINTED_CHARS_MAX = 8_000;
+const READ_CHARS_MAX = 40_000;
+
+export class Gateway {
+  constructor(private readonly ctx: GatewayContext) {}
+
+  async searchTools(query: string, detail: ToolDetail = 'summary', limit = 8): Promise<string> {
+    await this.ctx.ready();
+    const cap = Math.max(1, Math.min(limit, SEARCH_LIMIT_MAX));
+    const { hits, total } = this.ctx.index.search(query, { filters: { kinds: ['tool'] }, limit: cap });
+    if (hits.length === 0) return `No tools match "${query}". Try other words, or list_api("servers") to browse every server.`;
+    const docs = new Map(this.ctx.toolDocs().map((d) => [`${d.server}/${d.tool}`, d]));
+    const dirs = this.ctx.serverDirs();
+    const lines = hits.map((hit) => {
+      const doc = docs.get(hit.key);
+      return doc ? describeTool(doc, detail, dirs.get(doc.server) ?? doc.server) : hit.key;
+    });
+    const more = total > hits.length ? `\n(${total - hits.length} more; refine the query)` : '';
+    return `${lines.join(detail === 'full' ? '\n\n' : '\n')}${more}`;
+  }
+
+  async listApi(rel = ''): Promise<string> {
+    await this.ctx.ready();
+    const dir = this.resolveInApi(rel);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      throw new NotFoundError(`"${rel}" is not a folder of the API tree. Start with list_api("") or list_api("servers").`);
+    }
+    const names = entries
+      .filter((e) => !e.name.startsWith('.'))
+      .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+      .sort();
+    return names.length ? names.join('\n') : '(empty)';
+  }
+
+  async readApi(rel: string): Promise<string> {
+    await this.ctx.ready();
+    const file = this.resolveInApi(rel);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EISDIR') throw new InvalidInputError(`"${rel}" is a folder; use list_api to see what it holds.`);
+      throw new NotFoundError(`"${rel}" is not a file of the API tree. Use list_api to see what exists.`);
+    }
+    return text.length > READ_CHARS_MAX ? `${text.slice(0, READ_CHARS_MAX)}\n… (${text.length - READ_CHARS_MAX} more characters)` : text;
+  }
+
+  async executeCode(input: ExecuteCodeInput): Promise<ExecuteCodeAnswer> {
+    await this.ctx.ready();
+    const session = input.session ?? 'agent';
+    const piiFilter = this.ctx.settings().piiFilter;
+    const handle = this.ctx.runs.start({ code: input.code, language: input.language, session, origin: 'gateway' });
+    this.ctx.hooks.track(handle.id, session, piiFilter);
+    let result: RunResult;
+    try {
+      result = await handle.done;
+    } finally {
+      this.ctx.hooks.untrack(handle.id);
+    }
+    const vault = piiFilter ? this.ctx.hooks.vaults.forSession(session) : undefined;
+    const redact = (text: string) => (vault ? vault.redact(text) : text);
+    const printed = redact(result.stdout);
+    const errors = redact(result.stderr);
+    const parts: string[] = [];
+    const longest = printed.length + errors.length > PRINTED_CHARS_MAX;
+    const logPointer = longest ? this.copyLogToWorkspace(result, session) : undefined;
+    if (printed) parts.push(bounded(printed, PRINTED_CHARS_MAX));
+    if (errors) parts.push(`stderr:\n${bounded(errors, Math.max(1_000, PRINTED_CHARS_MAX - Math.min(printed.length, PRINTED_CHARS_MAX)))}`);
+    if (!printed && !errors) parts.push('(the code printed nothing; print what you need to see)');
+    if (logPointer) parts.push(`[output was long: the full log is in the session workspace at ${logPointer}; read or grep it from code]`);
+    const returned = parts.join('\n');
+    const entry = this.ctx.ledger.finish({ id: result.id, session, origin: 'gateway' }, returned, input.code);
+    result.ledger = entry.ledger;
+    const footer = [
+      `run ${result.id}: ${result.status}${result.exitCode !== undefined && result.exitCode !== null && result.exitCode !== 0 ? ` (exit ${result.exitCode})` : ''} in ${((result.durationMs ?? 0) / 1000).toFixed(1)} s`,
+      summarizeCalls(result.toolCalls),
+      `context: ${entry.ledger.toolResultTokens} tokens of tool results stayed out; ${entry.ledger.printedTokens} printed`,
+      result.notice ? `notice: ${redact(result.notice)}` : '',
+    ].filter(Boolean);
+    return { text: `${returned}\n---\n${footer.join('\n')}`, runId: result.id, status: result.status, ledger: entry.ledger };
+  }
+
+  async searchSkills(query: string, limit = 8): Promise<string> {
+    await this.ctx.ready();
+    const cap = Math.max(1, Math.min(limit, SEARCH_LIMIT_MAX));
+    const { hits } = this.ctx.index.search(query, { filters: { kinds: ['skill'] }, limit: cap });
+    const skills = hits.map((h) => (h.skillName ? this.ctx.index.skill(h.skillName) : undefined)).filter((s): s is Skill => !!s);
+    if (skills.length === 0) return `No skills match "${query}". Discover tools with search_tools, and save code that worked with save_skill.`;
+    return skills.map(describeSkill).join('\n\n');
+  }
+
+  async saveSkill(input: { name: string; description: string; code: string; tags?: string[]; language?: 'typescript' | 'python' }, agentName: string | undefined): Promise<Skill> {
+    const skill = await this.ctx.skills.save(
+      { name: input.name, description: input.description, code: input.code, tags: input.tags ?? [], language: input.language ?? 'typescript' },
+      { kind: 'agent', name: agentName },
+    );
+    return skill;
+  }
+
+  /** A path inside the API tree, or a clear refusal (no `..`, no absolute paths, no symlinks out). */
+  private resolveInApi(rel: string): string {
+    const root = fs.realpathSync(this.ctx.apiDir);
+    const clean = rel.replace(/^\.?\/+/, '');
+    if (path.isAbsolute(clean)) throw new InvalidInputError(`"${rel}" is absolute; give a path inside the API tree such as "servers/<server>/index.ts".`);
+    const target = path.resolve(root, clean);
+    let real = target;
+    try {
+      real = fs.realpathSync(target);
+    } catch {
+      // missing: reported by the caller as not found, after the containment check below
+    }
+    for (const candidate of [target, real]) {
+      if (candidate !== root && !candidate.startsWith(root + path.sep)) throw new InvalidInputError(`"${rel}" is outside the API tree; paths are relative to it, like "servers" or "skills".`);
+    }
+    return real;
+  }
+
+  /** Long output: a copy of the full log goes into the workspace so later code can read it without printing it all. */
+  private copyLogToWorkspace(result: RunResult, session: string): string | undefined {
+    const rel = `.logs/${result.id}.log`;
+    try {
+      const target = path.join(this.ctx.dataDir, 'sessions', session, 'workspace', rel);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.copyFileSync(result.logPath, target);
+      return rel;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function bounded(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = Math.floor(max * 0.75);
+  const tail = max - head;
+  return `${text.slice(0, head)}\n… [${text.length - max} characters omitted] …\n${text.slice(text.length - tail)}`;
+}
+
+export function functionName(doc: ToolDoc): string {
+  return /function\s+([A-Za-z_$][\w$]*)/.exec(doc.signature)?.[1] ?? doc.identifier;
+}
+
+export function describeTool(doc: ToolDoc, detail: ToolDetail, dir: string): string {
+  const fn = functionName(doc);
+  const name = `${dir}.${fn}`;
+  if (detail === 'name') return name;
+  const summary = doc.description.split('\n')[0].slice(0, 160);
+  if (detail === 'summary') return `${name} — ${summary}`;
+  return [`${name} (${doc.readOnly ? 'read-only' : 'may write'})`, `import { ${fn} } from './servers/${dir}';`, doc.signature, doc.description].join('\n');
+}
+
+function describeSkill(skill: Skill): string {
+  const tags = skill.tags.length ? ` [${skill.tags.join(', ')}]` : '';
+  return `${skill.name} (${skill.language}, ${skill.status})${tags} — ${skill.description}\n${skill.language === 'python' ? `from skills.${skill.name} import ${skill.name}` : `import { ${skillExportName(skill.name)} } from './skills/${skill.name}';`}`;
+}
+
+function summarizeCalls(calls: ToolCallEvent[]): string {
+  if (calls.length === 0) return 'tool calls: none';
+  const byTool = new Map<string, { count: number; failed: number; bytes: number }>();
+  for (const call of calls) {
+    const key = `${call.server}/${call.tool}`;
+    const entry = byTool.get(key) ?? { count: 0, failed: 0, bytes: 0 };
+    entry.count++;
+    if (call.ok === false) entry.failed++;
+    entry.bytes += call.bytesOut ?? 0;
+    byTool.set(key, entry);
+  }
+  const parts = [...byTool].map(([key, e]) => `${key} ×${e.count}${e.failed ? ` (${e.failed} failed)` : ''} ${formatBytes(e.bytes)}`);
+  return `tool calls: ${calls.length} — ${parts.join(', ')}`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} B`;
+}

@@ -1,0 +1,42 @@
+// Public surface of the gateway: the MCP server for agents over the shared engine, the context ledger, the PII filter
+// and the approval queue. `openGateway` is what `skillgraph mcp` and the tests start.
+import type { Engine } from '../engine';
+import { currentSettings } from './run-hooks';
+import { Gateway } from './gateway';
+import { createGatewayServer } from './server';
+
+export { Gateway, describeTool, functionName, PRINTED_CHARS_MAX, SEARCH_LIMIT_MAX, type GatewayContext, type ExecuteCodeAnswer, type ToolDetail, type SkillSaver } from './gateway';
+export { createGatewayServer, GATEWAY_INSTRUCTIONS } from './server';
+export { ApprovalQueue, isWritingTool, DEFAULT_APPROVAL_TIMEOUT_MS, type PendingApproval, type ApprovalOutcome } from './approvals';
+export { ContextLedgerBook, countTokens, makeLedger, resultText, skillsImportedBy, type LedgerEntry, type LedgerTotals, type LedgerTotal } from './ledger';
+export { PiiVault, PiiVaults, type PiiKind } from './pii';
+export { GatewayRunHooks, currentSettings } from './run-hooks';
+
+/** The gateway over an open engine; the API tree is regenerated once (servers started) before the first answer. */
+export function gatewayForEngine(engine: Engine): Gateway {
+  let ready: Promise<void> | undefined;
+  return new Gateway({
+    index: engine.index,
+    apiDir: engine.catalog.apiDir,
+    toolDocs: () => engine.catalog.toolDocs(),
+    serverDirs: () => new Map(engine.serverStates().map((s) => [s.name, s.dir])),
+    runs: engine.runs,
+    skills: engine.skills,
+    ledger: engine.ledger,
+    hooks: engine.gatewayHooks,
+    settings: () => currentSettings(engine.settings),
+    dataDir: engine.dataDir,
+    ready: () =>
+      (ready ??= (async () => {
+        await engine.indexing;
+        // A server that fails keeps its last generated files; the agent still gets the others.
+        await engine.catalog.refresh().catch(() => {});
+        await engine.skills.materialize(engine.catalog.apiDir).catch(() => {});
+      })()),
+  });
+}
+
+/** Builds the MCP server for agents over an open engine. */
+export function createEngineGatewayServer(engine: Engine) {
+  return createGatewayServer(gatewayForEngine(engine));
+}

@@ -1,0 +1,156 @@
+// The context ledger: per run, tokens of the tool results the code received (what direct tool calling would have put
+// in the model's context) against tokens of what the run printed back. Kept on the run's summary and in
+// <data>/ledger.jsonl (one line per run, appended, so the gateway and the app can both write), summed per skill and day.
+import fs from 'node:fs';
+import path from 'node:path';
+import { countTokens as countWithTokenizer } from 'gpt-tokenizer';
+import type { EventSink } from '../../../shared/contract';
+import { ContextLedger, RunSummary } from '../../../shared/types';
+import { writeFileAtomic } from '../settings';
+
+/** Tokens of a text with an offline tokenizer (o200k_base); special-token text counts as plain text, never throws. */
+export function countTokens(text: string): number {
+  if (!text) return 0;
+  return countWithTokenizer(text, { disallowedSpecial: new Set() });
+}
+
+/** Text a tool result would have taken in a model's context: strings as they are, anything else as JSON. */
+export function resultText(data: unknown): string {
+  if (data === undefined || data === null) return '';
+  return typeof data === 'string' ? data : JSON.stringify(data);
+}
+
+export function makeLedger(toolResultTokens: number, printedTokens: number): ContextLedger {
+  return { toolResultTokens, printedTokens, savedTokens: Math.max(0, toolResultTokens - printedTokens) };
+}
+
+export interface LedgerEntry {
+  runId: string;
+  session: string;
+  origin: RunSummary['origin'];
+  /** Local calendar day the run finished (YYYY-MM-DD). */
+  day: string;
+  finishedAt: number;
+  /** Skills the run's code imported (`./skills/<name>`, `skills.<name>`). */
+  skills: string[];
+  ledger: ContextLedger;
+}
+
+export interface LedgerTotal extends ContextLedger {
+  runs: number;
+}
+
+export interface LedgerTotals {
+  total: LedgerTotal;
+  byDay: Record<string, LedgerTotal>;
+  bySkill: Record<string, LedgerTotal>;
+}
+
+/** Skills a run's code imports, so savings can be credited to the skill that made them. */
+export function skillsImportedBy(code: string): string[] {
+  const found = new Set<string>();
+  for (const m of code.matchAll(/from\s+['"](?:\.\/|\/)?skills\/([a-z][a-z0-9_]*)(?:\.(?:ts|js|py))?['"]/g)) found.add(m[1]);
+  for (const m of code.matchAll(/import\s*\(\s*['"](?:\.\/)?skills\/([a-z][a-z0-9_]*)['"]\s*\)/g)) found.add(m[1]);
+  for (const m of code.matchAll(/^\s*(?:from|import)\s+skills\.([a-z][a-z0-9_]*)/gm)) found.add(m[1]);
+  for (const m of code.matchAll(/^\s*from\s+skills\s+import\s+([a-z0-9_, ]+)/gm)) for (const name of m[1].split(',')) if (name.trim()) found.add(name.trim());
+  return [...found].sort();
+}
+
+function localDay(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+const add = (a: LedgerTotal | undefined, l: ContextLedger): LedgerTotal => ({
+  runs: (a?.runs ?? 0) + 1,
+  toolResultTokens: (a?.toolResultTokens ?? 0) + l.toolResultTokens,
+  printedTokens: (a?.printedTokens ?? 0) + l.printedTokens,
+  savedTokens: (a?.savedTokens ?? 0) + l.savedTokens,
+});
+
+/**
+ * Collects tool results per run while it runs (the bridge's onResult hook) and closes the run's ledger when it ends.
+ * Counting waits for the end of the run so a large result never stalls the bridge's reply.
+ */
+export class ContextLedgerBook {
+  readonly file: string;
+  private readonly pending = new Map<string, string[]>();
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly emit?: EventSink,
+  ) {
+    this.file = path.join(dataDir, 'ledger.jsonl');
+  }
+
+  /** The bridge's onResult hook. */
+  readonly onResult = (call: { runId: string }, data: unknown): void => {
+    const texts = this.pending.get(call.runId) ?? [];
+    texts.push(resultText(data));
+    this.pending.set(call.runId, texts);
+  };
+
+  /**
+   * Closes a finished run's ledger: counts its tool results and what it printed back to the model, records the entry,
+   * adds the ledger to the run's summary file and tells the app.
+   */
+  finish(run: { id: string; session: string; origin: RunSummary['origin'] }, printed: string, code: string, finishedAt = Date.now()): LedgerEntry {
+    const texts = this.pending.get(run.id) ?? [];
+    this.pending.delete(run.id);
+    const toolResultTokens = texts.reduce((sum, text) => sum + countTokens(text), 0);
+    const ledger = makeLedger(toolResultTokens, countTokens(printed));
+    const entry: LedgerEntry = { runId: run.id, session: run.session, origin: run.origin, day: localDay(finishedAt), finishedAt, skills: skillsImportedBy(code), ledger };
+    fs.mkdirSync(this.dataDir, { recursive: true });
+    fs.appendFileSync(this.file, JSON.stringify(entry) + '\n');
+    this.attachToRunSummary(run.id, ledger);
+    this.emit?.('ledger.updated', { runId: run.id, ledger });
+    return entry;
+  }
+
+  /** Forgets results of a run that will never be closed. */
+  discard(runId: string): void {
+    this.pending.delete(runId);
+  }
+
+  entries(): LedgerEntry[] {
+    let raw: string;
+    try {
+      raw = fs.readFileSync(this.file, 'utf8');
+    } catch {
+      return [];
+    }
+    const out: LedgerEntry[] = [];
+    for (const line of raw.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const entry = JSON.parse(line) as LedgerEntry;
+        if (ContextLedger.safeParse(entry.ledger).success && typeof entry.day === 'string') out.push(entry);
+      } catch {
+        // a line cut short by a crash is skipped; the others still count
+      }
+    }
+    return out;
+  }
+
+  totals(): LedgerTotals {
+    const totals: LedgerTotals = { total: { runs: 0, toolResultTokens: 0, printedTokens: 0, savedTokens: 0 }, byDay: {}, bySkill: {} };
+    for (const entry of this.entries()) {
+      totals.total = add(totals.total, entry.ledger);
+      totals.byDay[entry.day] = add(totals.byDay[entry.day], entry.ledger);
+      for (const skill of entry.skills) totals.bySkill[skill] = add(totals.bySkill[skill], entry.ledger);
+    }
+    return totals;
+  }
+
+  /** RunManager wrote the final summary before the run's promise resolved; the ledger is added to that file. */
+  private attachToRunSummary(runId: string, ledger: ContextLedger): void {
+    const file = path.join(this.dataDir, 'runs', `${runId}.json`);
+    try {
+      const summary: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+      if (!RunSummary.safeParse(summary).success) return;
+      writeFileAtomic(file, JSON.stringify({ ...(summary as object), ledger }));
+    } catch {
+      // no summary on disk (a run outside RunManager): the ledger file still has the entry
+    }
+  }
+}

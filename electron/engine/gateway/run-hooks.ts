@@ -1,0 +1,65 @@
+// The one decision point for tool calls made by gateway runs (the bridge's interceptCall hook): placeholders from the
+// PII filter become real values again, and a call to a writing tool waits for the user's approval when required.
+// Runs started elsewhere (the app, the CLI) pass through untouched.
+import path from 'node:path';
+import type { ToolDoc } from '../../../shared/types';
+import type { BridgeCallContext } from '../sandbox/bridge';
+import { SettingsStore, type AppSettings } from '../settings';
+import { isWritingTool, type ApprovalQueue } from './approvals';
+import { PiiVaults } from './pii';
+
+interface TrackedRun {
+  session: string;
+  piiFilter: boolean;
+  stop: AbortController;
+}
+
+export interface GatewayRunHooksOptions {
+  approvals: ApprovalQueue;
+  /** Read on every call: the user may switch approvals on in the app while the gateway runs. */
+  settings: () => Pick<AppSettings, 'requireApproval' | 'writeTools'>;
+  toolDocs: () => readonly ToolDoc[];
+  approvalTimeoutMs?: number;
+}
+
+export class GatewayRunHooks {
+  readonly vaults = new PiiVaults();
+  private readonly runs = new Map<string, TrackedRun>();
+
+  constructor(private readonly opts: GatewayRunHooksOptions) {}
+
+  /** Marks a run as the gateway's; call right after RunManager.start (calls begin on a later tick). */
+  track(runId: string, session: string, piiFilter: boolean): void {
+    this.runs.set(runId, { session, piiFilter, stop: new AbortController() });
+  }
+
+  /** The run ended: a pending approval for it is withdrawn. */
+  untrack(runId: string): void {
+    this.runs.get(runId)?.stop.abort();
+    this.runs.delete(runId);
+  }
+
+  readonly interceptCall = async (call: BridgeCallContext): Promise<{ args: unknown } | { deny: string }> => {
+    const run = this.runs.get(call.runId);
+    if (!run) return { args: call.args };
+    const args = run.piiFilter ? this.vaults.forSession(run.session).restore(call.args) : call.args;
+    const settings = this.opts.settings();
+    if (settings.requireApproval && isWritingTool(call.server, call.tool, this.opts.toolDocs(), settings.writeTools)) {
+      const outcome = await this.opts.approvals.request(
+        { runId: call.runId, server: call.server, tool: call.tool, args },
+        { signal: run.stop.signal, timeoutMs: this.opts.approvalTimeoutMs },
+      );
+      if (!outcome.allow) return { deny: outcome.reason };
+    }
+    return { args };
+  };
+}
+
+/** Settings as they are on disk now (the app may have changed them since this process started); the last good ones if unreadable. */
+export function currentSettings(store: SettingsStore): AppSettings {
+  try {
+    return new SettingsStore(path.dirname(store.file)).get();
+  } catch {
+    return store.get();
+  }
+}
