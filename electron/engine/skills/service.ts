@@ -215,7 +215,7 @@ export class SkillService {
     }
     if (input.description !== undefined && !oneLine(input.description)) throw new InvalidInputError(`skill "${before.name}" needs a description; it cannot be emptied`);
     const now = this.now();
-    await this.rewrite(page, (current) => {
+    const skill = await this.rewrite(page, (current) => {
       let next = current;
       const currentSkill = skillFromPage(parsePage(current, page.path, this.graph.config, 0));
       const props: Array<[string, string | string[] | null]> = [];
@@ -233,7 +233,7 @@ export class SkillService {
       return setPageProperties(next, props);
     });
     await this.journalEvent({ action: 'updated', pageTitle: page.title, actor, at: now, servers: repin?.servers });
-    return this.skillAt(page.path);
+    return skill;
   }
 
   /** Approve, reject (archive) or reopen. Approving re-pins the tools to their current schemas: a person looked. */
@@ -245,7 +245,7 @@ export class SkillService {
     const current = currentHashes(this.catalog());
     const pins = { ...before.pins };
     if (status === 'approved') for (const tool of Object.keys(pins)) if (current.has(tool)) pins[tool] = current.get(tool)!.slice(0, 16);
-    await this.rewrite(page, (text) =>
+    const skill = await this.rewrite(page, (text) =>
       setPageProperties(text, [
         ['status', status],
         ...(status === 'approved' && formatPins(pins) !== formatPins(before.pins) ? ([['pins', formatPins(pins)]] as Array<[string, string]>) : []),
@@ -254,7 +254,7 @@ export class SkillService {
     );
     const action: SkillAction = status === 'approved' ? 'approved' : status === 'archived' ? 'rejected' : status === 'needs-review' ? 'needs-review' : 'updated';
     await this.journalEvent({ action, pageTitle: page.title, actor, at: now, detail: detail ?? (status === 'draft' ? 'and reopened as a draft' : undefined) });
-    return this.skillAt(page.path);
+    return skill;
   }
 
   /** Renames the page and file as Logseq does (references follow) and the function in the code with it. */
@@ -268,17 +268,17 @@ export class SkillService {
     const [from, to] = before.language === 'python' ? [before.name, newName] : [skillExportName(before.name), skillExportName(newName)];
     const now = this.now();
     const renamed = this.graph.getByPath(moved.path)!;
-    await this.rewrite(renamed, (text) => {
-      const skill = skillFromPage(parsePage(text, moved.path, this.graph.config, 0));
-      let next = text;
-      if (skill && from !== to && new RegExp(`\\b${from}\\b`).test(skill.code)) {
-        next = replaceSkillCode(next, moved.path, this.graph.config, skill.code.replace(new RegExp(`\\b${from}\\b`, 'g'), to), skill.language);
-      }
-      return setPageProperties(next, [['updated', now.toISOString()]]);
+    // The page is about this skill: its function name is renamed everywhere on it (code, usage, example).
+    const identifier = new RegExp(`\\b${from}\\b`, 'g');
+    const skill = await this.rewrite(renamed, (text) => {
+      const split = text.search(/\n\s*\n|\n[-*] /);
+      const head = split < 0 ? text : text.slice(0, split);
+      const body = split < 0 ? '' : text.slice(split);
+      return setPageProperties(head + (from === to ? body : body.replace(identifier, to)), [['updated', now.toISOString()]]);
     });
-    await this.journalEvent({ action: 'renamed', pageTitle: skillPageTitle(newName), actor, at: now, detail: `(was ${before.name})` });
     this.reflect([page.path, ...moved.updatedPaths]);
-    return this.skillAt(moved.path);
+    await this.journalEvent({ action: 'renamed', pageTitle: skillPageTitle(newName), actor, at: now, detail: `(was ${before.name})` });
+    return skill;
   }
 
   /** Moves the page to logseq/.recycle (as Logseq does); `restore` puts it back. */
@@ -376,17 +376,26 @@ export class SkillService {
     return { servers, pins: { ...carried, ...pinsFor(calls, catalog) } };
   }
 
-  /** A conditional write of the page: the edit is re-applied to whatever Logseq (or anyone) saved meanwhile. */
-  private async rewrite(page: ParsedPage, edit: (content: string) => string): Promise<void> {
+  /**
+   * A conditional write of the page: the edit is re-applied to whatever Logseq (or anyone) saved meanwhile.
+   * Returns the skill as written (the in-memory graph may briefly hold an older read by the file watcher).
+   */
+  private async rewrite(page: ParsedPage, edit: (content: string) => string): Promise<Skill> {
+    let written = '';
     await this.graph.writer.updateFile(
       page.path,
       (current) => {
         if (current === null) throw new SkillNotFoundError(skillNameFromTitle(page.title));
-        return edit(current);
+        written = edit(current);
+        return written;
       },
       { expectedHash: page.hash },
     );
-    this.reflect([page.path]);
+    const parsed = parsePage(written, page.path, this.graph.config, Date.now());
+    this.index.applyEvents([{ type: 'changed', page: parsed }]);
+    const skill = skillFromPage(parsed);
+    if (!skill) throw new SkillNotFoundError(skillNameFromTitle(page.title));
+    return skill;
   }
 
   private async journalEvent(event: Omit<SkillEvent, 'run' | 'servers'> & { run?: string; servers?: string[] }): Promise<void> {
