@@ -6,6 +6,7 @@ import { appHandlers } from './app';
 import { gatewayHandlers } from './gateway';
 import { pendingHandlers } from './pending';
 import { serverHandlers } from './servers';
+import { skillHandlers } from './skills';
 
 export function createHandlers(engine: Engine): Handlers {
   return {
@@ -13,5 +14,6 @@ export function createHandlers(engine: Engine): Handlers {
     ...appHandlers(engine),
     ...serverHandlers(engine),
     ...gatewayHandlers(engine),
+    ...skillHandlers(engine),
   } satisfies Handlers;
 }

@@ -4,22 +4,14 @@ import type { Engine } from '../engine';
 import type { HandlerSlice } from './types';
 import type { ServerMethods } from './servers';
 import type { GatewayMethods } from './gateway';
+import type { SkillMethods } from './skills';
 import { unavailable } from './types';
 
-type Pending = Exclude<import('../../../shared/contract').MethodName, 'app.status' | 'settings.update' | 'pages.get' | 'search.query' | ServerMethods | GatewayMethods>;
+type Pending = Exclude<import('../../../shared/contract').MethodName, 'app.status' | 'settings.update' | 'pages.get' | 'search.query' | ServerMethods | GatewayMethods | SkillMethods>;
 
 export function pendingHandlers(_engine: Engine): HandlerSlice<Pending> {
   const n = (what: string) => unavailable(what, 'this build does not connect it yet');
   return {
-    'skills.list': n('Listing skills'),
-    'skills.get': n('Skills'),
-    'skills.save': n('Saving skills'),
-    'skills.update': n('Editing skills'),
-    'skills.rename': n('Renaming skills'),
-    'skills.setStatus': n('Reviewing skills'),
-    'skills.delete': n('Deleting skills'),
-    'skills.restore': n('Restoring skills'),
-    'journal.list': n('The journal'),
     'runs.start': n('Runs'),
     'runs.cancel': n('Runs'),
     'runs.list': n('Runs'),

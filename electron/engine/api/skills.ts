@@ -1,0 +1,36 @@
+// Handlers for skills and the journal: the app and the CLI act as a person (agents come in through the gateway).
+import type { Actor } from '../../../shared/types';
+import type { Engine } from '../engine';
+import type { HandlerSlice } from './types';
+
+export type SkillMethods =
+  | 'skills.list'
+  | 'skills.get'
+  | 'skills.save'
+  | 'skills.update'
+  | 'skills.rename'
+  | 'skills.setStatus'
+  | 'skills.delete'
+  | 'skills.restore'
+  | 'journal.list';
+
+const PERSON: Actor = { kind: 'person' };
+
+export function skillHandlers(engine: Engine, actor: Actor = PERSON): HandlerSlice<SkillMethods> {
+  const skills = engine.skills;
+  return {
+    'skills.list': async (query) => {
+      // The list comes from the index; on a first start it is still catching up with the graph.
+      await engine.indexing;
+      return skills.list(query);
+    },
+    'skills.get': async ({ name }) => skills.get(name),
+    'skills.save': async (input) => skills.save(input, actor),
+    'skills.update': async (input) => skills.update(input, actor),
+    'skills.rename': async ({ name, newName }) => skills.rename(name, newName, actor),
+    'skills.setStatus': async ({ name, status }) => skills.setStatus(name, status, actor),
+    'skills.delete': async ({ name }) => skills.delete(name, actor),
+    'skills.restore': async ({ recycledPath }) => skills.restore(recycledPath, actor),
+    'journal.list': async ({ days }) => ({ entries: skills.journal({ days }) }),
+  };
+}
