@@ -9,6 +9,7 @@ import { packageRoot } from '../engine/locations';
 import { startBrowserServer } from '../server/browser-server';
 import { ENGINE_COMMANDS } from './engine-commands';
 import { GATEWAY_COMMANDS } from './gateway-commands';
+import { SKILL_COMMANDS } from './skills-commands';
 
 import { locationsOf, printJsonOr, str, type Command } from './command';
 
@@ -130,4 +131,4 @@ const APP_COMMANDS: Command[] = [
   },
 ];
 
-export const COMMANDS: Command[] = [...APP_COMMANDS, ...ENGINE_COMMANDS, ...GATEWAY_COMMANDS];
+export const COMMANDS: Command[] = [...APP_COMMANDS, ...ENGINE_COMMANDS, ...GATEWAY_COMMANDS, ...SKILL_COMMANDS];
