@@ -2,6 +2,9 @@
 // with it. User input never reaches FTS5 syntax unquoted: every term becomes a quoted string.
 
 const HAS_WORD_CHAR = /[\p{L}\p{N}]/u;
+const SHORT_PREFIX = 2;
+const NAME_COLUMNS = '{title names tags}';
+const CAMEL_HUMPS = /[a-z0-9][A-Z]/g;
 
 /**
  * `analyze_err` -> `"analyze_err"*`; `"error spike" deploy` -> `"error spike" "deploy"*`.
@@ -15,7 +18,15 @@ export function toFtsQuery(input: string): string | null {
   for (let match = pattern.exec(input); match; match = pattern.exec(input)) {
     const [, phrase, closed, word] = match;
     if (word !== undefined) {
-      if (HAS_WORD_CHAR.test(word)) parts.push(`${quote(word)}*`);
+      if (!HAS_WORD_CHAR.test(word)) continue;
+      // A one- or two-letter prefix matches most of the body text: slow, and noise. While the user has typed
+      // that little, it matches names, titles and tags by prefix and the body only as a whole word.
+      // The same holds for the last part of `still_a`, which FTS5 reads as the phrase "still" "a"*.
+      const lastPart = word.split(/[^\p{L}\p{N}]+/u).filter(Boolean).pop() ?? '';
+      // A lone letter is taken as a whole word only: expanding it would walk a large part of the index.
+      if (lastPart.length <= 1 && lastPart.length === word.replace(/[^\p{L}\p{N}]/gu, '').length) parts.push(quote(word));
+      else if (lastPart.length <= SHORT_PREFIX) parts.push(`(${NAME_COLUMNS} : ${quote(word)}* OR ${quote(word)})`);
+      else parts.push(`${quote(word)}*`);
     } else if (phrase !== undefined && HAS_WORD_CHAR.test(phrase)) {
       parts.push(closed ? quote(phrase) : `${quote(phrase)}*`);
     }
@@ -33,12 +44,24 @@ function quote(text: string): string {
  */
 export function identifierParts(text: string): string {
   const seen = new Set<string>();
-  for (const identifier of text.match(/[A-Za-z][A-Za-z0-9]*[a-z0-9][A-Z][A-Za-z0-9]*/g) ?? []) {
-    for (const part of identifier.split(/(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/)) {
+  let coveredUntil = 0;
+  // Find humps first and grow each to its identifier: linear, and prose (which has almost none) costs one scan.
+  for (const hump of text.matchAll(CAMEL_HUMPS)) {
+    if (hump.index < coveredUntil) continue;
+    let start = hump.index;
+    while (start > 0 && isAsciiWordChar(text.charCodeAt(start - 1))) start--;
+    let end = hump.index + 2;
+    while (end < text.length && isAsciiWordChar(text.charCodeAt(end))) end++;
+    coveredUntil = end;
+    for (const part of text.slice(start, end).split(/(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/)) {
       if (part.length > 1) seen.add(part.toLowerCase());
     }
   }
   return [...seen].join(' ');
+}
+
+function isAsciiWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];

@@ -66,8 +66,8 @@ CREATE TABLE skills (
   updated TEXT,
   data TEXT NOT NULL
 );
-CREATE INDEX skills_name ON skills(name);
-CREATE INDEX skills_updated ON skills(updated);
+CREATE INDEX skills_name ON skills(name COLLATE NOCASE, path);
+CREATE INDEX skills_updated ON skills(updated, name COLLATE NOCASE);
 
 CREATE TABLE skill_servers (skill_path TEXT NOT NULL, server TEXT NOT NULL, PRIMARY KEY (skill_path, server)) WITHOUT ROWID;
 CREATE INDEX skill_servers_server ON skill_servers(server);
@@ -119,7 +119,6 @@ CREATE VIRTUAL TABLE search_fts USING fts5(
   tokenize = 'unicode61 remove_diacritics 2',
   prefix = '2 3'
 );
-INSERT INTO search_fts(search_fts, rank) VALUES ('rank', 'bm25(${RANK_WEIGHTS.join(', ')})');
 
 CREATE TRIGGER search_docs_ai AFTER INSERT ON search_docs BEGIN
   INSERT INTO search_fts(rowid, title, names, tags, body, terms)

@@ -7,7 +7,7 @@ import { InvalidInputError } from '../../../shared/errors';
 import type { GraphEvent, ParsedPage, SearchFilters, SearchHit, SearchKind, Skill, ToolDoc } from '../../../shared/types';
 import { pageRows, toolDocRow, normalizeTags, type PageRows, type SearchDocRow } from './documents';
 import { isoDay, toFtsQuery } from './query';
-import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+import { MIGRATIONS, RANK_WEIGHTS, SCHEMA_VERSION } from './schema';
 
 export interface OpenReport {
   /** True when the file could not be used as it was and the index was recreated empty. */
@@ -216,21 +216,31 @@ export class SearchIndex {
       ) as BrowseRow[];
       return { hits: rows.map((row) => hitOf(row, row.preview, 0)), total };
     }
+    // CROSS JOIN keeps SQLite from scanning search_docs and probing the full-text index row by row.
+    const from = 'search_fts CROSS JOIN search_docs d ON d.rowid = search_fts.rowid';
     const where = ['search_fts MATCH ?', ...clauses].join(' AND ');
     try {
-      const total = (this.get(`SELECT count(*) AS n FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid WHERE ${where}`, match, ...params) as { n: number }).n;
+      const total = clauses.length
+        ? (this.get(`SELECT count(*) AS n FROM ${from} WHERE ${where}`, match, ...params) as { n: number }).n
+        : (this.get('SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH ?', match) as { n: number }).n;
       if (!total || offset >= total) return { hits: [], total };
-      const snippet = (column: number) => `snippet(search_fts, ${column}, '${MARK_OPEN}', '${MARK_CLOSE}', '…', ${SNIPPET_TOKENS})`;
       const rows = this.all(
-        `SELECT d.kind, d.key, d.title, d.skill_name, search_fts.rank AS rank, ${snippet(3)} AS body_snippet, ${snippet(2)} AS tags_snippet
-         FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid
-         WHERE ${where} ORDER BY search_fts.rank, d.key LIMIT ? OFFSET ?`,
+        `SELECT d.rowid AS id, d.kind, d.key, d.title, d.skill_name, bm25(search_fts, ${RANK_WEIGHTS.join(', ')}) AS rank
+         FROM ${from} WHERE ${where} ORDER BY rank, d.key LIMIT ? OFFSET ?`,
         match,
         ...params,
         limit,
         offset,
       ) as RankedRow[];
-      return { hits: rows.map((row) => hitOf(row, pickSnippet(row), -row.rank)), total };
+      // Snippets only for the page of hits: computed in the ranking query they would be built for every match.
+      // The CAST matters: better-sqlite3 binds JS numbers as REAL, and FTS5 then ignores the rowid constraint.
+      const snippet = (column: number) => `snippet(search_fts, ${column}, '${MARK_OPEN}', '${MARK_CLOSE}', '…', ${SNIPPET_TOKENS})`;
+      const snippetSql = `SELECT ${snippet(3)} AS body_snippet, ${snippet(2)} AS tags_snippet FROM search_fts WHERE search_fts MATCH ? AND rowid = CAST(? AS INTEGER)`;
+      const hits = rows.map((row) => {
+        const snippets = this.get(snippetSql, match, row.id) as SnippetRow;
+        return hitOf(row, pickSnippet(snippets), -row.rank);
+      });
+      return { hits, total };
     } catch (error) {
       // Every term is quoted, so FTS5 should never see syntax; if it still refuses, the user gets no hits, not a crash.
       if (error instanceof Error && /fts5/i.test(error.message)) return { hits: [], total: 0 };
@@ -250,8 +260,9 @@ export class SearchIndex {
           : 's.name COLLATE NOCASE, s.path';
     const limit = opts.limit === undefined ? -1 : Math.max(Math.trunc(opts.limit), 0);
     const offset = Math.max(Math.trunc(opts.offset ?? 0), 0);
-    const rows = this.all(`SELECT s.data FROM skills s ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, ...params, limit, offset) as { data: string }[];
-    return rows.map((row) => JSON.parse(row.data) as Skill);
+    // Order first, then read the (large) JSON of the page of skills only.
+    const paths = this.all(`SELECT s.path FROM skills s ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, ...params, limit, offset) as { path: string }[];
+    return paths.map(({ path: skillPath }) => JSON.parse((this.get('SELECT data FROM skills WHERE path = ?', skillPath) as { data: string }).data) as Skill);
   }
 
   /** How many skills `skills(opts)` would list without paging. */
@@ -614,11 +625,15 @@ interface BrowseRow {
 }
 
 interface RankedRow {
+  id: number;
   kind: SearchKind;
   key: string;
   title: string;
   skill_name: string | null;
   rank: number;
+}
+
+interface SnippetRow {
   body_snippet: string;
   tags_snippet: string;
 }
@@ -636,7 +651,7 @@ interface ToolDocRow {
 }
 
 /** The body passage with the match, else the matching tags, else the start of the body (the match was in the title). */
-function pickSnippet(row: RankedRow): string {
+function pickSnippet(row: SnippetRow): string {
   if (row.body_snippet.includes(MARK_OPEN)) return row.body_snippet;
   if (row.tags_snippet.includes(MARK_OPEN)) return row.tags_snippet;
   return row.body_snippet;
