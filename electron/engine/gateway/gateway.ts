@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidInputError, NotFoundError } from '../../../shared/errors';
-import type { Actor, ContextLedger, RunLanguage, Skill, ToolCallEvent, ToolDoc } from '../../../shared/types';
+import type { Actor, ContextLedger, RunLanguage, SearchHit, Skill, ToolCallEvent, ToolDoc } from '../../../shared/types';
 import type { SearchIndex } from '../index/search-index';
 import type { RunManager, RunResult } from '../sandbox/runs';
 import type { AppSettings } from '../settings';
@@ -52,6 +52,7 @@ export interface ExecuteCodeAnswer {
 }
 
 export const SEARCH_LIMIT_MAX = 25;
+const STOP_WORDS = new Set(['the', 'an', 'of', 'to', 'in', 'on', 'for', 'from', 'and', 'or', 'with', 'by', 'at', 'is', 'it', 'me', 'my', 'all', 'get', 'tool', 'tools', 'that', 'this', 'which', 'how']);
 /** Printed text returned to the model; the rest stays in the log file in the workspace. */
 export const PRINTED_CHARS_MAX = 8_000;
 const READ_CHARS_MAX = 40_000;
@@ -62,7 +63,7 @@ export class Gateway {
   async searchTools(query: string, detail: ToolDetail = 'summary', limit = 8): Promise<string> {
     await this.ctx.ready();
     const cap = Math.max(1, Math.min(limit, SEARCH_LIMIT_MAX));
-    const { hits, total } = this.ctx.index.search(query, { filters: { kinds: ['tool'] }, limit: cap });
+    const { hits, total } = this.searchAnyWords(query, 'tool', cap);
     if (hits.length === 0) return `No tools match "${query}". Try other words, or list_api("servers") to browse every server.`;
     const docs = new Map(this.ctx.toolDocs().map((d) => [`${d.server}/${d.tool}`, d]));
     const dirs = this.ctx.serverDirs();
@@ -133,7 +134,7 @@ export class Gateway {
     const footer = [
       `run ${result.id}: ${result.status}${result.exitCode !== undefined && result.exitCode !== null && result.exitCode !== 0 ? ` (exit ${result.exitCode})` : ''} in ${((result.durationMs ?? 0) / 1000).toFixed(1)} s`,
       summarizeCalls(result.toolCalls),
-      `context: ${entry.ledger.toolResultTokens} tokens of tool results stayed out; ${entry.ledger.printedTokens} printed`,
+      `context ledger: tool results ${entry.ledger.toolResultTokens} tokens, printed ${entry.ledger.printedTokens} tokens, kept out ${entry.ledger.savedTokens}`,
       result.notice ? `notice: ${redact(result.notice)}` : '',
     ].filter(Boolean);
     return { text: `${returned}\n---\n${footer.join('\n')}`, runId: result.id, status: result.status, ledger: entry.ledger };
@@ -142,7 +143,7 @@ export class Gateway {
   async searchSkills(query: string, limit = 8): Promise<string> {
     await this.ctx.ready();
     const cap = Math.max(1, Math.min(limit, SEARCH_LIMIT_MAX));
-    const { hits } = this.ctx.index.search(query, { filters: { kinds: ['skill'] }, limit: cap });
+    const { hits } = this.searchAnyWords(query, 'skill', cap);
     const skills = hits.map((h) => (h.skillName ? this.ctx.index.skill(h.skillName) : undefined)).filter((s): s is Skill => !!s);
     if (skills.length === 0) return `No skills match "${query}". Discover tools with search_tools, and save code that worked with save_skill.`;
     return skills.map(describeSkill).join('\n\n');
@@ -154,6 +155,29 @@ export class Gateway {
       { kind: 'agent', name: agentName },
     );
     return skill;
+  }
+
+  /**
+   * Agents ask in sentences ("read rows from a spreadsheet"): every word must match first, and when that finds too
+   * little, hits for single words are added, ranked by how many words they match.
+   */
+  private searchAnyWords(query: string, kind: 'tool' | 'skill', limit: number): { hits: SearchHit[]; total: number } {
+    const all = this.ctx.index.search(query, { filters: { kinds: [kind] }, limit });
+    const words = [...new Set(query.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [])].filter((w) => w.length > 1 && !STOP_WORDS.has(w));
+    if (all.hits.length >= limit || words.length < 2) return all;
+    const scored = new Map<string, { hit: SearchHit; words: number; score: number }>();
+    all.hits.forEach((hit, i) => scored.set(hit.key, { hit, words: words.length + 1, score: -i }));
+    for (const word of words) {
+      for (const hit of this.ctx.index.search(word, { filters: { kinds: [kind] }, limit: SEARCH_LIMIT_MAX }).hits) {
+        const seen = scored.get(hit.key);
+        if (seen) {
+          if (seen.words <= words.length) seen.words++;
+          seen.score = Math.max(seen.score, hit.score);
+        } else scored.set(hit.key, { hit, words: 1, score: hit.score });
+      }
+    }
+    const ranked = [...scored.values()].sort((a, b) => b.words - a.words || b.score - a.score);
+    return { hits: ranked.slice(0, limit).map((r) => r.hit), total: ranked.length };
   }
 
   /** A path inside the API tree, or a clear refusal (no `..`, no absolute paths, no symlinks out). */

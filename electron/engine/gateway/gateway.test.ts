@@ -1,0 +1,174 @@
+// The gateway end to end, as an agent sees it: the SDK's Client spawns `skillgraph mcp` over stdio with real servers
+// (server-everything, server-filesystem, and the SDK-built sheets and crm servers), discovers tools, runs code in the
+// real sandbox, keeps personal data out of the answer, waits for approvals decided from another queue, saves a skill
+// into the Logseq graph and finds it again.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApprovalQueue } from './approvals';
+import { REAL_SERVERS, startGateway, type GatewayHarness } from './fixtures/harness';
+import { ContextLedgerBook } from './ledger';
+
+let gw: GatewayHarness;
+
+beforeAll(async () => {
+  gw = await startGateway({
+    clientName: 'gateway-test-agent',
+    servers: ({ sharedDir, crmDb }) => ({
+      everything: REAL_SERVERS.everything(),
+      filesystem: REAL_SERVERS.filesystem(sharedDir),
+      sheets: REAL_SERVERS.sheets(),
+      crm: REAL_SERVERS.crm(crmDb),
+    }),
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await gw?.close();
+});
+
+const runIdOf = (text: string) => /run (\S+): /.exec(text)?.[1] ?? '';
+
+describe('skillgraph mcp', () => {
+  it('lists its six tools with schemas', async () => {
+    const { tools } = await gw.client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(['execute_code', 'list_api', 'read_api', 'save_skill', 'search_skills', 'search_tools']);
+    const search = tools.find((t) => t.name === 'search_tools')!;
+    expect(search.inputSchema.properties).toHaveProperty('detail');
+    expect((search.inputSchema.properties as Record<string, { enum?: string[] }>).detail.enum).toEqual(['name', 'summary', 'full']);
+    expect(search.annotations?.readOnlyHint).toBe(true);
+  });
+
+  it('finds tools at three levels of detail, with a sentence as the query', async () => {
+    const name = await gw.call('search_tools', { query: 'every row of a spreadsheet sheet', detail: 'name', limit: 3 });
+    expect(name.text.split('\n').slice(0, 2)).toContain('sheets.getSheet');
+    expect(name.text).not.toContain('—');
+    const summary = await gw.call('search_tools', { query: 'echo', detail: 'summary', limit: 1 });
+    expect(summary.text).toMatch(/^everything\.echo — \S/);
+    const full = await gw.call('search_tools', { query: 'get_sheet', detail: 'full', limit: 1 });
+    expect(full.text).toContain("import { getSheet } from './servers/sheets';");
+    expect(full.text).toMatch(/function getSheet\(input: GetSheetInput\)/);
+    expect(full.text).toContain('(read-only)');
+  });
+
+  it('lists and reads the API tree like a filesystem, and refuses paths outside it', async () => {
+    expect((await gw.call('list_api', { path: '' })).text.split('\n')).toEqual(expect.arrayContaining(['servers/', 'skills/']));
+    const servers = (await gw.call('list_api', { path: 'servers' })).text.split('\n');
+    expect(servers).toEqual(expect.arrayContaining(['everything/', 'filesystem/', 'sheets/', 'crm/']));
+    const file = await gw.call('read_api', { path: 'servers/crm/update_records.ts' });
+    expect(file.text).toContain('export async function updateRecords');
+    const outside = await gw.call('read_api', { path: '../mcp.json' }, { allowError: true });
+    expect(outside).toEqual({ isError: true, text: expect.stringContaining('outside the API tree') });
+    const missing = await gw.call('list_api', { path: 'servers/nope' }, { allowError: true });
+    expect(missing.isError).toBe(true);
+  });
+
+  it('executes code that calls server-everything and server-filesystem, and records the run for the app', async () => {
+    fs.writeFileSync(path.join(gw.sharedDir, 'notes.txt'), 'alpha\nbeta\n');
+    const code = `import { getSum } from './servers/everything';\nimport { readTextFile } from './servers/filesystem';\nconst sum = await getSum({ a: 2, b: 40 });\nconst file = await readTextFile({ path: ${JSON.stringify(path.join(gw.sharedDir, 'notes.txt'))} });\nconsole.log(JSON.stringify(sum), JSON.stringify(file).includes('beta'));`;
+    const { text } = await gw.call('execute_code', { code, session: 'it' });
+    expect(text).toMatch(/42.* true/);
+    expect(text).toMatch(/tool calls: 2 — .*everything\/get-sum ×1/);
+    expect(text).toContain('filesystem/read_text_file ×1');
+    const summary = JSON.parse(fs.readFileSync(path.join(gw.dataDir, 'runs', `${runIdOf(text)}.json`), 'utf8'));
+    expect(summary).toMatchObject({ origin: 'gateway', status: 'succeeded', session: 'it', toolCalls: 2, ledger: { toolResultTokens: expect.any(Number) } });
+  }, 120_000);
+
+  it('reports errors with line numbers', async () => {
+    const typeError = await gw.call('execute_code', { code: "import { getSum } from './servers/everything';\n\nawait getSum({ a: 'two' });" });
+    expect(typeError.text).toMatch(/main\.ts:3:\d+ - error TS/);
+    const thrown = await gw.call('execute_code', { code: 'const x = 1;\nthrow new Error("boom at two");', language: 'javascript' });
+    expect(thrown.text).toContain('boom at two');
+    expect(thrown.text).toMatch(/main\.js:2/);
+  }, 120_000);
+
+  it('analyses 10,000 rows in code: the answer is small, the ledger shows what stayed out, e-mails become placeholders', async () => {
+    const code = [
+      "import { getSheet } from './servers/sheets';",
+      "const rows = await getSheet({ sheet: 'orders' }) as Array<{ region: string; quantity: number; unit_price: number; status: string; email: string }>;",
+      'const byRegion: Record<string, number> = {};',
+      "for (const r of rows) if (r.status === 'paid') byRegion[r.region] = (byRegion[r.region] ?? 0) + r.quantity * r.unit_price;",
+      'console.log(rows.length, JSON.stringify(byRegion));',
+      "console.log('top customer:', rows[0].email);",
+    ].join('\n');
+    const { text } = await gw.call('execute_code', { code, session: 'pii' });
+    expect(text).toMatch(/^10000 \{"/);
+    expect(text).toContain('top customer: [EMAIL_1]');
+    expect(text).not.toMatch(/@example\.com/);
+    const ledger = /tool results (\d+) tokens, printed (\d+) tokens/.exec(text)!;
+    expect(Number(ledger[1])).toBeGreaterThan(300_000);
+    expect(Number(ledger[2])).toBeLessThan(200);
+    const entry = new ContextLedgerBook(gw.dataDir).entries().find((e) => e.runId === runIdOf(text))!;
+    expect(entry.ledger.toolResultTokens).toBe(Number(ledger[1]));
+  }, 120_000);
+
+  it('turns a placeholder back into the real value inside a later tool call of the same session', async () => {
+    const first = await gw.call('execute_code', { session: 'crm-flow', code: "import { getSheet } from './servers/sheets';\nconst [lead] = await getSheet({ sheet: 'leads', limit: 1 }) as Array<{ email: string }>;\nconsole.log(lead.email);" });
+    expect(first.text.split('\n')[0]).toBe('[EMAIL_1]');
+    const second = await gw.call('execute_code', {
+      session: 'crm-flow',
+      code: "import { updateRecords } from './servers/crm';\nconsole.log(JSON.stringify(await updateRecords({ records: [{ email: '[EMAIL_1]', fields: { stage: 'contacted' } }] })));",
+    });
+    expect(second.text).toContain('{"updated":1,"missing":[]}');
+    const db = JSON.parse(fs.readFileSync(gw.crmDb, 'utf8')) as Record<string, { email: string; stage: string }>;
+    expect(db['LEAD-5000']).toMatchObject({ email: 'ada.lovelace.0@example.com', stage: 'contacted' });
+    // another session never received that placeholder, so it stays a literal string there
+    const other = await gw.call('execute_code', {
+      session: 'elsewhere',
+      code: "import { updateRecords } from './servers/crm';\nconsole.log(JSON.stringify(await updateRecords({ records: [{ email: '[EMAIL_1]', fields: { stage: 'x' } }] })));",
+    });
+    expect(other.text).toContain('"missing":["[EMAIL_1]"]');
+  }, 120_000);
+
+  it('waits for the app to approve a writing call when approvals are required, and reports a denial', async () => {
+    fs.writeFileSync(path.join(gw.dataDir, 'config.json'), JSON.stringify({ requireApproval: true }));
+    const app = new ApprovalQueue(gw.dataDir);
+    try {
+      const code = "import { getSheet } from './servers/sheets';\nimport { updateRecords } from './servers/crm';\nawait getSheet({ sheet: 'leads', limit: 1 });\nconsole.log(JSON.stringify(await updateRecords({ records: [{ lead_id: 'LEAD-5001', fields: { stage: 'won' } }] })));";
+      const decide = async (allow: boolean) => {
+        for (let i = 0; i < 400; i++) {
+          const [pending] = app.list();
+          if (pending) {
+            // only the writing tool waits: the read-only get_sheet went through
+            expect(pending).toMatchObject({ server: 'crm', tool: 'update_records', argsPreview: expect.stringContaining('LEAD-5001') });
+            app.decide(pending.id, allow);
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        throw new Error('no approval request appeared');
+      };
+      const [allowed] = await Promise.all([gw.call('execute_code', { code }), decide(true)]);
+      expect(allowed.text).toContain('{"updated":1,"missing":[]}');
+      const [denied] = await Promise.all([gw.call('execute_code', { code: code.replace("'won'", "'lost'") }), decide(false)]);
+      expect(denied.text).toContain('call refused: the user denied crm/update_records');
+      const db = JSON.parse(fs.readFileSync(gw.crmDb, 'utf8')) as Record<string, { stage: string }>;
+      expect(db['LEAD-5001'].stage).toBe('won');
+    } finally {
+      fs.writeFileSync(path.join(gw.dataDir, 'config.json'), JSON.stringify({ requireApproval: false }));
+      app.close();
+    }
+  }, 120_000);
+
+  it('saves a skill as a draft by the agent, with a journal entry, and finds it again', async () => {
+    const code = "import { getSheet } from './servers/sheets';\n\nexport async function revenueByRegion(): Promise<Record<string, number>> {\n  const rows = (await getSheet({ sheet: 'orders' })) as Array<{ region: string; quantity: number; unit_price: number }>;\n  const out: Record<string, number> = {};\n  for (const r of rows) out[r.region] = (out[r.region] ?? 0) + r.quantity * r.unit_price;\n  return out;\n}\n";
+    const saved = await gw.call('save_skill', { name: 'revenue_by_region', description: 'Sum order revenue per sales region from the orders sheet.', code, tags: ['sales', 'reporting'] });
+    expect(saved.text).toContain('Saved skill revenue_by_region as a draft');
+    expect(saved.text).toContain("import { revenueByRegion } from './skills/revenue_by_region';");
+    const page = fs.readFileSync(path.join(gw.graphDir, 'pages', 'Skills___revenue_by_region.md'), 'utf8');
+    expect(page).toContain('type:: skill');
+    expect(page).toContain('status:: draft');
+    expect(page).toMatch(/source:: agent \[\[gateway-test-agent 1\.0\.0\]\]/);
+    const journals = fs.readdirSync(path.join(gw.graphDir, 'journals')).map((f) => fs.readFileSync(path.join(gw.graphDir, 'journals', f), 'utf8'));
+    expect(journals.some((j) => j.includes('[[Skills/revenue_by_region]]') && j.includes('gateway-test-agent'))).toBe(true);
+
+    let found = '';
+    for (let i = 0; i < 40 && !found.includes('revenue_by_region'); i++) {
+      found = (await gw.call('search_skills', { query: 'revenue per region' })).text;
+      if (!found.includes('revenue_by_region')) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(found).toContain('revenue_by_region (typescript, draft) [sales, reporting]');
+    const again = await gw.call('save_skill', { name: 'revenue_by_region', description: 'dup', code }, { allowError: true });
+    expect(again).toEqual({ isError: true, text: expect.stringContaining('already exists') });
+  }, 120_000);
+});
