@@ -28,10 +28,15 @@ function dumpTables(dbPath: string): Record<string, unknown[]> {
   try {
     const dump: Record<string, unknown[]> = {};
     for (const table of CONTENT_TABLES) {
-      if (table === 'search_docs') dump[table] = db.prepare('SELECT origin, owner, kind, key, title, names, tags, body, terms, language, status, source, date, skill_name FROM search_docs ORDER BY origin, key').all();
+      if (table === 'search_docs') dump[table] = db.prepare('SELECT origin, owner, kind, key, title, language, status, source, date, skill_name FROM search_docs ORDER BY origin, key').all();
+      else if (table === 'search_text') dump[table] = db.prepare('SELECT d.origin, d.key, t.title, t.names, t.tags, t.body, t.terms FROM search_text t JOIN search_docs d ON d.rowid = t.rowid ORDER BY 1, 2').all();
       else if (table === 'doc_tags') dump[table] = db.prepare('SELECT d.origin, d.key, t.tag FROM doc_tags t JOIN search_docs d ON d.rowid = t.doc ORDER BY 1, 2, 3').all();
       else dump[table] = db.prepare(`SELECT * FROM ${table} ORDER BY ${columnsOf(db, table).join(', ')}`).all();
     }
+    dump.orphans = [
+      db.prepare('SELECT count(*) AS n FROM search_text WHERE rowid NOT IN (SELECT rowid FROM search_docs)').get(),
+      db.prepare('SELECT count(*) AS n FROM doc_tags WHERE doc NOT IN (SELECT rowid FROM search_docs)').get(),
+    ];
     return dump;
   } finally {
     db.close();
@@ -182,6 +187,8 @@ describe('incremental updates and full rebuild', () => {
 
     const incrementalRows = dumpTables(incrementalPath);
     expect(incrementalRows.pages.length).toBe(graph.files.size);
+    // No orphans: every text row and tag belongs to a document.
+    expect(incrementalRows.orphans).toEqual([{ n: 0 }, { n: 0 }]);
     expect(incrementalRows).toEqual(dumpTables(rebuiltPath));
 
     // A rebuild over the incrementally kept index changes nothing either.

@@ -87,6 +87,7 @@ CREATE TABLE tool_docs (
 
 -- One searchable document per page, journal, skill or tool, so one bm25 ranks all kinds together.
 -- origin 'graph' documents are owned by a page path, origin 'tool' documents by a server name.
+-- Kept narrow (no text) because ranking joins every match to it; the text lives in search_text.
 CREATE TABLE search_docs (
   rowid INTEGER PRIMARY KEY,
   origin TEXT NOT NULL,
@@ -94,10 +95,6 @@ CREATE TABLE search_docs (
   kind TEXT NOT NULL,
   key TEXT NOT NULL,
   title TEXT NOT NULL,
-  names TEXT NOT NULL,
-  tags TEXT NOT NULL,
-  body TEXT NOT NULL,
-  terms TEXT NOT NULL,
   language TEXT,
   status TEXT,
   source TEXT,
@@ -106,7 +103,17 @@ CREATE TABLE search_docs (
   UNIQUE (origin, key)
 );
 CREATE INDEX search_docs_owner ON search_docs(origin, owner);
-CREATE INDEX search_docs_kind_title ON search_docs(kind, title);
+CREATE INDEX search_docs_kind_title ON search_docs(kind, title COLLATE NOCASE);
+
+-- The indexed text of each document (same rowid), and the content table of search_fts.
+CREATE TABLE search_text (
+  rowid INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  names TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  body TEXT NOT NULL,
+  terms TEXT NOT NULL
+);
 
 CREATE TABLE doc_tags (doc INTEGER NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (tag, doc)) WITHOUT ROWID;
 CREATE INDEX doc_tags_doc ON doc_tags(doc);
@@ -115,27 +122,31 @@ CREATE INDEX doc_tags_doc ON doc_tags(doc);
 -- "analyze_error_spike" becomes the phrase analyze error spike. camelCase parts go into names/terms.
 CREATE VIRTUAL TABLE search_fts USING fts5(
   title, names, tags, body, terms,
-  content = 'search_docs', content_rowid = 'rowid',
+  content = 'search_text', content_rowid = 'rowid',
   tokenize = 'unicode61 remove_diacritics 2',
   prefix = '2 3'
 );
 
-CREATE TRIGGER search_docs_ai AFTER INSERT ON search_docs BEGIN
+CREATE TRIGGER search_text_ai AFTER INSERT ON search_text BEGIN
   INSERT INTO search_fts(rowid, title, names, tags, body, terms)
   VALUES (new.rowid, new.title, new.names, new.tags, new.body, new.terms);
 END;
+CREATE TRIGGER search_text_ad AFTER DELETE ON search_text BEGIN
+  INSERT INTO search_fts(search_fts, rowid, title, names, tags, body, terms)
+  VALUES ('delete', old.rowid, old.title, old.names, old.tags, old.body, old.terms);
+END;
+CREATE TRIGGER search_text_au AFTER UPDATE ON search_text BEGIN
+  INSERT INTO search_fts(search_fts, rowid, title, names, tags, body, terms)
+  VALUES ('delete', old.rowid, old.title, old.names, old.tags, old.body, old.terms);
+  INSERT INTO search_fts(rowid, title, names, tags, body, terms)
+  VALUES (new.rowid, new.title, new.names, new.tags, new.body, new.terms);
+END;
+-- Deleting a document deletes its text (and so its full-text entries) and its tags.
 CREATE TRIGGER search_docs_ad AFTER DELETE ON search_docs BEGIN
-  INSERT INTO search_fts(search_fts, rowid, title, names, tags, body, terms)
-  VALUES ('delete', old.rowid, old.title, old.names, old.tags, old.body, old.terms);
+  DELETE FROM search_text WHERE rowid = old.rowid;
   DELETE FROM doc_tags WHERE doc = old.rowid;
-END;
-CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs BEGIN
-  INSERT INTO search_fts(search_fts, rowid, title, names, tags, body, terms)
-  VALUES ('delete', old.rowid, old.title, old.names, old.tags, old.body, old.terms);
-  INSERT INTO search_fts(rowid, title, names, tags, body, terms)
-  VALUES (new.rowid, new.title, new.names, new.tags, new.body, new.terms);
 END;
 `;
 
 /** Tables whose rows are derived from the graph and the tool catalog (all but meta and the FTS shadows). */
-export const CONTENT_TABLES = ['pages', 'blocks', 'page_tags', 'page_refs', 'skills', 'skill_servers', 'tool_docs', 'search_docs', 'doc_tags'] as const;
+export const CONTENT_TABLES = ['pages', 'blocks', 'page_tags', 'page_refs', 'skills', 'skill_servers', 'tool_docs', 'search_docs', 'search_text', 'doc_tags'] as const;

@@ -209,7 +209,8 @@ export class SearchIndex {
       const where = `WHERE ${clauses.join(' AND ')}`;
       const total = (this.get(`SELECT count(*) AS n FROM search_docs d ${where}`, ...params) as { n: number }).n;
       const rows = this.all(
-        `SELECT d.kind, d.key, d.title, d.skill_name, substr(d.body, 1, 200) AS preview FROM search_docs d ${where} ORDER BY d.title COLLATE NOCASE, d.key LIMIT ? OFFSET ?`,
+        `SELECT d.kind, d.key, d.title, d.skill_name, (SELECT substr(t.body, 1, 200) FROM search_text t WHERE t.rowid = d.rowid) AS preview
+         FROM search_docs d ${where} ORDER BY d.title COLLATE NOCASE, d.key LIMIT ? OFFSET ?`,
         ...params,
         limit,
         offset,
@@ -381,22 +382,19 @@ export class SearchIndex {
 
   private insertDoc(doc: SearchDocRow, tags: string[]): void {
     const { lastInsertRowid } = this.run(
-      'INSERT INTO search_docs (origin, owner, kind, key, title, names, tags, body, terms, language, status, source, date, skill_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO search_docs (origin, owner, kind, key, title, language, status, source, date, skill_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       doc.origin,
       doc.owner,
       doc.kind,
       doc.key,
       doc.title,
-      doc.names,
-      doc.tags,
-      doc.body,
-      doc.terms,
       doc.language,
       doc.status,
       doc.source,
       doc.date,
       doc.skill_name,
     );
+    this.run('INSERT INTO search_text (rowid, title, names, tags, body, terms) VALUES (?, ?, ?, ?, ?, ?)', lastInsertRowid, doc.title, doc.names, doc.tags, doc.body, doc.terms);
     for (const tag of tags) this.run('INSERT INTO doc_tags (doc, tag) VALUES (?, ?)', lastInsertRowid, tag);
   }
 
@@ -407,7 +405,7 @@ export class SearchIndex {
     this.run('DELETE FROM page_refs WHERE page_path = ?', pagePath);
     this.run('DELETE FROM skills WHERE path = ?', pagePath);
     this.run('DELETE FROM skill_servers WHERE skill_path = ?', pagePath);
-    // The delete trigger keeps search_fts and doc_tags in step.
+    // The delete triggers take the document's text, full-text entries and tags with it.
     this.run("DELETE FROM search_docs WHERE origin = 'graph' AND owner = ?", pagePath);
   }
 
