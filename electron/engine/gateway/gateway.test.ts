@@ -34,6 +34,7 @@ describe('skillgraph mcp', () => {
     const { tools } = await gw.client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(['execute_code', 'list_api', 'read_api', 'save_skill', 'search_skills', 'search_tools']);
     const search = tools.find((t) => t.name === 'search_tools')!;
+    expect(search.inputSchema.required).toEqual(['query']);
     expect(search.inputSchema.properties).toHaveProperty('detail');
     expect((search.inputSchema.properties as Record<string, { enum?: string[] }>).detail.enum).toEqual(['name', 'summary', 'full']);
     expect(search.annotations?.readOnlyHint).toBe(true);
@@ -68,7 +69,7 @@ describe('skillgraph mcp', () => {
     const code = `import { getSum } from './servers/everything';\nimport { readTextFile } from './servers/filesystem';\nconst sum = await getSum({ a: 2, b: 40 });\nconst file = await readTextFile({ path: ${JSON.stringify(path.join(gw.sharedDir, 'notes.txt'))} });\nconsole.log(JSON.stringify(sum), JSON.stringify(file).includes('beta'));`;
     const { text } = await gw.call('execute_code', { code, session: 'it' });
     expect(text).toMatch(/42.* true/);
-    expect(text).toMatch(/tool calls: 2 — .*everything\/get-sum ×1/);
+    expect(text).toMatch(/2 tool calls: .*everything\/get-sum ×1/);
     expect(text).toContain('filesystem/read_text_file ×1');
     const summary = JSON.parse(fs.readFileSync(path.join(gw.dataDir, 'runs', `${runIdOf(text)}.json`), 'utf8'));
     expect(summary).toMatchObject({ origin: 'gateway', status: 'succeeded', session: 'it', toolCalls: 2, ledger: { toolResultTokens: expect.any(Number) } });
@@ -95,7 +96,7 @@ describe('skillgraph mcp', () => {
     expect(text).toMatch(/^10000 \{"/);
     expect(text).toContain('top customer: [EMAIL_1]');
     expect(text).not.toMatch(/@example\.com/);
-    const ledger = /tool results (\d+) tokens, printed (\d+) tokens/.exec(text)!;
+    const ledger = /ledger: tool results (\d+) tokens, printed (\d+)/.exec(text)!;
     expect(Number(ledger[1])).toBeGreaterThan(300_000);
     expect(Number(ledger[2])).toBeLessThan(200);
     const entry = new ContextLedgerBook(gw.dataDir).entries().find((e) => e.runId === runIdOf(text))!;

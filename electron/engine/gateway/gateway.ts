@@ -56,13 +56,20 @@ const STOP_WORDS = new Set(['the', 'an', 'of', 'to', 'in', 'on', 'for', 'from', 
 /** Printed text returned to the model; the rest stays in the log file in the workspace. */
 export const PRINTED_CHARS_MAX = 8_000;
 const READ_CHARS_MAX = 40_000;
+const CODE_CHARS_MAX = 200_000;
+
+function requireText(value: string, what: string, max: number): void {
+  if (!value.trim()) throw new InvalidInputError(`${what} is empty.`);
+  if (value.length > max) throw new InvalidInputError(`${what} is ${value.length} characters; the limit is ${max}.`);
+}
 
 export class Gateway {
   constructor(private readonly ctx: GatewayContext) {}
 
   async searchTools(query: string, detail: ToolDetail = 'summary', limit = 8): Promise<string> {
+    requireText(query, 'query', 300);
     await this.ctx.ready();
-    const cap = Math.max(1, Math.min(limit, SEARCH_LIMIT_MAX));
+    const cap = Math.max(1, Math.min(Math.trunc(limit) || 8, SEARCH_LIMIT_MAX));
     const { hits, total } = this.searchAnyWords(query, 'tool', cap);
     if (hits.length === 0) return `No tools match "${query}". Try other words, or list_api("servers") to browse every server.`;
     const docs = new Map(this.ctx.toolDocs().map((d) => [`${d.server}/${d.tool}`, d]));
@@ -106,6 +113,7 @@ export class Gateway {
   }
 
   async executeCode(input: ExecuteCodeInput): Promise<ExecuteCodeAnswer> {
+    requireText(input.code, 'code', CODE_CHARS_MAX);
     await this.ctx.ready();
     const session = input.session ?? 'agent';
     const piiFilter = this.ctx.settings().piiFilter;
@@ -131,18 +139,19 @@ export class Gateway {
     const returned = parts.join('\n');
     const entry = this.ctx.ledger.finish({ id: result.id, session, origin: 'gateway' }, returned, input.code);
     result.ledger = entry.ledger;
+    const exit = result.exitCode !== undefined && result.exitCode !== null && result.exitCode !== 0 ? ` (exit ${result.exitCode})` : '';
     const footer = [
-      `run ${result.id}: ${result.status}${result.exitCode !== undefined && result.exitCode !== null && result.exitCode !== 0 ? ` (exit ${result.exitCode})` : ''} in ${((result.durationMs ?? 0) / 1000).toFixed(1)} s`,
-      summarizeCalls(result.toolCalls),
-      `context ledger: tool results ${entry.ledger.toolResultTokens} tokens, printed ${entry.ledger.printedTokens} tokens, kept out ${entry.ledger.savedTokens}`,
+      `run ${result.id}: ${result.status}${exit} in ${((result.durationMs ?? 0) / 1000).toFixed(1)} s; ${summarizeCalls(result.toolCalls)}`,
+      `ledger: tool results ${entry.ledger.toolResultTokens} tokens, printed ${entry.ledger.printedTokens}`,
       result.notice ? `notice: ${redact(result.notice)}` : '',
     ].filter(Boolean);
     return { text: `${returned}\n---\n${footer.join('\n')}`, runId: result.id, status: result.status, ledger: entry.ledger };
   }
 
   async searchSkills(query: string, limit = 8): Promise<string> {
+    requireText(query, 'query', 300);
     await this.ctx.ready();
-    const cap = Math.max(1, Math.min(limit, SEARCH_LIMIT_MAX));
+    const cap = Math.max(1, Math.min(Math.trunc(limit) || 8, SEARCH_LIMIT_MAX));
     const { hits } = this.searchAnyWords(query, 'skill', cap);
     const skills = hits.map((h) => (h.skillName ? this.ctx.index.skill(h.skillName) : undefined)).filter((s): s is Skill => !!s);
     if (skills.length === 0) return `No skills match "${query}". Discover tools with search_tools, and save code that worked with save_skill.`;
@@ -150,6 +159,9 @@ export class Gateway {
   }
 
   async saveSkill(input: { name: string; description: string; code: string; tags?: string[]; language?: 'typescript' | 'python' }, agentName: string | undefined): Promise<Skill> {
+    requireText(input.description, 'description', 1_000);
+    requireText(input.code, 'code', CODE_CHARS_MAX);
+    if ((input.tags ?? []).length > 20) throw new InvalidInputError('save_skill takes at most 20 tags.');
     const skill = await this.ctx.skills.save(
       { name: input.name, description: input.description, code: input.code, tags: input.tags ?? [], language: input.language ?? 'typescript' },
       { kind: 'agent', name: agentName },
@@ -238,7 +250,7 @@ function describeSkill(skill: Skill): string {
 }
 
 function summarizeCalls(calls: ToolCallEvent[]): string {
-  if (calls.length === 0) return 'tool calls: none';
+  if (calls.length === 0) return 'no tool calls';
   const byTool = new Map<string, { count: number; failed: number; bytes: number }>();
   for (const call of calls) {
     const key = `${call.server}/${call.tool}`;
@@ -249,7 +261,7 @@ function summarizeCalls(calls: ToolCallEvent[]): string {
     byTool.set(key, entry);
   }
   const parts = [...byTool].map(([key, e]) => `${key} ×${e.count}${e.failed ? ` (${e.failed} failed)` : ''} ${formatBytes(e.bytes)}`);
-  return `tool calls: ${calls.length} — ${parts.join(', ')}`;
+  return `${calls.length} tool call${calls.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
 function formatBytes(bytes: number): string {

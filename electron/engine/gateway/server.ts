@@ -1,17 +1,15 @@
 // Skillgraph as an MCP server for agents: six small tools over the Gateway (discovery, execute_code, skills), served
 // with the SDK's McpServer. Descriptions are short on purpose: every word here sits in the agent's context on each turn.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ListToolsRequestSchema, type CallToolResult, type Tool, type ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { toWireError } from '../../../shared/errors';
 import { skillExportName } from '../skills/names';
 import { VERSION } from '../version';
-import { SEARCH_LIMIT_MAX, type Gateway } from './gateway';
+import type { Gateway } from './gateway';
 
 export const GATEWAY_INSTRUCTIONS =
-  'Write code against typed APIs instead of calling tools one by one. Find functions with search_tools, read their ' +
-  'files with read_api, then run TypeScript with execute_code: import from "./servers/<server>" and "./skills/<name>", ' +
-  'process data in code and print only what you need. Save code that worked with save_skill.';
+  'Code mode: find functions with search_tools, run TypeScript with execute_code, save what works with save_skill.';
 
 const text = (value: string): CallToolResult => ({ content: [{ type: 'text', text: value }] });
 
@@ -30,82 +28,74 @@ export function createGatewayServer(gateway: Gateway): McpServer {
     return client ? `${client.name}${client.version ? ` ${client.version}` : ''}` : undefined;
   };
 
-  server.registerTool(
+  // Our own tools/list: the SDK's listing adds a "$schema" URL to every input schema, tokens on every turn that no model
+  // uses. Calls still go through the SDK, which validates arguments against the same zod shapes.
+  const listed: Tool[] = [];
+  const registerTool: typeof server.registerTool = (name, config, handler) => {
+    const shape = (config.inputSchema ?? {}) as z.ZodRawShape;
+    const { $schema: _unused, ...inputSchema } = z.toJSONSchema(z.object(shape), { io: 'input' }) as Record<string, unknown>;
+    listed.push({ name, description: config.description, inputSchema: inputSchema as Tool['inputSchema'], annotations: config.annotations as ToolAnnotations });
+    return server.registerTool(name, config, handler);
+  };
+
+  // Schemas say what the model must know (names, enums, defaults, the skill-name pattern); lengths and ranges are
+  // checked by the Gateway, which answers with an error the agent can act on, rather than spelled out on every turn.
+  registerTool(
     'search_tools',
     {
-      description: 'Search the functions of every connected MCP server. detail: name | summary | full (full = TypeScript signature and import line).',
-      inputSchema: {
-        query: z.string().min(1).max(300),
-        detail: z.enum(['name', 'summary', 'full']).default('summary'),
-        limit: z.number().int().min(1).max(SEARCH_LIMIT_MAX).default(8),
-      },
-      annotations: { readOnlyHint: true, openWorldHint: false },
+      description: 'Find functions of the connected MCP servers. detail: name, summary or full (signature and import).',
+      inputSchema: { query: z.string(), detail: z.enum(['name', 'summary', 'full']).default('summary'), limit: z.number().optional() },
+      annotations: { readOnlyHint: true },
     },
     ({ query, detail, limit }) => answer(() => gateway.searchTools(query, detail, limit)),
   );
 
-  server.registerTool(
+  registerTool(
     'list_api',
     {
-      description: 'List a folder of the generated API tree ("" = root, "servers", "servers/<server>", "skills").',
-      inputSchema: { path: z.string().max(500).default('') },
-      annotations: { readOnlyHint: true, openWorldHint: false },
+      description: 'List a folder of the API tree: "", "servers", "servers/<server>", "skills".',
+      inputSchema: { path: z.string().default('') },
+      annotations: { readOnlyHint: true },
     },
     ({ path }) => answer(() => gateway.listApi(path)),
   );
 
-  server.registerTool(
+  registerTool(
     'read_api',
-    {
-      description: 'Read a file of the API tree, e.g. "servers/<server>/<tool>.ts" or "skills/README.md".',
-      inputSchema: { path: z.string().min(1).max(500) },
-      annotations: { readOnlyHint: true, openWorldHint: false },
-    },
+    { description: 'Read a file of the API tree.', inputSchema: { path: z.string() }, annotations: { readOnlyHint: true } },
     ({ path }) => answer(() => gateway.readApi(path)),
   );
 
-  server.registerTool(
+  registerTool(
     'execute_code',
     {
       description:
-        'Run code in a sandbox. Import tools from "./servers/<server>" and skills from "./skills/<name>"; top-level await works. ' +
-        'Returns what the code printed (personal data as placeholders like [EMAIL_1], which work as tool arguments), errors with line numbers, and the tool calls made. ' +
-        'The session keeps its workspace (the current folder) between runs.',
-      inputSchema: {
-        code: z.string().min(1).max(200_000),
-        language: z.enum(['typescript', 'javascript', 'python']).default('typescript'),
-        session: z
-          .string()
-          .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/)
-          .optional(),
-      },
-      annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true },
+        'Run code in a sandbox; import tools from "./servers/<server>", skills from "./skills/<name>". Print only what you need. ' +
+        'Returns the output (personal data as placeholders like [EMAIL_1], usable as arguments), errors and tool calls. The workspace persists per session.',
+      inputSchema: { code: z.string(), language: z.enum(['typescript', 'javascript', 'python']).default('typescript'), session: z.string().optional() },
+      annotations: { readOnlyHint: false },
     },
     ({ code, language, session }) => answer(async () => (await gateway.executeCode({ code, language, session })).text),
   );
 
-  server.registerTool(
+  registerTool(
     'search_skills',
-    {
-      description: 'Search saved skills (code that worked before) and get their import lines.',
-      inputSchema: { query: z.string().min(1).max(300), limit: z.number().int().min(1).max(SEARCH_LIMIT_MAX).default(8) },
-      annotations: { readOnlyHint: true, openWorldHint: false },
-    },
+    { description: 'Search saved skills (code that worked before).', inputSchema: { query: z.string(), limit: z.number().optional() }, annotations: { readOnlyHint: true } },
     ({ query, limit }) => answer(() => gateway.searchSkills(query, limit)),
   );
 
-  server.registerTool(
+  registerTool(
     'save_skill',
     {
-      description: 'Save code that worked as a reusable skill (a draft a person reviews). name: snake_case.',
+      description: 'Save code that worked as a skill, a draft a person reviews.',
       inputSchema: {
-        name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'snake_case: lowercase letters, digits and _ , starting with a letter'),
-        description: z.string().min(1).max(1000),
-        code: z.string().min(1).max(200_000),
-        tags: z.array(z.string().max(50)).max(20).default([]),
+        name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/),
+        description: z.string(),
+        code: z.string(),
+        tags: z.array(z.string()).default([]),
         language: z.enum(['typescript', 'python']).default('typescript'),
       },
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+      annotations: { readOnlyHint: false },
     },
     (input) =>
       answer(async () => {
@@ -116,5 +106,6 @@ export function createGatewayServer(gateway: Gateway): McpServer {
       }),
   );
 
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
   return server;
 }
