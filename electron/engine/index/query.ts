@@ -34,6 +34,49 @@ export function toFtsQuery(input: string): string | null {
   return parts.length ? parts.join(' ') : null;
 }
 
+export interface HighlightTerms {
+  /** Folded tokens that match only as whole words. */
+  exact: Set<string>;
+  /** Folded tokens that match as prefixes. */
+  prefixes: string[];
+}
+
+/** The tokens a snippet should mark for this input, read the same way toFtsQuery reads it. */
+export function highlightTerms(input: string): HighlightTerms {
+  const terms: HighlightTerms = { exact: new Set(), prefixes: [] };
+  const pattern = /"([^"]*)("?)|([^\s"]+)/g;
+  for (let match = pattern.exec(input); match; match = pattern.exec(input)) {
+    const [, phrase, closed, word] = match;
+    const tokens = tokenize(word ?? phrase ?? '').map((token) => token.folded);
+    const prefixLast = word !== undefined ? tokens[tokens.length - 1]?.length > 1 : !closed;
+    tokens.forEach((token, i) => {
+      if (i === tokens.length - 1 && prefixLast) terms.prefixes.push(token);
+      else terms.exact.add(token);
+    });
+  }
+  return terms;
+}
+
+export interface Token {
+  start: number;
+  end: number;
+  /** Lower-cased, diacritics removed, as unicode61 with remove_diacritics folds it. */
+  folded: string;
+}
+
+/** Splits text into tokens the way the unicode61 tokenizer does (runs of letters and digits). */
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const match of text.matchAll(/[\p{L}\p{N}\p{M}]+/gu)) {
+    tokens.push({ start: match.index, end: match.index + match[0].length, folded: fold(match[0]) });
+  }
+  return tokens;
+}
+
+function fold(token: string): string {
+  return token.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
 function quote(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }

@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { InvalidInputError } from '../../../shared/errors';
 import type { GraphEvent, ParsedPage, SearchFilters, SearchHit, SearchKind, Skill, ToolDoc } from '../../../shared/types';
 import { pageRows, toolDocRow, normalizeTags, type PageRows, type SearchDocRow } from './documents';
-import { isoDay, toFtsQuery } from './query';
+import { highlightTerms, isoDay, toFtsQuery } from './query';
+import { leadSnippet, markedSnippet } from './snippets';
 import { MIGRATIONS, RANK_WEIGHTS, SCHEMA_VERSION } from './schema';
 
 export interface OpenReport {
@@ -61,8 +62,6 @@ const REBUILD_CHUNK = 500;
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 200;
 const SNIPPET_TOKENS = 16;
-const MARK_OPEN = '\u0002';
-const MARK_CLOSE = '\u0003';
 const LANGUAGE_ALIASES: Record<string, string> = { ts: 'typescript', js: 'typescript', javascript: 'typescript', py: 'python' };
 const SEARCH_KINDS: readonly SearchKind[] = ['skill', 'page', 'journal', 'tool'];
 
@@ -233,13 +232,11 @@ export class SearchIndex {
         limit,
         offset,
       ) as RankedRow[];
-      // Snippets only for the page of hits: computed in the ranking query they would be built for every match.
-      // The CAST matters: better-sqlite3 binds JS numbers as REAL, and FTS5 then ignores the rowid constraint.
-      const snippet = (column: number) => `snippet(search_fts, ${column}, '${MARK_OPEN}', '${MARK_CLOSE}', '…', ${SNIPPET_TOKENS})`;
-      const snippetSql = `SELECT ${snippet(3)} AS body_snippet, ${snippet(2)} AS tags_snippet FROM search_fts WHERE search_fts MATCH ? AND rowid = CAST(? AS INTEGER)`;
+      const terms = highlightTerms(query);
       const hits = rows.map((row) => {
-        const snippets = this.get(snippetSql, match, row.id) as SnippetRow;
-        return hitOf(row, pickSnippet(snippets), -row.rank);
+        const text = this.get('SELECT body, tags FROM search_text WHERE rowid = ?', row.id) as { body: string; tags: string };
+        const snippet = markedSnippet(text.body, terms, SNIPPET_TOKENS) ?? markedSnippet(text.tags, terms, SNIPPET_TOKENS) ?? leadSnippet(text.body, SNIPPET_TOKENS);
+        return hitOf(row, snippet, -row.rank);
       });
       return { hits, total };
     } catch (error) {
@@ -631,11 +628,6 @@ interface RankedRow {
   rank: number;
 }
 
-interface SnippetRow {
-  body_snippet: string;
-  tags_snippet: string;
-}
-
 interface ToolDocRow {
   server: string;
   tool: string;
@@ -646,13 +638,6 @@ interface ToolDocRow {
   output_schema: string | null;
   read_only: number;
   schema_hash: string;
-}
-
-/** The body passage with the match, else the matching tags, else the start of the body (the match was in the title). */
-function pickSnippet(row: SnippetRow): string {
-  if (row.body_snippet.includes(MARK_OPEN)) return row.body_snippet;
-  if (row.tags_snippet.includes(MARK_OPEN)) return row.tags_snippet;
-  return row.body_snippet;
 }
 
 function hitOf(row: { kind: SearchKind; key: string; title: string; skill_name: string | null }, snippet: string, score: number): SearchHit {
