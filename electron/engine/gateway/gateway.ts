@@ -137,7 +137,7 @@ export class Gateway {
     if (!printed && !errors) parts.push('(the code printed nothing; print what you need to see)');
     if (logPointer) parts.push(`[output was long: the full log is in the session workspace at ${logPointer}; read or grep it from code]`);
     const returned = parts.join('\n');
-    const entry = this.ctx.ledger.finish({ id: result.id, session, origin: 'gateway' }, returned, input.code);
+    const entry = await this.ctx.ledger.finish({ id: result.id, session, origin: 'gateway' }, returned, input.code);
     result.ledger = entry.ledger;
     const exit = result.exitCode !== undefined && result.exitCode !== null && result.exitCode !== 0 ? ` (exit ${result.exitCode})` : '';
     const footer = [

@@ -32,7 +32,7 @@ describe('skillsImportedBy', () => {
 });
 
 describe('ContextLedgerBook', () => {
-  it('closes a run: counts tool results and printed text, writes the entry and the run summary, emits ledger.updated', () => {
+  it('closes a run: counts tool results and printed text, writes the entry and the run summary, emits ledger.updated', async () => {
     const data = tempData();
     fs.mkdirSync(path.join(data, 'runs'));
     const summary = { id: 'r1', session: 's', language: 'typescript', backend: 'local', status: 'succeeded', startedAt: 1, origin: 'gateway', toolCalls: 2, extra: 'kept' };
@@ -43,7 +43,7 @@ describe('ContextLedgerBook', () => {
     book.onResult({ runId: 'r1' }, rows);
     book.onResult({ runId: 'r1' }, 'plain text result');
     book.onResult({ runId: 'other' }, 'not this run');
-    const entry = book.finish({ id: 'r1', session: 's', origin: 'gateway' }, 'total: 374250', "import { f } from './skills/sum_sales';");
+    const entry = await book.finish({ id: 'r1', session: 's', origin: 'gateway' }, 'total: 374250', "import { f } from './skills/sum_sales';");
     const expected = countTokens(JSON.stringify(rows)) + countTokens('plain text result');
     expect(entry.ledger).toEqual({ toolResultTokens: expected, printedTokens: countTokens('total: 374250'), savedTokens: expected - countTokens('total: 374250') });
     expect(entry.skills).toEqual(['sum_sales']);
@@ -54,15 +54,15 @@ describe('ContextLedgerBook', () => {
     expect(book.entries()).toHaveLength(1);
   });
 
-  it('sums per day and per skill, and skips a line cut short by a crash', () => {
+  it('sums per day and per skill, and skips a line cut short by a crash', async () => {
     const data = tempData();
     const book = new ContextLedgerBook(data);
     const day1 = new Date(2025, 2, 3, 10).getTime();
     const day2 = new Date(2025, 2, 4, 10).getTime();
     book.onResult({ runId: 'a' }, 'x '.repeat(100));
-    book.finish({ id: 'a', session: 's', origin: 'gateway' }, 'ok', "import { f } from './skills/one';", day1);
+    await book.finish({ id: 'a', session: 's', origin: 'gateway' }, 'ok', "import { f } from './skills/one';", day1);
     book.onResult({ runId: 'b' }, 'y '.repeat(50));
-    book.finish({ id: 'b', session: 's', origin: 'app' }, 'fine', "import { f } from './skills/one';\nimport { g } from './skills/two';", day2);
+    await book.finish({ id: 'b', session: 's', origin: 'app' }, 'fine', "import { f } from './skills/one';\nimport { g } from './skills/two';", day2);
     fs.appendFileSync(book.file, '{"runId":"c","day":"2025-');
     const totals = book.totals();
     expect(totals.total.runs).toBe(2);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { countTokens as countWithTokenizer } from 'gpt-tokenizer';
 import type { EventSink } from '../../../shared/contract';
 import { ContextLedger, RunSummary } from '../../../shared/types';
+import type { RunResult } from '../sandbox/runs';
 import { writeFileAtomic } from '../settings';
 
 /** Tokens of a text with an offline tokenizer (o200k_base); special-token text counts as plain text, never throws. */
@@ -68,13 +69,11 @@ const add = (a: LedgerTotal | undefined, l: ContextLedger): LedgerTotal => ({
   savedTokens: (a?.savedTokens ?? 0) + l.savedTokens,
 });
 
-/**
- * Collects tool results per run while it runs (the bridge's onResult hook) and closes the run's ledger when it ends.
- * Counting waits for the end of the run so a large result never stalls the bridge's reply.
- */
+/** Counts tool results per run while it runs (the bridge's onResult hook) and closes the run's ledger when it ends. */
 export class ContextLedgerBook {
   readonly file: string;
-  private readonly pending = new Map<string, string[]>();
+  /** Per running run: tokens counted so far, and the counting still queued. Only numbers are kept, never results. */
+  private readonly pending = new Map<string, { tokens: number; counted: Promise<void> }>();
 
   constructor(
     private readonly dataDir: string,
@@ -83,22 +82,30 @@ export class ContextLedgerBook {
     this.file = path.join(dataDir, 'ledger.jsonl');
   }
 
-  /** The bridge's onResult hook. */
+  /** The bridge's onResult hook. Counting waits a tick, so a large result never delays the reply to the sandbox. */
   readonly onResult = (call: { runId: string }, data: unknown): void => {
-    const texts = this.pending.get(call.runId) ?? [];
-    texts.push(resultText(data));
-    this.pending.set(call.runId, texts);
+    const run = this.pending.get(call.runId) ?? { tokens: 0, counted: Promise.resolve() };
+    run.counted = run.counted.then(
+      () =>
+        new Promise<void>((resolve) =>
+          setImmediate(() => {
+            run.tokens += countTokens(resultText(data));
+            resolve();
+          }),
+        ),
+    );
+    this.pending.set(call.runId, run);
   };
 
   /**
-   * Closes a finished run's ledger: counts its tool results and what it printed back to the model, records the entry,
-   * adds the ledger to the run's summary file and tells the app.
+   * Closes a finished run's ledger: its tool-result tokens against the tokens of what it printed back to the model;
+   * records the entry, adds the ledger to the run's summary file and tells the app.
    */
-  finish(run: { id: string; session: string; origin: RunSummary['origin'] }, printed: string, code: string, finishedAt = Date.now()): LedgerEntry {
-    const texts = this.pending.get(run.id) ?? [];
+  async finish(run: { id: string; session: string; origin: RunSummary['origin'] }, printed: string, code: string, finishedAt = Date.now()): Promise<LedgerEntry> {
+    const counting = this.pending.get(run.id);
+    await counting?.counted;
     this.pending.delete(run.id);
-    const toolResultTokens = texts.reduce((sum, text) => sum + countTokens(text), 0);
-    const ledger = makeLedger(toolResultTokens, countTokens(printed));
+    const ledger = makeLedger(counting?.tokens ?? 0, countTokens(printed));
     const entry: LedgerEntry = { runId: run.id, session: run.session, origin: run.origin, day: localDay(finishedAt), finishedAt, skills: skillsImportedBy(code), ledger };
     fs.mkdirSync(this.dataDir, { recursive: true });
     fs.appendFileSync(this.file, JSON.stringify(entry) + '\n');
@@ -107,7 +114,19 @@ export class ContextLedgerBook {
     return entry;
   }
 
-  /** Forgets results of a run that will never be closed. */
+  /**
+   * Closes the ledger of a run started outside the gateway (the app, the CLI) when it ends; there, what reaches a
+   * person is stdout and stderr. Call right after RunManager.start.
+   */
+  observe(handle: { id: string; done: Promise<RunResult> }, code: string): Promise<LedgerEntry> {
+    return handle.done.then(async (result) => {
+      const entry = await this.finish({ id: result.id, session: result.session, origin: result.origin }, result.stdout + result.stderr, code);
+      result.ledger = entry.ledger;
+      return entry;
+    });
+  }
+
+  /** Forgets a run that will never be closed. */
   discard(runId: string): void {
     this.pending.delete(runId);
   }
