@@ -119,6 +119,8 @@ async function main(): Promise<void> {
     const indexMs = await waitForIndex(app);
     console.log(`index ready with ${SKILLS} skills after ${(indexMs / 1000).toFixed(1)} s (from app start)`);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // tsx compiles the functions handed to page.evaluate with esbuild's __name helper; give the page one.
+    await page.addInitScript('window.__name = (fn) => fn');
     await page.goto(app.loginUrl);
     await page.locator('.skill-row').first().waitFor({ state: 'visible', timeout: 120_000 });
     const paints: number[] = [];
