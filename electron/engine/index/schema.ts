@@ -124,7 +124,7 @@ CREATE VIRTUAL TABLE search_fts USING fts5(
   title, names, tags, body, terms,
   content = 'search_text', content_rowid = 'rowid',
   tokenize = 'unicode61 remove_diacritics 2',
-  prefix = '2 3'
+  prefix = '2'
 );
 
 CREATE TRIGGER search_text_ai AFTER INSERT ON search_text BEGIN

@@ -136,7 +136,8 @@ export class SearchIndex {
               report.unchanged++;
               continue;
             }
-            this.removePage(page.path);
+            // A page the index has never seen has no rows to delete (most pages of a cold build).
+            if (indexed.has(page.path)) this.removePage(page.path);
             this.writePage(pageRows(page));
             report.written++;
           }
