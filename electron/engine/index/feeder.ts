@@ -27,6 +27,7 @@ export class IndexFeeder {
   private draining: Promise<void> | undefined;
   private rebuilding: Promise<RebuildReport> | undefined;
   private unsubscribe: (() => void) | undefined;
+  private unsubscribeReset: (() => void) | undefined;
   private needsRebuild = false;
   private stopped = false;
 
@@ -42,6 +43,11 @@ export class IndexFeeder {
    */
   async start(): Promise<RebuildReport> {
     this.unsubscribe ??= this.graph.watch((event) => this.enqueue(event));
+    // The index replaced a damaged file with an empty one: fill it again from the graph.
+    this.unsubscribeReset ??= this.index.onReset(() => {
+      this.needsRebuild = true;
+      this.schedule();
+    });
     const report = await this.rebuildFromGraph();
     this.schedule();
     return report;
@@ -61,6 +67,8 @@ export class IndexFeeder {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.unsubscribeReset?.();
+    this.unsubscribeReset = undefined;
     await this.flush();
     this.stopped = true;
   }
@@ -72,7 +80,7 @@ export class IndexFeeder {
   }
 
   private schedule(): void {
-    if (this.timer || this.draining || this.rebuilding || !this.queue.length) return;
+    if (this.stopped || this.timer || this.draining || this.rebuilding || (!this.queue.length && !this.needsRebuild)) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.startDrain();
@@ -89,7 +97,7 @@ export class IndexFeeder {
 
   private async drain(): Promise<void> {
     const maxBatch = this.options.maxBatch ?? 250;
-    while (this.queue.length && !this.needsRebuild) {
+    while (this.queue.length && !this.needsRebuild && !this.stopped) {
       const batch = this.queue.splice(0, maxBatch);
       const started = performance.now();
       try {
@@ -113,6 +121,7 @@ export class IndexFeeder {
       return await this.rebuilding;
     } finally {
       this.rebuilding = undefined;
+      this.schedule();
     }
   }
 }

@@ -23,6 +23,13 @@ afterEach(() => {
 
 const page = skillPage({ name: 'ping_hosts', description: 'Pings every host', code: 'await net.ping(hosts)' });
 
+/** Overwrites pages after the first (the header stays, so SQLite still opens the file). */
+function damagePages(): void {
+  const bytes = fs.readFileSync(dbPath);
+  bytes.fill(0xab, 4096, Math.min(bytes.length, 4096 * 6));
+  fs.writeFileSync(dbPath, bytes);
+}
+
 async function indexOnePage(): Promise<void> {
   const index = SearchIndex.open(dbPath);
   await index.rebuild([page]);
@@ -61,15 +68,39 @@ describe('SearchIndex.open', () => {
     expect(SearchIndex.open(dbPath).openReport.rebuilt).toBe(false);
   });
 
-  it('replaces a database whose pages were overwritten in the middle', async () => {
+  it('checks the whole file after a session that did not close cleanly, and replaces it when damaged', async () => {
     await indexOnePage();
-    const bytes = fs.readFileSync(dbPath);
-    // Keep the 100-byte header so SQLite recognises the file, then damage the pages after it.
-    bytes.fill(0xab, 4096, Math.min(bytes.length, 4096 * 6));
-    fs.writeFileSync(dbPath, bytes);
+    const db = new Database(dbPath);
+    db.prepare("UPDATE meta SET value = 'open' WHERE key = 'session'").run();
+    db.close();
+    damagePages();
     const index = SearchIndex.open(dbPath);
     expect(index.openReport.rebuilt).toBe(true);
     expect(index.openReport.reason).toMatch(/damaged|could not be read/);
+    expect(index.verify()).toEqual([]);
+    index.close();
+  });
+
+  it('repairs damage found while in use instead of throwing, and says so', async () => {
+    await indexOnePage();
+    // Damage only the full-text index: opening reads nothing of it, the first search does.
+    const db = new Database(dbPath, { readonly: true });
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const damaged = (db.prepare("SELECT pageno FROM dbstat WHERE name LIKE 'search_fts%'").all() as { pageno: number }[]).map((row) => row.pageno);
+    db.close();
+    const bytes = fs.readFileSync(dbPath);
+    for (const pageno of damaged) bytes.fill(0xab, (pageno - 1) * pageSize, pageno * pageSize);
+    fs.writeFileSync(dbPath, bytes);
+
+    const index = SearchIndex.open(dbPath);
+    expect(index.openReport.rebuilt).toBe(false);
+    const resets: string[] = [];
+    index.onReset((reason) => resets.push(reason));
+    expect(index.search('pings')).toEqual({ hits: [], total: 0 });
+    expect(resets).toEqual([expect.stringMatching(/damaged \(.+\); it was recreated empty/)]);
+    expect(index.status()).toMatchObject({ pages: 0, problem: resets[0] });
+    await index.rebuild([page]);
+    expect(index.search('pings').hits.map((hit) => hit.key)).toEqual([page.path]);
     expect(index.verify()).toEqual([]);
     index.close();
   });

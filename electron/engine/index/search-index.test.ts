@@ -255,7 +255,11 @@ describe('skills listing', () => {
 
   it('sorts by updated (newest first) and by usage (pages linking to the skill)', () => {
     expect(index.skills({ sort: 'updated' }).map((s) => s.name)).toEqual(['analyze_error_spike', 'summarize_pull_requests', 'fetchUserProfiles']);
-    expect(index.skills({ sort: 'usage' })[0].name).toBe('analyze_error_spike');
+    expect(index.skills({ sort: 'usage' }).map((s) => s.name)).toEqual(['analyze_error_spike', 'fetchUserProfiles', 'summarize_pull_requests']);
+    index.applyEvents(
+      ['Mon', 'Tue', 'Wed'].map((day) => ({ type: 'added' as const, page: notePage(`pages/Standup ${day}.md`, '- ran [[Skills/summarize_pull_requests]] twice\n') })),
+    );
+    expect(index.skills({ sort: 'usage' }).map((s) => s.name)).toEqual(['summarize_pull_requests', 'analyze_error_spike', 'fetchUserProfiles']);
   });
 
   it('pages with limit and offset', () => {

@@ -56,6 +56,8 @@ export interface IndexStatus {
   lastUpdated?: number;
   /** Present while a rebuild runs. */
   progress?: IndexProgress;
+  /** Why the index was last recreated (at open or while in use), for the status bar. */
+  problem?: string;
 }
 
 const REBUILD_CHUNK = 500;
@@ -71,8 +73,12 @@ export class SearchIndex {
   /** Paths changed by events while a rebuild runs: the events are newer than the rebuild's snapshot. */
   private touchedDuringRebuild: Set<string> | undefined;
 
+  private readonly resetListeners = new Set<(reason: string) => void>();
+  /** Why the file was last replaced while in use, for the status bar. */
+  private problem: string | undefined;
+
   private constructor(
-    private readonly db: Database.Database,
+    private db: Database.Database,
     readonly openReport: OpenReport,
     readonly dbPath: string,
   ) {}
@@ -86,11 +92,20 @@ export class SearchIndex {
     return new SearchIndex(db, report, dbPath);
   }
 
+  /**
+   * Called when damage found while in use made the index replace its file with an empty one: the listener
+   * should rebuild from the graph and re-add tool docs. Returns the unsubscribe.
+   */
+  onReset(listener: (reason: string) => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
+  }
+
   /** Applies watcher events in one transaction. Order matters: later events win. */
   applyEvents(events: readonly GraphEvent[]): void {
     if (!events.length) return;
     const prepared = events.map((event) => ({ event, rows: event.type === 'removed' ? undefined : pageRows(event.page) }));
-    this.db.transaction(() => {
+    this.guarded(() => this.db.transaction(() => {
       for (const { event, rows } of prepared) {
         if (event.type === 'removed') this.removePage(event.path);
         else {
@@ -102,7 +117,7 @@ export class SearchIndex {
         if (event.type === 'renamed') this.touchedDuringRebuild?.add(event.from);
       }
       this.touch();
-    })();
+    })());
   }
 
   /**
@@ -111,6 +126,16 @@ export class SearchIndex {
    * rows) while a cold index is built. Pages whose content is already indexed are skipped.
    */
   async rebuild(pages: readonly ParsedPage[], onProgress?: (progress: IndexProgress) => void): Promise<RebuildReport> {
+    try {
+      return await this.rebuildOnce(pages, onProgress);
+    } catch (error) {
+      if (!isDamage(error)) throw error;
+      this.replaceDamagedFile(error as Error);
+      return this.rebuildOnce(pages, onProgress);
+    }
+  }
+
+  private async rebuildOnce(pages: readonly ParsedPage[], onProgress?: (progress: IndexProgress) => void): Promise<RebuildReport> {
     const started = performance.now();
     const byPath = new Map<string, ParsedPage>();
     for (const page of pages) byPath.set(page.path, page);
@@ -167,7 +192,7 @@ export class SearchIndex {
   upsertToolDocs(server: string, docs: readonly ToolDoc[]): void {
     const byTool = new Map<string, ToolDoc>();
     for (const doc of docs) byTool.set(doc.tool, doc);
-    this.db.transaction(() => {
+    this.guarded(() => this.db.transaction(() => {
       this.deleteServer(server);
       for (const doc of byTool.values()) {
         this.run(
@@ -185,14 +210,14 @@ export class SearchIndex {
         this.insertDoc(toolDocRow(server, doc), []);
       }
       this.touch();
-    })();
+    })());
   }
 
   removeServer(server: string): void {
-    this.db.transaction(() => {
+    this.guarded(() => this.db.transaction(() => {
       this.deleteServer(server);
       this.touch();
-    })();
+    })());
   }
 
   /**
@@ -200,6 +225,10 @@ export class SearchIndex {
    * query with filters lists the matching documents by title; with neither it finds nothing.
    */
   search(query: string, opts: SearchOptions = {}): { hits: SearchHit[]; total: number } {
+    return this.guarded(() => this.searchNow(query, opts));
+  }
+
+  private searchNow(query: string, opts: SearchOptions): { hits: SearchHit[]; total: number } {
     const limit = Math.min(Math.max(Math.trunc(opts.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
     const offset = Math.max(Math.trunc(opts.offset ?? 0), 0);
     const { clauses, params } = docFilterClauses(opts.filters ?? {});
@@ -249,6 +278,10 @@ export class SearchIndex {
 
   /** Skills for the list view, filtered, sorted and paged. `sort: 'usage'` ranks by pages linking to the skill. */
   skills(opts: SkillQuery = {}): Skill[] {
+    return this.guarded(() => this.skillsNow(opts));
+  }
+
+  private skillsNow(opts: SkillQuery): Skill[] {
     const { clauses, params } = skillFilterClauses(opts);
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     const order =
@@ -268,19 +301,19 @@ export class SearchIndex {
   countSkills(opts: Omit<SkillQuery, 'sort' | 'limit' | 'offset'> = {}): number {
     const { clauses, params } = skillFilterClauses(opts);
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-    return (this.get(`SELECT count(*) AS n FROM skills s ${where}`, ...params) as { n: number }).n;
+    return this.guarded(() => (this.get(`SELECT count(*) AS n FROM skills s ${where}`, ...params) as { n: number }).n);
   }
 
   /** The skill named `name` (case-insensitive); when two pages claim the name, the first path wins. */
   skill(name: string): Skill | undefined {
-    const row = this.get('SELECT data FROM skills WHERE name = ? COLLATE NOCASE ORDER BY path LIMIT 1', name) as { data: string } | undefined;
+    const row = this.guarded(() => this.get('SELECT data FROM skills WHERE name = ? COLLATE NOCASE ORDER BY path LIMIT 1', name) as { data: string } | undefined);
     return row ? (JSON.parse(row.data) as Skill) : undefined;
   }
 
   /** The indexed tool docs of one server, or of all servers. */
   toolDocs(server?: string): ToolDoc[] {
-    const rows = (
-      server === undefined ? this.all('SELECT * FROM tool_docs ORDER BY server, tool') : this.all('SELECT * FROM tool_docs WHERE server = ? ORDER BY tool', server)
+    const rows = this.guarded(() =>
+      server === undefined ? this.all('SELECT * FROM tool_docs ORDER BY server, tool') : this.all('SELECT * FROM tool_docs WHERE server = ? ORDER BY tool', server),
     ) as ToolDocRow[];
     return rows.map((row) => ({
       server: row.server,
@@ -296,9 +329,11 @@ export class SearchIndex {
   }
 
   status(): IndexStatus {
-    const counts = this.get(
-      'SELECT (SELECT count(*) FROM pages) AS pages, (SELECT count(*) FROM skills) AS skills, (SELECT count(*) FROM tool_docs) AS tools, (SELECT value FROM meta WHERE key = ?) AS last',
-      'lastUpdated',
+    const counts = this.guarded(() =>
+      this.get(
+        'SELECT (SELECT count(*) FROM pages) AS pages, (SELECT count(*) FROM skills) AS skills, (SELECT count(*) FROM tool_docs) AS tools, (SELECT value FROM meta WHERE key = ?) AS last',
+        'lastUpdated',
+      ),
     ) as { pages: number; skills: number; tools: number; last: string | null };
     return {
       pages: counts.pages,
@@ -306,6 +341,7 @@ export class SearchIndex {
       tools: counts.tools,
       ...(counts.last === null ? {} : { lastUpdated: Number(counts.last) }),
       ...(this.progress ? { progress: { ...this.progress } } : {}),
+      ...(this.problem ? { problem: this.problem } : this.openReport.reason ? { problem: this.openReport.reason } : {}),
     };
   }
 
@@ -323,7 +359,43 @@ export class SearchIndex {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    try {
+      this.run("INSERT INTO meta (key, value) VALUES ('session', 'closed') ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    } catch {
+      // A damaged file is checked at the next open anyway.
+    }
+    this.db.close();
+  }
+
+  /** Runs `operation`; if SQLite finds the file damaged, replaces it with an empty index and runs it again there. */
+  private guarded<T>(operation: () => T): T {
+    try {
+      return operation();
+    } catch (error) {
+      if (!isDamage(error)) throw error;
+      this.replaceDamagedFile(error as Error);
+      return operation();
+    }
+  }
+
+  private replaceDamagedFile(error: Error): void {
+    try {
+      this.db.close();
+    } catch {
+      // Closing a damaged database may fail too; the file is removed either way.
+    }
+    this.statements.clear();
+    const { db, report } = recreateDatabase(this.dbPath, `the index file is damaged (${error.message})`);
+    this.db = db;
+    this.problem = report.reason;
+    for (const listener of this.resetListeners) {
+      try {
+        listener(report.reason!);
+      } catch {
+        // A failing listener must not stop the others.
+      }
+    }
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -448,16 +520,22 @@ function openDatabase(dbPath: string): { db: Database.Database; report: OpenRepo
     reason = unusableReason(db);
     if (!reason) {
       migrate(db);
+      markSessionOpen(db);
       return { db, report: { rebuilt: false } };
     }
     db.close();
   } catch (error) {
     reason = `the index file could not be read (${(error as Error).message})`;
   }
+  return recreateDatabase(dbPath, reason);
+}
+
+function recreateDatabase(dbPath: string, reason: string): { db: Database.Database; report: OpenReport } {
   try {
     removeDatabaseFiles(dbPath);
     const db = connect(dbPath);
     migrate(db);
+    markSessionOpen(db);
     return { db, report: { rebuilt: true, reason: `${reason}; it was recreated empty and is rebuilt from the graph` } };
   } catch (error) {
     // Last resort so the app still searches: an in-memory index, rebuilt from the graph on every start.
@@ -497,8 +575,22 @@ function unusableReason(db: Database.Database): string | undefined {
   for (let v = version; v < SCHEMA_VERSION; v++) {
     if (!MIGRATIONS[v]) return `the index has an old schema version ${version} (current is ${SCHEMA_VERSION})`;
   }
+  // A full check reads the whole file (~0.4 s at 10,000 pages), so it runs only after a session that did not
+  // close cleanly; damage found later while in use is handled by SearchIndex.guarded.
+  const session = db.prepare("SELECT value FROM meta WHERE key = 'session'").get() as { value: string } | undefined;
+  if (session?.value === 'closed') return undefined;
   const problems = (db.pragma('quick_check', { simple: false }) as { quick_check: string }[]).map((row) => row.quick_check).filter((text) => text !== 'ok');
   return problems.length ? `the index file is damaged (${problems.slice(0, 3).join('; ')})` : undefined;
+}
+
+function markSessionOpen(db: Database.Database): void {
+  db.prepare("INSERT INTO meta (key, value) VALUES ('session', 'open') ON CONFLICT(key) DO UPDATE SET value = excluded.value").run();
+}
+
+/** SQLite's word for a damaged or foreign file. */
+function isDamage(error: unknown): boolean {
+  const code = error instanceof Database.SqliteError ? error.code : undefined;
+  return code !== undefined && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
 }
 
 function migrate(db: Database.Database): void {
