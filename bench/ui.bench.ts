@@ -14,7 +14,6 @@ const PAINT_RUNS = 5;
 const TAGS = ['ops', 'github', 'reports', 'data', 'incident', 'billing', 'search', 'email'];
 
 function skillPage(i: number): string {
-  const name = `skill_${String(i).padStart(5, '0')}`;
   const python = i % 3 === 0;
   return [
     'type:: skill',
@@ -76,37 +75,51 @@ async function firstRowMs(page: Page, app: RunningApp): Promise<number> {
   return performance.now() - started;
 }
 
+// The probes run inside Chromium; they are strings so the bench needs no DOM types and tsx adds no helpers.
+const START_PROBE = `(() => {
+  const w = window;
+  w.__gaps = []; w.__long = []; w.__stop = false;
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__long.push(e.duration))).observe({ type: 'longtask' });
+  let last = performance.now();
+  const tick = (now) => { w.__gaps.push(now - last); last = now; if (!w.__stop) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+})()`;
+const STOP_PROBE = `(() => {
+  const w = window;
+  w.__stop = true;
+  const gaps = w.__gaps.slice(1);
+  const sorted = [...gaps].sort((a, b) => a - b);
+  return {
+    frames: gaps.length,
+    avgGap: gaps.reduce((a, b) => a + b, 0) / Math.max(1, gaps.length),
+    p95Gap: sorted[Math.floor(sorted.length * 0.95)] ?? 0,
+    maxGap: sorted[sorted.length - 1] ?? 0,
+    longTasks: w.__long.length,
+    longTaskMs: w.__long.reduce((a, b) => a + b, 0),
+  };
+})()`;
+const SCROLL_TO_END = `(async () => {
+  const el = document.querySelector('.skill-rows');
+  for (let y = 0; y < el.scrollHeight; y += 2000) {
+    el.scrollTop = y;
+    await new Promise((r) => requestAnimationFrame(r));
+  }
+})()`;
+
+interface Responsiveness {
+  frames: number;
+  avgGap: number;
+  p95Gap: number;
+  maxGap: number;
+  longTasks: number;
+  longTaskMs: number;
+}
+
 /** Counts frames and long tasks in the page while `during` runs. */
-async function measureResponsiveness(page: Page, during: () => Promise<void>) {
-  await page.evaluate(() => {
-    const w = window as unknown as { __gaps: number[]; __long: number[]; __stop: boolean };
-    w.__gaps = [];
-    w.__long = [];
-    w.__stop = false;
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__long.push(e.duration))).observe({ type: 'longtask', buffered: false });
-    let last = performance.now();
-    const tick = (now: number) => {
-      w.__gaps.push(now - last);
-      last = now;
-      if (!w.__stop) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
+async function measureResponsiveness(page: Page, during: () => Promise<void>): Promise<Responsiveness> {
+  await page.evaluate(START_PROBE);
   await during();
-  return page.evaluate(() => {
-    const w = window as unknown as { __gaps: number[]; __long: number[]; __stop: boolean };
-    w.__stop = true;
-    const gaps = w.__gaps.slice(1);
-    const sorted = [...gaps].sort((a, b) => a - b);
-    return {
-      frames: gaps.length,
-      avgGap: gaps.reduce((a, b) => a + b, 0) / Math.max(1, gaps.length),
-      p95Gap: sorted[Math.floor(sorted.length * 0.95)] ?? 0,
-      maxGap: sorted[sorted.length - 1] ?? 0,
-      longTasks: w.__long.length,
-      longTaskMs: w.__long.reduce((a, b) => a + b, 0),
-    };
-  });
+  return (await page.evaluate(STOP_PROBE)) as Responsiveness;
 }
 
 async function main(): Promise<void> {
@@ -119,8 +132,6 @@ async function main(): Promise<void> {
     const indexMs = await waitForIndex(app);
     console.log(`index ready with ${SKILLS} skills after ${(indexMs / 1000).toFixed(1)} s (from app start)`);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    // tsx compiles the functions handed to page.evaluate with esbuild's __name helper; give the page one.
-    await page.addInitScript('window.__name = (fn) => fn');
     await page.goto(app.loginUrl);
     await page.locator('.skill-row').first().waitFor({ state: 'visible', timeout: 120_000 });
     const paints: number[] = [];
@@ -129,12 +140,7 @@ async function main(): Promise<void> {
 
     // Scrolling the virtualized list to the end.
     const scroll = await measureResponsiveness(page, async () => {
-      await page.locator('.skill-rows').evaluate(async (el) => {
-        for (let y = 0; y < el.scrollHeight; y += 2000) {
-          el.scrollTop = y;
-          await new Promise((r) => requestAnimationFrame(r));
-        }
-      });
+      await page.evaluate(SCROLL_TO_END);
     });
     console.log(`scrolling ${SKILLS} rows: ${scroll.frames} frames, avg gap ${scroll.avgGap.toFixed(1)} ms, max ${scroll.maxGap.toFixed(0)} ms, ${scroll.longTasks} long tasks`);
 
@@ -149,7 +155,7 @@ async function main(): Promise<void> {
       await status.getByText(/succeeded|failed|timeout|killed|cancelled|type-error/).waitFor({ timeout: 600_000 });
     });
     const runMs = performance.now() - started;
-    const shown = await page.locator('.output-text').evaluate((el) => el.textContent?.length ?? 0);
+    const shown = ((await page.locator('.output-text').textContent()) ?? '').length;
     const status = await page.getByRole('status', { name: 'Run status' }).textContent();
     console.log(
       `run printing ${OUTPUT_MB} MB (${status?.trim()}): ${(runMs / 1000).toFixed(1)} s; ${run.frames} frames, rAF gap avg ${run.avgGap.toFixed(1)} ms, p95 ${run.p95Gap.toFixed(0)} ms, max ${run.maxGap.toFixed(0)} ms; ${run.longTasks} long tasks (${run.longTaskMs.toFixed(0)} ms); ${shown.toLocaleString()} characters kept in the DOM`,

@@ -104,7 +104,7 @@ test('script -> skill -> search -> journal -> approve -> rename -> delete', asyn
   await form.getByLabel('Tags').fill('math, demo, reviewed');
   await form.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByRole('region', { name: 'Description' }).locator('strong')).toHaveText('two');
-  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
   await expect(page.getByRole('region', { name: 'Description' }).locator('script, img[onerror]')).toHaveCount(0);
   await expect.poll(() => fs.readFileSync(skillFile(app.graphDir, 'sum_two_numbers'), 'utf8')).toMatch(/reviewed/);
   await expect(page.getByRole('link', { name: 'Open in Logseq' })).toHaveAttribute('href', /^logseq:\/\/graph\/.+page=Skills%2Fsum_two_numbers/);

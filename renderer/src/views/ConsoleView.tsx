@@ -99,7 +99,7 @@ function RunStatusLine() {
       {summary?.durationMs !== undefined && <span> {Math.round(summary.durationMs)} ms</span>}
       {summary && summary.exitCode !== undefined && summary.exitCode !== null && <span> · exit {summary.exitCode}</span>}
       {summary?.ledger && <span> · {summary.ledger.savedTokens.toLocaleString()} tokens kept out of context</span>}
-      {summary?.notice && <span className="warn"> · {summary.notice}</span>}
+      {summary?.notice && !state.notices.includes(summary.notice) && <span className="warn"> · {summary.notice}</span>}
     </p>
   );
 }

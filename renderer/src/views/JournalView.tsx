@@ -40,6 +40,11 @@ export function JournalView(props: { navigate: (to: string) => void }) {
   );
 }
 
+function timeOfDay(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
 function JournalItem(props: { entry: JournalEntry; onChanged: () => void; navigate: (to: string) => void }) {
   const client = useClient();
   const { entry } = props;
@@ -58,7 +63,11 @@ function JournalItem(props: { entry: JournalEntry; onChanged: () => void; naviga
   return (
     <li className={`journal-entry${byAgent ? ' by-agent' : ''}`} aria-label={`${entry.action} ${entry.skill}`}>
       <div className="entry-line">
-        {entry.at && <span className="muted">{entry.at} </span>}
+        {entry.at && (
+          <time className="muted" dateTime={entry.at}>
+            {timeOfDay(entry.at)}{' '}
+          </time>
+        )}
         <strong>{entry.action}</strong>{' '}
         {exists ? <a href={`#/skills/${encodeURIComponent(entry.skill)}`}>{entry.skill}</a> : <span>{entry.skill}</span>}
         {entry.skillStatus && <StatusBadge status={entry.skillStatus} />}
