@@ -97,6 +97,12 @@ test('script -> skill -> search -> journal -> approve -> rename -> delete', asyn
   await page.getByRole('toolbar', { name: 'Skill actions' }).getByRole('button', { name: 'Approve' }).click();
   await expect.poll(() => fs.readFileSync(skillFile(app.graphDir, 'sum_two_numbers'), 'utf8')).toMatch(/status:: approved/);
 
+  // "Run" opens the skill's code in the Console.
+  await page.getByRole('toolbar', { name: 'Skill actions' }).getByRole('button', { name: 'Run' }).click();
+  await expect(page).toHaveURL(/#\/console$/);
+  await expect(page.getByRole('textbox', { name: 'Code' })).toContainText('getSum({ a: 19, b: 23 })');
+  await page.goto(`${app.url}#/skills/sum_two_numbers`);
+
   // Edit: the description is agent-style HTML; it renders as Markdown with scripts stripped.
   await page.getByRole('button', { name: 'Edit' }).click();
   const form = page.getByRole('form', { name: 'Edit skill' });
