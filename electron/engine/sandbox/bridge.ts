@@ -1,5 +1,6 @@
 // Host side of the bridge: reads call frames from sandboxed code, runs each call through the ToolCaller (behind the
 // intercept hook), answers with a tagged frame, and reports every call as a ToolCallEvent. Protocol: runtime/sources.ts.
+import { setMaxListeners } from 'node:events';
 import type { ToolCallEvent } from '../../../shared/types';
 import type { BridgeEndpoint, ToolCaller } from './types';
 
@@ -49,6 +50,7 @@ export class BridgeHost implements BridgeEndpoint {
 
   constructor(private readonly options: BridgeHostOptions) {
     this.secret = options.secret;
+    setMaxListeners(0, this.inFlight.signal); // one listener per concurrent call
   }
 
   handleFrame(line: string, reply: (line: string) => void): void {

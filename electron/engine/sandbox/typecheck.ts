@@ -46,6 +46,7 @@ export class TypeChecker {
       getScriptFileNames: () => [this.userFile],
       getScriptVersion: (fileName) => {
         if (fileName === this.userFile) return String(this.userVersion);
+        if (!fileName.startsWith(apiDir + path.sep)) return '1'; // TypeScript's libs and @types/node do not change
         try {
           return String(statSync(fileName).mtimeMs); // servers/ is regenerated before runs: re-read what changed
         } catch {
