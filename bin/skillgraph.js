@@ -8,5 +8,6 @@ if (!existsSync(cli)) {
   console.error('skillgraph is not built yet: run `npm run build` (or `npm start`) in the Skillgraph folder first.');
   process.exit(1);
 }
-const { runCli } = await import(cli);
-process.exitCode = await runCli(process.argv.slice(2));
+const { runCli, exitAfterFlush } = await import(cli);
+// Exit explicitly: a finished command must not linger on a helper process or socket it did not own.
+exitAfterFlush(await runCli(process.argv.slice(2)));

@@ -8,6 +8,7 @@ import { Engine } from '../engine/engine';
 import { packageRoot } from '../engine/locations';
 import { startBrowserServer } from '../server/browser-server';
 import { ENGINE_COMMANDS } from './engine-commands';
+import { RUN_COMMANDS } from './run-commands';
 import { GATEWAY_COMMANDS } from './gateway-commands';
 import { SKILL_COMMANDS } from './skills-commands';
 
@@ -131,4 +132,4 @@ const APP_COMMANDS: Command[] = [
   },
 ];
 
-export const COMMANDS: Command[] = [...APP_COMMANDS, ...ENGINE_COMMANDS, ...GATEWAY_COMMANDS, ...SKILL_COMMANDS];
+export const COMMANDS: Command[] = [...APP_COMMANDS, ...ENGINE_COMMANDS, ...RUN_COMMANDS, ...SKILL_COMMANDS, ...GATEWAY_COMMANDS];

@@ -30,6 +30,11 @@ export function commandHelp(command: Command): string {
   return `Usage: skillgraph ${command.usage}\n\n${command.summary}\n${command.help ? `\n${command.help}\n` : ''}`;
 }
 
+/** Exits once stdout and stderr have drained (pipes are asynchronous on some platforms). */
+export function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 export async function runCli(argv: string[]): Promise<number> {
   const [first] = argv;
   if (!first || first === '--help' || first === '-h' || first === 'help') {
@@ -80,9 +85,8 @@ export async function runCli(argv: string[]): Promise<number> {
 
 if (process.argv[1] && /(?:cli[\\/]main\.ts|cli\.mjs)$/.test(process.argv[1])) {
   runCli(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
+    // Exit explicitly: a finished command must not linger on a helper process or socket it did not own.
+    (code) => exitAfterFlush(code),
     (error) => {
       process.stderr.write(`skillgraph: ${(error as Error).message}\n`);
       process.exitCode = 1;

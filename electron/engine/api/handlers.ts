@@ -4,16 +4,16 @@ import type { Handlers } from '../../../shared/contract';
 import type { Engine } from '../engine';
 import { appHandlers } from './app';
 import { gatewayHandlers } from './gateway';
-import { pendingHandlers } from './pending';
+import { runHandlers } from './runs';
 import { serverHandlers } from './servers';
 import { skillHandlers } from './skills';
 
 export function createHandlers(engine: Engine): Handlers {
   return {
-    ...pendingHandlers(engine),
     ...appHandlers(engine),
     ...serverHandlers(engine),
     ...gatewayHandlers(engine),
     ...skillHandlers(engine),
+    ...runHandlers(engine),
   } satisfies Handlers;
 }
