@@ -73,6 +73,22 @@ describe('the contract is served by both hosts', () => {
   });
 });
 
+describe('settings over the contract', () => {
+  it('shows the settings a user can change and whether an E2B key is set, never the key itself', async () => {
+    const before = (await (await post('settings.get', {})).json()) as { ok: boolean; result: Record<string, unknown> };
+    expect(before.result).toMatchObject({ requireApproval: false, piiFilter: true, allowedDomains: [] });
+    engine.settings.update({ e2bApiKey: 'e2b_secret_key_value' });
+    await post('settings.update', { requireApproval: true, allowedDomains: ['api.github.com'] });
+    const response = await post('settings.get', {});
+    const raw = await response.text();
+    expect(raw).not.toContain('e2b_secret_key_value');
+    const after = (JSON.parse(raw) as { result: Record<string, unknown> }).result;
+    expect(after).toMatchObject({ requireApproval: true, allowedDomains: ['api.github.com'], e2bConfigured: true });
+    expect(after).not.toHaveProperty('e2bApiKey');
+    engine.settings.update({ e2bApiKey: undefined, requireApproval: false, allowedDomains: [] });
+  });
+});
+
 describe('browser mode security', () => {
   it('rejects a wrong or missing token with a clear message', async () => {
     const wrong = await post('app.status', {}, { Authorization: 'Bearer not-the-token' });

@@ -145,6 +145,17 @@ export const Approval = z.object({
   requestedAt: z.number(),
 });
 
+/** App settings as the UI may see them: the E2B key itself never leaves the engine, only whether one is set. */
+export const SettingsView = z.object({
+  backend: BackendName,
+  e2bConfigured: z.boolean(),
+  allowedDomains: z.array(z.string()),
+  requireApproval: z.boolean(),
+  writeTools: z.array(z.string()),
+  piiFilter: z.boolean(),
+});
+export type SettingsView = z.infer<typeof SettingsView>;
+
 export const methods = {
   'app.status': method(Empty, AppStatus, 'What the status bar shows: graph, data folder, servers, sandbox backend, index.'),
 
@@ -202,6 +213,7 @@ export const methods = {
 
   'approvals.list': method(Empty, z.object({ pending: z.array(Approval), required: z.boolean() }), 'Tool calls waiting for the user\'s approval.'),
   'approvals.decide': method(z.object({ id: z.string(), allow: z.boolean() }), Ok, 'Allow or deny a pending tool call.'),
+  'settings.get': method(Empty, SettingsView, 'Current app settings (approvals, PII filter, network allowances, sandbox backend); never secrets.'),
   'settings.update': method(
     z.object({ requireApproval: z.boolean().optional(), allowedDomains: z.array(z.string()).optional(), backend: BackendName.optional(), piiFilter: z.boolean().optional() }),
     Ok,

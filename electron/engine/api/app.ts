@@ -6,7 +6,7 @@ import type { Engine } from '../engine';
 import { VERSION } from '../version';
 import type { HandlerSlice } from './types';
 
-export function appHandlers(engine: Engine): HandlerSlice<'app.status' | 'settings.update' | 'pages.get' | 'search.query'> {
+export function appHandlers(engine: Engine): HandlerSlice<'app.status' | 'settings.get' | 'settings.update' | 'pages.get' | 'search.query'> {
   return {
     'app.status': async () => {
       const index = engine.index.status();
@@ -34,6 +34,10 @@ export function appHandlers(engine: Engine): HandlerSlice<'app.status' | 'settin
         host: engine.options.host === 'electron' ? 'electron' : 'browser',
       };
     },
+    'settings.get': async () => {
+      const { backend, e2bApiKey, allowedDomains, requireApproval, writeTools, piiFilter } = engine.settings.get();
+      return { backend, e2bConfigured: e2bKeyPresent(e2bApiKey), allowedDomains, requireApproval, writeTools, piiFilter };
+    },
     'settings.update': async (input) => {
       engine.settings.update(input);
       return { ok: true as const };
@@ -46,4 +50,11 @@ export function appHandlers(engine: Engine): HandlerSlice<'app.status' | 'settin
     },
     'search.query': async ({ query, filters, limit, offset }) => engine.index.search(query, { filters, limit, offset }),
   };
+}
+
+/** A key is configured when one is written in the settings, or a ${env:NAME} reference (or E2B_API_KEY) names a set variable. */
+function e2bKeyPresent(setting: string | undefined): boolean {
+  const reference = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(setting?.trim() ?? '');
+  if (reference) return Boolean(process.env[reference[1]]?.trim());
+  return Boolean(setting?.trim()) || Boolean(process.env.E2B_API_KEY?.trim());
 }
