@@ -50,6 +50,7 @@ export const RUN_COMMANDS: Command[] = [
       const engine = await Engine.open({ ...locationsOf(values), host: 'cli' });
       try {
         const handle = engine.runs.start({ code, language, session: str(values.session), backend: backend as 'local' | 'e2b' | undefined, skipTypeCheck: Boolean(values['no-check']), origin: 'cli' });
+        const ledger = engine.ledger.observe(handle, code).catch(() => undefined);
         const onSignal = () => engine.runs.cancel(handle.id);
         process.once('SIGINT', onSignal);
         if (!values.json) {
@@ -61,6 +62,7 @@ export const RUN_COMMANDS: Command[] = [
           });
         }
         const result = await handle.done;
+        await ledger;
         process.off('SIGINT', onSignal);
         if (values.json) {
           printJsonOr(values, result, () => '');

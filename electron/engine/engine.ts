@@ -5,7 +5,9 @@ import path from 'node:path';
 import type { BackendName, GraphEvent, ServerState } from '../../shared/types';
 import { EventBus } from './events';
 import { Graph } from './graph';
-import { SearchIndex } from './index/search-index';
+import { SearchIndex, type IndexProgress } from './index/search-index';
+import { IndexFeeder } from './index/feeder';
+import type { GenerateResult } from './mcp/generator';
 import { McpPool } from './mcp/pool';
 import { ServerConfigStore } from './mcp/config';
 import { ToolCatalog } from './tool-catalog';
@@ -117,21 +119,20 @@ export class Engine {
       onResult: ledger.onResult,
     });
     const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, catalog, skills, runs, approvals, ledger, gatewayHooks, events);
-    engine.startIndexing();
+    engine.startIndexing(Boolean(options.watch));
     engine.followServers();
     engine.disposers.push(() => runs.dispose()); // before the pool closes, so runs end before their servers
-    if (options.watch) engine.watchGraph();
     // The app follows approval requests made by a gateway process sharing this data folder.
     if (options.host !== 'cli') engine.disposers.push(approvals.watch());
     // The app starts servers in the background so the API tree is fresh; one-shot commands stay lazy.
-    if (options.host !== 'cli') void catalog.refresh().catch(() => {});
+    if (options.host !== 'cli') void engine.refreshApi().catch(() => {});
     return engine;
   }
 
   /** Forwards server state to the UI and regenerates the API tree when a server's tools change. */
   private followServers(): void {
     const onState = (state: ServerState) => this.events.emit('servers.state', state);
-    const onToolsChanged = () => void this.catalog.refresh().catch(() => {});
+    const onToolsChanged = () => void this.refreshApi().catch(() => {});
     this.pool.on('state', onState);
     this.pool.on('toolsChanged', onToolsChanged);
     this.disposers.push(async () => {
@@ -144,40 +145,60 @@ export class Engine {
   /** Re-reads mcp.json into the pool and regenerates the tree (after add, remove or import). */
   async reloadServers(): Promise<void> {
     this.pool.setConfigs(await this.serverConfigs.load());
-    await this.catalog.refresh();
+    await this.refreshApi();
   }
 
-  /** Brings the index up to date with the graph; unchanged pages are skipped, so a warm start is quick. */
-  private startIndexing(): void {
-    this.indexing = this.index
-      .rebuild(this.graph.pages(), (progress) => this.events.emit('index.progress', progress))
-      .then(() => {
-        this.indexing = undefined;
-      });
+  /**
+   * Regenerates the API tree from the servers, then re-checks every skill's schema pins against the new
+   * hashes, so skills written against a tool that changed are marked for review.
+   */
+  async refreshApi(): Promise<GenerateResult> {
+    const result = await this.catalog.refresh();
+    await this.skills.checkPins(this.catalog.schemaHashes());
+    return result;
   }
 
-  /** Feeds graph changes to the index in small batches and tells the UI what changed. */
-  private watchGraph(): void {
+  /**
+   * Brings the index up to date with the graph (unchanged pages are skipped, so a warm start is quick) and,
+   * when watching, keeps it current through the feeder; the UI hears what changed through graph.changed.
+   */
+  private startIndexing(watch: boolean): void {
+    const onProgress = (progress: IndexProgress) => this.events.emit('index.progress', progress);
+    let done: Promise<unknown>;
+    if (watch) {
+      const feeder = new IndexFeeder(this.index, this.graph, { onProgress });
+      done = feeder.start();
+      this.disposers.push(() => feeder.stop());
+      this.disposers.push(this.announceGraphChanges());
+    } else {
+      done = this.index.rebuild(this.graph.pages(), onProgress);
+    }
+    this.indexing = done.then(() => {
+      this.indexing = undefined;
+    });
+  }
+
+  /** Tells the UI which pages and skills changed, a few milliseconds after a burst of watcher events. */
+  private announceGraphChanges(): () => void {
     let batch: GraphEvent[] = [];
     let timer: NodeJS.Timeout | undefined;
     const flush = () => {
       timer = undefined;
       const events = batch;
       batch = [];
-      this.index.applyEvents(events);
       this.events.emit('graph.changed', { events: events.map((e) => ({ type: e.type, path: e.type === 'removed' ? e.path : e.page.path })) });
       const skills = events.filter((e) => e.type === 'removed' || e.page.properties.type === 'skill').map((e) => (e.type === 'removed' ? e.name : e.page.name));
       if (skills.length) this.events.emit('skills.changed', { names: skills });
     };
     const stop = this.graph.watch((event) => {
       batch.push(event);
-      timer ??= setTimeout(flush, 15);
+      // Slightly after the feeder's own debounce, so the index already holds what the UI will ask for.
+      timer ??= setTimeout(flush, 25);
     });
-    this.disposers.push(() => {
+    return () => {
       clearTimeout(timer);
-      if (batch.length) flush();
       stop();
-    });
+    };
   }
 
   /** Live state of every configured MCP server. */
@@ -185,8 +206,9 @@ export class Engine {
     return this.pool.states();
   }
 
+  /** The sandbox backend runs use by default, and whether it can run here (with the reason when not). */
   async backendStatus(): Promise<{ name: BackendName; available: boolean; reason?: string }> {
-    return { name: this.settings.get().backend, available: false, reason: 'code execution is not connected in this build yet' };
+    return this.runs.backendStatus(this.settings.get().backend);
   }
 
   get dataDir(): string {

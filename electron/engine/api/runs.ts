@@ -57,7 +57,8 @@ function readTail(file: string, bytes: number): string {
 export function runHandlers(engine: Engine): HandlerSlice<RunMethods> {
   return {
     'runs.start': async (req) => {
-      const handle = engine.runs.start({ ...req, origin: 'app' });
+      const handle = engine.runs.start({ ...req, backend: req.backend ?? engine.settings.get().backend, origin: 'app' });
+      void engine.ledger.observe(handle, req.code).catch(() => {});
       forwardRunEvents(handle, engine.events.emit, {
         session: req.session ?? 'default',
         language: req.language,

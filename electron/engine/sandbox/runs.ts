@@ -199,6 +199,14 @@ export class RunManager {
     return handle;
   }
 
+  /** Whether a backend can run here, with the reason when it cannot (shown in the status bar). */
+  async backendStatus(preferred?: BackendName): Promise<{ name: BackendName; available: boolean; reason?: string }> {
+    const name = preferred ?? this.chooseBackend({ code: '', language: 'javascript', origin: 'app' });
+    const backend = this.backends.get(name)!;
+    const { ok, reason } = await backend.available();
+    return ok ? { name, available: true } : { name, available: false, reason };
+  }
+
   cancel(runId: string): boolean {
     const run = this.active.get(runId);
     if (!run) return false;
