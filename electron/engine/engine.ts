@@ -2,7 +2,7 @@
 // browser mode, the CLI, the MCP gateway and the tests all open the engine through here. Never imports electron.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BackendName, GraphEvent, ServerState } from '../../shared/types';
+import { RunSummary, type BackendName, type GraphEvent, type ServerState } from '../../shared/types';
 import { EventBus } from './events';
 import { Graph } from './graph';
 import { SearchIndex, type IndexProgress } from './index/search-index';
@@ -124,6 +124,8 @@ export class Engine {
     engine.disposers.push(() => runs.dispose()); // before the pool closes, so runs end before their servers
     // The app follows approval requests made by a gateway process sharing this data folder.
     if (options.host !== 'cli') engine.disposers.push(approvals.watch());
+    // ... and the runs that the gateway and the CLI start, so they show up live in the app's run list.
+    if (options.host !== 'cli') engine.disposers.push(engine.followRunHistory());
     // The app starts servers in the background so the API tree is fresh; one-shot commands stay lazy.
     if (options.host !== 'cli') void engine.refreshApi().catch(() => {});
     return engine;
@@ -198,6 +200,35 @@ export class Engine {
     return () => {
       clearTimeout(timer);
       stop();
+    };
+  }
+
+  /** Announces run summaries written by any process sharing this data folder (gateway, CLI, this app). */
+  private followRunHistory(): () => void {
+    const dir = path.join(this.dataDir, 'runs');
+    fs.mkdirSync(dir, { recursive: true });
+    const changed = new Set<string>();
+    let timer: NodeJS.Timeout | undefined;
+    const flush = () => {
+      timer = undefined;
+      for (const name of changed) {
+        try {
+          this.events.emit('run.status', RunSummary.parse(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'))));
+        } catch {
+          // Half-written (the next change event brings the whole file) or not a run summary.
+        }
+      }
+      changed.clear();
+    };
+    const watcher = fs.watch(dir, (_event, name) => {
+      if (!name?.endsWith('.json')) return;
+      changed.add(name);
+      timer ??= setTimeout(flush, 50);
+    });
+    watcher.on('error', () => watcher.close());
+    return () => {
+      clearTimeout(timer);
+      watcher.close();
     };
   }
 
