@@ -96,7 +96,7 @@ describe('SearchIndex.open', () => {
     expect(index.openReport.rebuilt).toBe(false);
     const resets: string[] = [];
     index.onReset((reason) => resets.push(reason));
-    expect(index.search('pings')).toEqual({ hits: [], total: 0 });
+    expect(index.search('pings')).toEqual({ hits: [], total: 0, allTerms: 0 });
     expect(resets).toEqual([expect.stringMatching(/damaged \(.+\); it was recreated empty/)]);
     expect(index.status()).toMatchObject({ pages: 0, problem: resets[0] });
     await index.rebuild([page]);

@@ -7,31 +7,36 @@ const NAME_COLUMNS = '{title names tags}';
 const CAMEL_HUMPS = /[a-z0-9][A-Z]/g;
 
 /**
- * `analyze_err` -> `"analyze_err"*`; `"error spike" deploy` -> `"error spike" "deploy"*`.
+ * Words that carry no meaning in a sentence ("sum of two numbers"). In a query with other words they are
+ * dropped; a query made only of them keeps them. Words that name things ("not", "up", "get") are kept.
+ */
+const STOPWORDS = new Set(
+  'a an the of to in on at by for from with and or is are was were be been it its as that this these those what which who how when where why do does i me my we our you your can will would should could into about there their then than so if'.split(' '),
+);
+
+/** One term of a query: its FTS5 expression and what it marks in snippets. */
+interface QueryTerm {
+  fts: string;
+  exact: string[];
+  prefix?: string;
+}
+
+/**
+ * `analyze_err` -> `"analyze_err"*`; `"error spike" deploy` -> `"error spike" AND "deploy"*`.
  * Bare words match as prefixes (search as you type); quoted text is a phrase, a prefix only while its
  * closing quote has not been typed. Operators (AND, OR, NOT, NEAR, column:) are treated as words.
- * Returns null when nothing searchable is left.
+ * `any` joins the terms with OR (the fallback when no document has them all). Returns null when nothing
+ * searchable is left.
  */
-export function toFtsQuery(input: string): string | null {
-  const parts: string[] = [];
-  const pattern = /"([^"]*)("?)|([^\s"]+)/g;
-  for (let match = pattern.exec(input); match; match = pattern.exec(input)) {
-    const [, phrase, closed, word] = match;
-    if (word !== undefined) {
-      if (!HAS_WORD_CHAR.test(word)) continue;
-      // A one- or two-letter prefix matches most of the body text: slow, and noise. While the user has typed
-      // that little, it matches names, titles and tags by prefix and the body only as a whole word.
-      // The same holds for the last part of `still_a`, which FTS5 reads as the phrase "still" "a"*.
-      const lastPart = word.split(/[^\p{L}\p{N}]+/u).filter(Boolean).pop() ?? '';
-      // A lone letter is taken as a whole word only: expanding it would walk a large part of the index.
-      if (lastPart.length <= 1 && lastPart.length === word.replace(/[^\p{L}\p{N}]/gu, '').length) parts.push(quote(word));
-      else if (lastPart.length <= SHORT_PREFIX) parts.push(`(${NAME_COLUMNS} : ${quote(word)}* OR ${quote(word)})`);
-      else parts.push(`${quote(word)}*`);
-    } else if (phrase !== undefined && HAS_WORD_CHAR.test(phrase)) {
-      parts.push(closed ? quote(phrase) : `${quote(phrase)}*`);
-    }
-  }
-  return parts.length ? parts.join(' ') : null;
+export function toFtsQuery(input: string, join: 'all' | 'any' = 'all'): string | null {
+  const terms = queryTerms(input);
+  if (!terms.length) return null;
+  return terms.map((term) => term.fts).join(join === 'all' ? ' AND ' : ' OR ');
+}
+
+/** How many terms `toFtsQuery` makes of this input (a fallback to any term only helps with two or more). */
+export function termCount(input: string): number {
+  return queryTerms(input).length;
 }
 
 export interface HighlightTerms {
@@ -43,18 +48,54 @@ export interface HighlightTerms {
 
 /** The tokens a snippet should mark for this input, read the same way toFtsQuery reads it. */
 export function highlightTerms(input: string): HighlightTerms {
-  const terms: HighlightTerms = { exact: new Set(), prefixes: [] };
+  const highlight: HighlightTerms = { exact: new Set(), prefixes: [] };
+  for (const term of queryTerms(input)) {
+    for (const token of term.exact) highlight.exact.add(token);
+    if (term.prefix) highlight.prefixes.push(term.prefix);
+  }
+  return highlight;
+}
+
+function queryTerms(input: string): QueryTerm[] {
+  const parts: Array<{ phrase?: string; closed?: boolean; word?: string }> = [];
   const pattern = /"([^"]*)("?)|([^\s"]+)/g;
   for (let match = pattern.exec(input); match; match = pattern.exec(input)) {
     const [, phrase, closed, word] = match;
-    const tokens = tokenize(word ?? phrase ?? '').map((token) => token.folded);
-    const prefixLast = word !== undefined ? tokens[tokens.length - 1]?.length > 1 : !closed;
-    tokens.forEach((token, i) => {
-      if (i === tokens.length - 1 && prefixLast) terms.prefixes.push(token);
-      else terms.exact.add(token);
-    });
+    if (word !== undefined && HAS_WORD_CHAR.test(word)) parts.push({ word });
+    else if (phrase !== undefined && HAS_WORD_CHAR.test(phrase)) parts.push({ phrase, closed: !!closed });
   }
-  return terms;
+  const isStopword = (part: (typeof parts)[number]) => part.word !== undefined && STOPWORDS.has(fold(part.word));
+  // Stopwords in a sentence would have to appear in every hit (and one- or two-letter ones used to be
+  // confined to names): drop them, unless nothing else was typed.
+  const kept = parts.some((part) => !isStopword(part)) ? parts.filter((part) => !isStopword(part)) : parts;
+  return kept.map((part, i) => (part.word !== undefined ? wordTerm(part.word, kept.length > 1 && i < kept.length - 1) : phraseTerm(part.phrase!, part.closed!)));
+}
+
+/**
+ * A bare word. `finished` words (followed by more words) that are one or two letters long match as whole
+ * words anywhere ("ip address"); the word being typed is a prefix, and while it is that short the prefix
+ * only reaches names, titles and tags (a one- or two-letter prefix matches most of the body: slow, and noise).
+ * The same holds for the last part of `still_a`, which FTS5 reads as the phrase "still" "a"*.
+ */
+function wordTerm(word: string, finished: boolean): QueryTerm {
+  const tokens = tokenize(word).map((token) => token.folded);
+  const last = tokens[tokens.length - 1] ?? '';
+  const whole = { fts: quote(word), exact: tokens };
+  // A lone letter is taken as a whole word only: expanding it would walk a large part of the index.
+  if (last.length <= 1 && tokens.length === 1) return whole;
+  if (last.length <= SHORT_PREFIX) {
+    if (finished) return whole;
+    const fts = `(${NAME_COLUMNS} : ${quote(word)}* OR ${quote(word)})`;
+    // A one-letter prefix marks only whole words: as a prefix it would mark most of a snippet.
+    return last.length > 1 ? { fts, exact: tokens.slice(0, -1), prefix: last } : { fts, exact: tokens };
+  }
+  return { fts: `${quote(word)}*`, exact: tokens.slice(0, -1), prefix: last };
+}
+
+function phraseTerm(phrase: string, closed: boolean): QueryTerm {
+  const tokens = tokenize(phrase).map((token) => token.folded);
+  if (closed) return { fts: quote(phrase), exact: tokens };
+  return { fts: `${quote(phrase)}*`, exact: tokens.slice(0, -1), prefix: tokens[tokens.length - 1] };
 }
 
 export interface Token {

@@ -141,9 +141,60 @@ describe('ranking and snippets', () => {
     expect(keys('"deploy bad"')).toEqual([]);
   });
 
-  it('requires every word (AND), not any', () => {
-    expect(keys('spike tomatoes')).toEqual([]);
-    expect(keys('lunch team')).toEqual(['journals/2025_03_02.md']);
+  it('ranks documents with every word first; when none has them all, those with any, and says so', () => {
+    expect(index.search('lunch team')).toMatchObject({ total: 1, allTerms: 1 });
+    const either = index.search('spike tomatoes');
+    expect(either.allTerms).toBe(0);
+    expect(either.hits.map((hit) => hit.key)).toEqual(expect.arrayContaining([skillPath('analyze_error_spike'), 'pages/Gardening.md']));
+    expect(either.total).toBe(either.hits.length);
+  });
+});
+
+describe('sentence queries (people and agents ask in words)', () => {
+  const everything: ToolDoc[] = [
+    { server: 'everything', tool: 'get-sum', identifier: 'getSum', description: 'Returns the sum of two numbers', signature: 'function getSum(input: GetSumInput): Promise<unknown>', inputSchema: { type: 'object' }, readOnly: true, schemaHash: 's1' },
+    { server: 'everything', tool: 'echo', identifier: 'echo', description: 'Echoes back the input', signature: 'function echo(input: EchoInput): Promise<unknown>', inputSchema: { type: 'object' }, readOnly: true, schemaHash: 's2' },
+    { server: 'everything', tool: 'lookup_host', identifier: 'lookupHost', description: 'Resolves a host name to an IP address', signature: 'function lookupHost(input: LookupHostInput): Promise<unknown>', inputSchema: { type: 'object' }, readOnly: true, schemaHash: 's3' },
+  ];
+  beforeEach(() => index.upsertToolDocs('everything', everything));
+
+  it('finds a tool by a sentence from its description, short words and all', () => {
+    expect(keys('sum of two numbers')[0]).toBe('everything/get-sum');
+    expect(index.search('sum of two numbers').allTerms).toBe(1);
+    expect(keys('the sum of', { filters: { kinds: ['tool'] } })).toEqual(['everything/get-sum']);
+  });
+
+  it('matches a short word inside a sentence as a whole word anywhere', () => {
+    expect(keys('ip for a host')).toEqual(['everything/lookup_host']);
+  });
+
+  it('keeps the word being typed a prefix, a short one in names', () => {
+    expect(keys('error sp')).toEqual([skillPath('analyze_error_spike')]);
+    expect(keys('lookup ho')).toEqual(['everything/lookup_host']);
+  });
+
+  it('falls back to any of the words, ranked by bm25, when no document has them all', () => {
+    const result = index.search('add up two numbers please', { filters: { kinds: ['tool'] } });
+    expect(result.allTerms).toBe(0);
+    expect(result.hits[0].key).toBe('everything/get-sum');
+    expect(result.hits[0].snippet).toContain('\u0002numbers\u0003');
+  });
+
+  it('fills a page with any-word hits after the all-word ones when asked (agents want enough candidates)', () => {
+    const strict = index.search('issue echo', { filters: { kinds: ['tool'] } });
+    expect(strict.allTerms).toBe(0);
+    const filled = index.search('unresolved issue', { filters: { kinds: ['tool'] }, fillWithAnyTerm: true });
+    expect(filled.allTerms).toBe(1);
+    expect(filled.hits.map((hit) => hit.key)).toEqual(['sentry/list_issues', 'sentry/resolve_issue']);
+    expect(filled.total).toBe(2);
+    const paged = index.search('unresolved issue', { filters: { kinds: ['tool'] }, fillWithAnyTerm: true, limit: 1, offset: 1 });
+    expect(paged.hits.map((hit) => hit.key)).toEqual(['sentry/resolve_issue']);
+    expect(index.search('unresolved issue', { filters: { kinds: ['tool'] } }).hits.map((hit) => hit.key)).toEqual(['sentry/list_issues']);
+  });
+
+  it('keeps a query made only of stopwords', () => {
+    expect(keys('the')).not.toEqual([]);
+    expect(keys('with the').sort()).toEqual(['journals/2025_03_02.md', 'pages/Incident notes.md']);
   });
 });
 
@@ -156,9 +207,9 @@ describe('hostile and odd input', () => {
   );
 
   it('treats FTS5 operators and column names as plain words', () => {
-    expect(keys('tags: spike')).toEqual([]);
-    expect(keys('spike OR tomatoes')).toEqual([]);
-    expect(keys('spike AND')).toEqual([]);
+    expect(index.search('tags: spike').allTerms).toBe(0);
+    expect(keys('spike NOT error')).toEqual(['pages/Incident notes.md']);
+    expect(keys('spike AND')).toEqual(keys('spike'));
     expect(keys('"error spike')[0]).toBe(skillPath('analyze_error_spike'));
   });
 
@@ -214,7 +265,7 @@ describe('filters and paging', () => {
   });
 
   it('finds nothing for an empty query without filters', () => {
-    expect(index.search('  ')).toEqual({ hits: [], total: 0 });
+    expect(index.search('  ')).toEqual({ hits: [], total: 0, allTerms: 0 });
   });
 });
 

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { InvalidInputError } from '../../../shared/errors';
 import type { GraphEvent, ParsedPage, SearchFilters, SearchHit, SearchKind, Skill, ToolDoc } from '../../../shared/types';
 import { pageRows, toolDocRow, normalizeTags, type PageRows, type SearchDocRow } from './documents';
-import { highlightTerms, isoDay, toFtsQuery } from './query';
+import { highlightTerms, isoDay, termCount, toFtsQuery } from './query';
 import { leadSnippet, markedSnippet } from './snippets';
 import { MIGRATIONS, RANK_WEIGHTS, SCHEMA_VERSION } from './schema';
 
@@ -36,6 +36,16 @@ export interface SearchOptions {
   filters?: SearchFilters;
   limit?: number;
   offset?: number;
+  /** When fewer documents than the page asks for have every term, fill it with documents having some. */
+  fillWithAnyTerm?: boolean;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Documents found: those with every term, plus those with some when the search fell back or filled. */
+  total: number;
+  /** How many documents have every term; hits past this position have only some of them. */
+  allTerms: number;
 }
 
 export interface SkillQuery {
@@ -221,20 +231,21 @@ export class SearchIndex {
   }
 
   /**
-   * Ranked full-text search over every kind. Bare words match as prefixes, quoted text as phrases. An empty
-   * query with filters lists the matching documents by title; with neither it finds nothing.
+   * Ranked full-text search over every kind. Bare words match as prefixes, quoted text as phrases; documents
+   * with every term come first, and when none has them all, documents with any term (`allTerms` is then 0).
+   * An empty query with filters lists the matching documents by title; with neither it finds nothing.
    */
-  search(query: string, opts: SearchOptions = {}): { hits: SearchHit[]; total: number } {
+  search(query: string, opts: SearchOptions = {}): SearchResult {
     return this.guarded(() => this.searchNow(query, opts));
   }
 
-  private searchNow(query: string, opts: SearchOptions): { hits: SearchHit[]; total: number } {
+  private searchNow(query: string, opts: SearchOptions): SearchResult {
     const limit = Math.min(Math.max(Math.trunc(opts.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
     const offset = Math.max(Math.trunc(opts.offset ?? 0), 0);
     const { clauses, params } = docFilterClauses(opts.filters ?? {});
     const match = toFtsQuery(query);
     if (!match) {
-      if (!clauses.length) return { hits: [], total: 0 };
+      if (!clauses.length) return { hits: [], total: 0, allTerms: 0 };
       const where = `WHERE ${clauses.join(' AND ')}`;
       const total = (this.get(`SELECT count(*) AS n FROM search_docs d ${where}`, ...params) as { n: number }).n;
       const rows = this.all(
@@ -244,34 +255,44 @@ export class SearchIndex {
         limit,
         offset,
       ) as BrowseRow[];
-      return { hits: rows.map((row) => hitOf(row, row.preview, 0)), total };
+      return { hits: rows.map((row) => hitOf(row, row.preview, 0)), total, allTerms: total };
     }
     // CROSS JOIN keeps SQLite from scanning search_docs and probing the full-text index row by row.
     const from = 'search_fts CROSS JOIN search_docs d ON d.rowid = search_fts.rowid';
     const where = ['search_fts MATCH ?', ...clauses].join(' AND ');
-    try {
-      const total = clauses.length
-        ? (this.get(`SELECT count(*) AS n FROM ${from} WHERE ${where}`, match, ...params) as { n: number }).n
-        : (this.get('SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH ?', match) as { n: number }).n;
-      if (!total || offset >= total) return { hits: [], total };
-      const rows = this.all(
+    const count = (expression: string) =>
+      clauses.length
+        ? (this.get(`SELECT count(*) AS n FROM ${from} WHERE ${where}`, expression, ...params) as { n: number }).n
+        : (this.get('SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH ?', expression) as { n: number }).n;
+    const ranked = (expression: string, rowLimit: number, rowOffset: number) =>
+      this.all(
         `SELECT d.rowid AS id, d.kind, d.key, d.title, d.skill_name, bm25(search_fts, ${RANK_WEIGHTS.join(', ')}) AS rank
          FROM ${from} WHERE ${where} ORDER BY rank, d.key LIMIT ? OFFSET ?`,
-        match,
+        expression,
         ...params,
-        limit,
-        offset,
+        rowLimit,
+        rowOffset,
       ) as RankedRow[];
+    try {
+      const allTerms = count(match);
+      // Documents with some of the words but not all, listed after those with all: when none has them all
+      // (a sentence), or to fill the page when the caller asks (agents want enough candidates).
+      const anyMatch = termCount(query) > 1 && (allTerms === 0 || opts.fillWithAnyTerm) ? toFtsQuery(query, 'any') : null;
+      const someMatch = anyMatch && (allTerms === 0 ? anyMatch : `(${anyMatch}) NOT (${match})`);
+      const total = allTerms + (someMatch ? count(someMatch) : 0);
+      if (!total || offset >= total) return { hits: [], total, allTerms };
+      const rows = offset < allTerms ? ranked(match, limit, offset) : [];
+      if (someMatch && rows.length < limit) rows.push(...ranked(someMatch, limit - rows.length, Math.max(0, offset - allTerms)));
       const terms = highlightTerms(query);
       const hits = rows.map((row) => {
         const text = this.get('SELECT body, tags FROM search_text WHERE rowid = ?', row.id) as { body: string; tags: string };
         const snippet = markedSnippet(text.body, terms, SNIPPET_TOKENS) ?? markedSnippet(text.tags, terms, SNIPPET_TOKENS) ?? leadSnippet(text.body, SNIPPET_TOKENS);
         return hitOf(row, snippet, -row.rank);
       });
-      return { hits, total };
+      return { hits, total, allTerms };
     } catch (error) {
       // Every term is quoted, so FTS5 should never see syntax; if it still refuses, the user gets no hits, not a crash.
-      if (error instanceof Error && /fts5/i.test(error.message)) return { hits: [], total: 0 };
+      if (error instanceof Error && /fts5/i.test(error.message)) return { hits: [], total: 0, allTerms: 0 };
       throw error;
     }
   }
