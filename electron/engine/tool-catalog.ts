@@ -21,7 +21,10 @@ export class ToolCatalog {
     private readonly index: SearchIndex,
     /** Folder holding servers/ (and skills/): the root every run sees. */
     readonly apiDir: string,
-  ) {}
+  ) {
+    // A damaged index is replaced by an empty one; put the tool docs back (a failed server keeps failing visibly in the pool).
+    index.onReset(() => void this.refresh().catch(() => undefined));
+  }
 
   /** Tool docs last generated, by server. */
   toolDocs(server?: string): ToolDoc[] {
