@@ -12,6 +12,7 @@ import { skillExportName } from '../skills/names';
 import type { SaveSkillInput } from '../skills/service';
 import type { ContextLedgerBook } from './ledger';
 import type { GatewayRunHooks } from './run-hooks';
+import { inlineType, inputIsOptional, takesNoInput } from './signature';
 
 export type ToolDetail = 'name' | 'summary' | 'full';
 
@@ -52,7 +53,8 @@ export interface ExecuteCodeAnswer {
 }
 
 export const SEARCH_LIMIT_MAX = 25;
-const STOP_WORDS = new Set(['the', 'an', 'of', 'to', 'in', 'on', 'for', 'from', 'and', 'or', 'with', 'by', 'at', 'is', 'it', 'me', 'my', 'all', 'get', 'tool', 'tools', 'that', 'this', 'which', 'how']);
+/** Words agents put around what they look for ("get me a tool that…"); the index drops common stopwords itself. */
+const AGENT_FILLER_WORDS = new Set(['all', 'get', 'tool', 'tools']);
 /** Printed text returned to the model; the rest stays in the log file in the workspace. */
 export const PRINTED_CHARS_MAX = 8_000;
 const READ_CHARS_MAX = 40_000;
@@ -64,6 +66,12 @@ function requireText(value: string, what: string, max: number): void {
 }
 
 export class Gateway {
+  /**
+   * The last run of this gateway (one per agent connection) that succeeded: the code an agent saves as a skill right
+   * after is almost always that run's, so the skill page links to it (`run::`) as its evidence.
+   */
+  private lastSucceededRunId: string | undefined;
+
   constructor(private readonly ctx: GatewayContext) {}
 
   async searchTools(query: string, detail: ToolDetail = 'summary', limit = 8): Promise<string> {
@@ -79,7 +87,7 @@ export class Gateway {
       return doc ? describeTool(doc, detail, dirs.get(doc.server) ?? doc.server) : hit.key;
     });
     const more = total > hits.length ? `\n(${total - hits.length} more; refine the query)` : '';
-    return `${lines.join(detail === 'full' ? '\n\n' : '\n')}${more}`;
+    return `${lines.join('\n')}${more}`;
   }
 
   async listApi(rel = ''): Promise<string> {
@@ -140,9 +148,9 @@ export class Gateway {
     const entry = await this.ctx.ledger.finish({ id: result.id, session, origin: 'gateway' }, returned, input.code);
     result.ledger = entry.ledger;
     const exit = result.exitCode !== undefined && result.exitCode !== null && result.exitCode !== 0 ? ` (exit ${result.exitCode})` : '';
+    if (result.status === 'succeeded') this.lastSucceededRunId = result.id;
     const footer = [
-      `run ${result.id}: ${result.status}${exit} in ${((result.durationMs ?? 0) / 1000).toFixed(1)} s; ${summarizeCalls(result.toolCalls)}`,
-      `ledger: tool results ${entry.ledger.toolResultTokens} tokens, printed ${entry.ledger.printedTokens}`,
+      `run ${result.id}: ${result.status}${exit} in ${((result.durationMs ?? 0) / 1000).toFixed(1)} s; ${summarizeCalls(result.toolCalls)}; ledger: tool results ${entry.ledger.toolResultTokens} tokens, printed ${entry.ledger.printedTokens}`,
       result.notice ? `notice: ${redact(result.notice)}` : '',
     ].filter(Boolean);
     return { text: `${returned}\n---\n${footer.join('\n')}`, runId: result.id, status: result.status, ledger: entry.ledger };
@@ -163,33 +171,27 @@ export class Gateway {
     requireText(input.code, 'code', CODE_CHARS_MAX);
     if ((input.tags ?? []).length > 20) throw new InvalidInputError('save_skill takes at most 20 tags.');
     const skill = await this.ctx.skills.save(
-      { name: input.name, description: input.description, code: input.code, tags: input.tags ?? [], language: input.language ?? 'typescript' },
+      {
+        name: input.name,
+        description: input.description,
+        code: input.code,
+        tags: input.tags ?? [],
+        language: input.language ?? 'typescript',
+        ...(this.lastSucceededRunId ? { runId: this.lastSucceededRunId } : {}),
+      },
       { kind: 'agent', name: agentName },
     );
     return skill;
   }
 
   /**
-   * Agents ask in sentences ("read rows from a spreadsheet"): every word must match first, and when that finds too
-   * little, hits for single words are added, ranked by how many words they match.
+   * Agents ask in sentences ("read rows from a spreadsheet"): the index ranks documents with every word first and
+   * fills the page with those having some (it drops common stopwords itself); filler words agents add about
+   * tools are dropped here.
    */
   private searchAnyWords(query: string, kind: 'tool' | 'skill', limit: number): { hits: SearchHit[]; total: number } {
-    const all = this.ctx.index.search(query, { filters: { kinds: [kind] }, limit });
-    const words = [...new Set(query.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [])].filter((w) => w.length > 1 && !STOP_WORDS.has(w));
-    if (all.hits.length >= limit || words.length < 2) return all;
-    const scored = new Map<string, { hit: SearchHit; words: number; score: number }>();
-    all.hits.forEach((hit, i) => scored.set(hit.key, { hit, words: words.length + 1, score: -i }));
-    for (const word of words) {
-      for (const hit of this.ctx.index.search(word, { filters: { kinds: [kind] }, limit: SEARCH_LIMIT_MAX }).hits) {
-        const seen = scored.get(hit.key);
-        if (seen) {
-          if (seen.words <= words.length) seen.words++;
-          seen.score = Math.max(seen.score, hit.score);
-        } else scored.set(hit.key, { hit, words: 1, score: hit.score });
-      }
-    }
-    const ranked = [...scored.values()].sort((a, b) => b.words - a.words || b.score - a.score);
-    return { hits: ranked.slice(0, limit).map((r) => r.hit), total: ranked.length };
+    const words = query.includes('"') ? [] : query.split(/\s+/).filter((w) => w && !AGENT_FILLER_WORDS.has(w.toLowerCase()));
+    return this.ctx.index.search(words.length ? words.join(' ') : query, { filters: { kinds: [kind] }, limit, fillWithAnyTerm: true });
   }
 
   /** A path inside the API tree, or a clear refusal (no `..`, no absolute paths, no symlinks out). */
@@ -235,13 +237,30 @@ export function functionName(doc: ToolDoc): string {
   return /function\s+([A-Za-z_$][\w$]*)/.exec(doc.signature)?.[1] ?? doc.identifier;
 }
 
+/**
+ * One line per tool, so a search answer stays small: `name` is how code refers to it, `summary` adds the first line of
+ * its doc, `full` the call's one-line signature too (field docs and output types are in the generated file).
+ */
 export function describeTool(doc: ToolDoc, detail: ToolDetail, dir: string): string {
   const fn = functionName(doc);
   const name = `${dir}.${fn}`;
   if (detail === 'name') return name;
-  const summary = doc.description.split('\n')[0].slice(0, 160);
-  if (detail === 'summary') return `${name} — ${summary}`;
-  return [`${name} (${doc.readOnly ? 'read-only' : 'may write'})`, `import { ${fn} } from './servers/${dir}';`, doc.signature, doc.description].join('\n');
+  const summary = firstLine(doc.description, detail === 'full' ? 200 : 120);
+  if (detail === 'summary') return summary ? `${name} — ${summary}` : name;
+  const input = inlineType(doc.inputSchema);
+  const params = takesNoInput(doc.inputSchema) ? '' : `input${inputIsOptional(doc.inputSchema) ? '?' : ''}: ${input ?? `${inputTypeName(doc.signature)} /* read_api servers/${dir}/${doc.identifier}.ts */`}`;
+  const output = doc.outputSchema ? inlineType(doc.outputSchema) : undefined;
+  return `${name}(${params})${output ? `: Promise<${output}>` : ''}${summary ? ` — ${summary}` : ''}${doc.readOnly ? ' (read-only)' : ''}`;
+}
+
+function firstLine(text: string, max: number): string {
+  const line = text.trim().split('\n')[0].trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** `GetSheetInput` out of `function getSheet(input: GetSheetInput): Promise<GetSheetOutput>`. */
+function inputTypeName(signature: string): string {
+  return /\((?:input\??): (\w+)\)/.exec(signature)?.[1] ?? 'object';
 }
 
 function describeSkill(skill: Skill): string {
