@@ -19,8 +19,9 @@ export function electronUnavailableReason(env: NodeJS.ProcessEnv = process.env):
   let binary: string;
   try {
     binary = createRequire(import.meta.url)('electron') as string;
-  } catch (error) {
-    return { reason: `the Electron binary is not installed (${(error as Error).message.split('\n')[0]})` };
+  } catch {
+    // The electron package is there but its binary was never downloaded (its install script is not allowed).
+    return { reason: 'the Electron binary is not installed (the electron package\'s download step did not run)' };
   }
   if (!fs.existsSync(binary)) return { reason: `the Electron binary ${binary} is missing` };
   if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return { reason: 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset)' };
