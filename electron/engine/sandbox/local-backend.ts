@@ -44,12 +44,16 @@ interface PythonInstall {
   prefixes: string[];
 }
 
+// The sandbox runtime is one per process (its proxies and socat bridges are module state), shared by every backend
+// here: each backend holds it while initialised, and the last one to dispose tears it down so nothing keeps Node alive.
 let sandboxInit: Promise<void> | undefined;
 let sandboxDomains = '';
+let sandboxHolders = 0;
+let sandboxTeardown: Promise<void> = Promise.resolve();
 
 function ensureSandboxManager(allowedDomains: string[]): Promise<void> {
   const key = JSON.stringify([...allowedDomains].sort());
-  sandboxInit ??= (async () => {
+  sandboxInit ??= sandboxTeardown.then(async () => {
     const deps = await SandboxManager.checkDependenciesAsync();
     if (deps.errors.length > 0) {
       throw new SandboxError('backend-unavailable', `the local sandbox cannot start: ${deps.errors.join(', ')} (install bubblewrap, socat and ripgrep)`);
@@ -59,14 +63,32 @@ function ensureSandboxManager(allowedDomains: string[]): Promise<void> {
       filesystem: { denyRead: ['~'], allowWrite: [], denyWrite: [] },
     });
     sandboxDomains = key;
-  })();
-  return sandboxInit.then(() => {
+  });
+  const init = sandboxInit;
+  // A failed start is not cached: the next run tries again (and reports the reason again).
+  init.catch(() => {
+    if (sandboxInit === init) sandboxInit = undefined;
+  });
+  return init.then(() => {
     if (key === sandboxDomains) return;
     // The proxy consults the allow-list per request, so a change applies to every later connection.
     const config = SandboxManager.getConfig();
     if (config) SandboxManager.updateConfig({ ...config, network: { ...config.network, allowedDomains } });
     sandboxDomains = key;
   });
+}
+
+async function releaseSandboxManager(): Promise<void> {
+  sandboxHolders--;
+  if (sandboxHolders > 0) return;
+  const init = sandboxInit;
+  sandboxInit = undefined;
+  sandboxDomains = '';
+  sandboxTeardown = (async () => {
+    await init?.catch(() => undefined);
+    if (init) await SandboxManager.reset();
+  })();
+  await sandboxTeardown;
 }
 
 function findPython(command: string): Promise<PythonInstall> {
@@ -88,6 +110,8 @@ export class LocalSandboxBackend implements SandboxBackend {
   private python: Promise<PythonInstall> | undefined;
   private readonly pool = new Map<string, Runner[]>();
   private readonly live = new Set<Runner>();
+  private readonly spawning = new Set<Promise<Runner>>();
+  private holdsSandbox = false;
   private disposed = false;
 
   constructor(private readonly options: LocalSandboxOptions = {}) {}
@@ -100,6 +124,11 @@ export class LocalSandboxBackend implements SandboxBackend {
   }
 
   async initialize(allowedDomains: string[] = []): Promise<void> {
+    if (this.disposed) throw new SandboxError('backend-unavailable', 'the local sandbox was closed');
+    if (!this.holdsSandbox) {
+      this.holdsSandbox = true;
+      sandboxHolders++;
+    }
     await ensureSandboxManager(allowedDomains);
     mkdirSync(this.runtimeDir, { recursive: true });
     writeFileSync(path.join(this.runtimeDir, 'runner.mjs'), NODE_RUNNER_SOURCE);
@@ -109,7 +138,7 @@ export class LocalSandboxBackend implements SandboxBackend {
   warm(runtime: SandboxRuntime, apiDir: string, workspaceDir: string, stagingDir: string, limits: SandboxLimits, allowedDomains: string[]): void {
     const context: RunnerContext = { runtime, apiDir, workspaceDir, stagingDir, limits, allowedDomains };
     const key = poolKey(context);
-    if ((this.pool.get(key) ?? []).some((runner) => runner.alive)) return;
+    if (this.disposed || (this.pool.get(key) ?? []).some((runner) => runner.alive)) return;
     this.spawnRunner(context).then(
       (runner) => {
         if (this.disposed) return void this.kill(runner);
@@ -150,11 +179,21 @@ export class LocalSandboxBackend implements SandboxBackend {
     }
   }
 
+  /** Ends every runner (warm or running) and waits until their processes and pipes are gone. */
   async dispose(): Promise<void> {
+    if (this.disposed) return;
     this.disposed = true;
-    for (const runner of this.live) this.kill(runner);
+    // A warm-up started by the last run may still be spawning; it must not outlive us.
+    await Promise.allSettled([...this.spawning]);
+    const runners = [...this.live];
+    for (const runner of runners) this.kill(runner);
+    await Promise.all(runners.map((runner) => this.reap(runner)));
     this.pool.clear();
     rmSync(this.runtimeDir, { recursive: true, force: true });
+    if (this.holdsSandbox) {
+      this.holdsSandbox = false;
+      await releaseSandboxManager();
+    }
   }
 
   private async drive(runner: Runner, entry: string, req: SandboxExecRequest): Promise<SandboxExecResult> {
@@ -187,7 +226,15 @@ export class LocalSandboxBackend implements SandboxBackend {
     }
   }
 
-  private async spawnRunner(context: RunnerContext): Promise<Runner> {
+  private spawnRunner(context: RunnerContext): Promise<Runner> {
+    const spawning = this.startRunner(context);
+    this.spawning.add(spawning);
+    const forget = (): void => void this.spawning.delete(spawning);
+    spawning.then(forget, forget);
+    return spawning;
+  }
+
+  private async startRunner(context: RunnerContext): Promise<Runner> {
     await this.initialize(context.allowedDomains);
     const { runtime, limits } = context;
     const python = runtime === 'python' ? await (this.python ??= findPython(this.options.python ?? 'python3')) : undefined;
@@ -209,6 +256,7 @@ export class LocalSandboxBackend implements SandboxBackend {
       undefined,
       context.workspaceDir,
     );
+    if (this.disposed) throw new SandboxError('backend-unavailable', 'the local sandbox was closed');
     const overheadBytes = 256 * 1024 * 1024; // the sandbox's own helpers (bash, socat) share the cgroup
     const cage = createRunCage(`run-${randomUUID()}`, limits.maxProcesses, limits.memoryMb * 1024 * 1024 * 2 + overheadBytes);
     const argv = cage
@@ -263,6 +311,14 @@ export class LocalSandboxBackend implements SandboxBackend {
     }
     runner.cage?.killAll();
     runner.bridgeSocket.destroy();
+  }
+
+  /** After kill: waits for the exit, then lets go of every pipe so no handle keeps this process alive. */
+  private async reap(runner: Runner): Promise<void> {
+    await runner.exited;
+    await waitForClose(runner.child, 2000);
+    for (const stream of runner.child.stdio) stream?.destroy();
+    runner.cage?.dispose();
   }
 }
 
