@@ -1,4 +1,4 @@
-// The app shell: navigation between the four areas, the global search box, and the status bar.
+// The app shell: navigation between the areas, the global search box, the approval banner, and the status bar.
 import { useEffect, useState } from 'react';
 import { useClient, useQuery, useRoute } from './hooks';
 import { SkillsView } from './views/SkillsView';
@@ -7,6 +7,8 @@ import { ConsoleView } from './views/ConsoleView';
 import { JournalView } from './views/JournalView';
 import { SearchPalette } from './views/SearchPalette';
 import { PageView } from './views/PageView';
+import { SettingsView } from './views/SettingsView';
+import { ApprovalBanner, ApprovalsStatus } from './components/ApprovalBanner';
 import type { ConnectionState } from './client/client';
 
 const AREAS = [
@@ -49,13 +51,18 @@ export function App() {
           <span>Search skills, pages, tools…</span>
           <kbd>Ctrl K</kbd>
         </button>
+        <a href="#/settings" className={`settings-link ${area === 'settings' ? 'active' : ''}`} aria-current={area === 'settings' ? 'page' : undefined}>
+          Settings
+        </a>
       </header>
+      <ApprovalBanner />
       <main className="content">
         {area === 'skills' && <SkillsView selected={route[1]} mode={route[2]} navigate={navigate} />}
         {area === 'servers' && <ServersView selected={route[1]} tool={route[2]} navigate={navigate} />}
-        {area === 'console' && <ConsoleView navigate={navigate} />}
+        {area === 'console' && <ConsoleView navigate={navigate} section={route[1]} runId={route[2]} />}
         {area === 'journal' && <JournalView navigate={navigate} />}
         {area === 'page' && <PageView path={route.slice(1).join('/')} />}
+        {area === 'settings' && <SettingsView />}
       </main>
       <StatusBar />
       {searchOpen && <SearchPalette onClose={() => setSearchOpen(false)} navigate={navigate} />}
@@ -84,6 +91,7 @@ function StatusBar() {
             Sandbox: {s.backend.name}
             {s.backend.available ? '' : ' (unavailable)'}
           </span>
+          <ApprovalsStatus />
           <span data-testid="status-index">
             {s.index.indexing ? 'Indexing…' : `Index: ${s.index.pages} pages, ${s.index.skills} skills, ${s.index.tools} tools`}
           </span>

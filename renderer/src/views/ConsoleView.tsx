@@ -1,16 +1,48 @@
 // Console: write TypeScript or Python against the generated API, run it in the sandbox, watch output and
-// tool calls stream in, see type errors inline, browse the session's workspace, and save the code as a skill.
+// tool calls stream in, see type errors inline, browse the session's workspace, and save the code as a skill;
+// its Runs section lists past runs from every origin with their context ledger.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import type { RunLanguage, ToolCallEvent } from '../../../shared/types';
+import type { RunLanguage } from '../../../shared/types';
 import { CodeEditor } from '../components/CodeEditor';
 import { ErrorNote } from '../components/ErrorNote';
 import { ModalDialog } from '../components/ModalDialog';
 import { OutputPane } from '../components/OutputPane';
 import { StatusBadge } from '../components/StatusBadge';
+import { ToolCallTimeline } from '../components/ToolCallTimeline';
 import { useClient, useQuery } from '../hooks';
 import { consoleSession, isRunning, useConsoleState } from './consoleSession';
+import { RunsPanel } from './RunsPanel';
 
-export function ConsoleView(props: { navigate: (to: string) => void }) {
+/** `section` is the route segment after console/: undefined for the editor, 'runs' for the history. */
+export function ConsoleView(props: { navigate: (to: string) => void; section?: string; runId?: string }) {
+  if (props.section === 'runs') {
+    return (
+      <section aria-labelledby="console-title" className="view console-view">
+        <div className="console-head">
+          <h1 id="console-title">Console</h1>
+          <ConsoleSections current="runs" />
+        </div>
+        <RunsPanel selected={props.runId} navigate={props.navigate} />
+      </section>
+    );
+  }
+  return <ConsoleEditor navigate={props.navigate} />;
+}
+
+function ConsoleSections(props: { current: 'editor' | 'runs' }) {
+  return (
+    <nav aria-label="Console sections" className="sections">
+      <a href="#/console" aria-current={props.current === 'editor' ? 'page' : undefined}>
+        Editor
+      </a>
+      <a href="#/console/runs" aria-current={props.current === 'runs' ? 'page' : undefined}>
+        Runs
+      </a>
+    </nav>
+  );
+}
+
+function ConsoleEditor(props: { navigate: (to: string) => void }) {
   const client = useClient();
   const state = useConsoleState();
   const tree = useQuery('api.tree', {}, ['servers.state']);
@@ -25,6 +57,7 @@ export function ConsoleView(props: { navigate: (to: string) => void }) {
     <section aria-labelledby="console-title" className="view console-view">
       <div className="console-head">
         <h1 id="console-title">Console</h1>
+        <ConsoleSections current="editor" />
         <label>
           Language
           <select value={state.language} onChange={(e) => consoleSession.setLanguage(e.target.value as RunLanguage)} disabled={running}>
@@ -115,33 +148,6 @@ function Diagnostics() {
         </li>
       ))}
     </ul>
-  );
-}
-
-function ToolCallTimeline(props: { calls: ToolCallEvent[] }) {
-  return (
-    <section aria-labelledby="calls-title" className="timeline">
-      <h2 id="calls-title">Tool calls</h2>
-      {props.calls.length === 0 ? (
-        <p className="empty">No tool calls yet.</p>
-      ) : (
-        <ol aria-label="Tool calls">
-          {props.calls.map((call) => (
-            <li key={call.id} className={call.ok === false ? 'failed' : call.ok ? 'ok' : 'pending'}>
-              <code>
-                {call.server}/{call.tool}
-              </code>
-              <span className="muted">
-                {' '}
-                {call.durationMs === undefined ? 'running…' : `${Math.round(call.durationMs)} ms`}
-                {call.bytesOut !== undefined && ` · ${call.bytesOut.toLocaleString()} B`}
-              </span>
-              {call.error && <div className="error">{call.error}</div>}
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
   );
 }
 

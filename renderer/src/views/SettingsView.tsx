@@ -1,0 +1,201 @@
+// Settings: approval before agent runs call writing tools, the PII filter on gateway output, the network domains the
+// sandbox may reach, and the sandbox backend. Each control shows the value on disk and saves as soon as it changes.
+import { useEffect, useState, type FormEvent } from 'react';
+import type { MethodInput, SettingsView as Settings } from '../../../shared/contract';
+import { ErrorNote } from '../components/ErrorNote';
+import { announceSettingsChanged } from '../components/settingsSignal';
+import { useClient, useQuery } from '../hooks';
+
+type SettingsPatch = MethodInput<'settings.update'>;
+
+/** A host name, optionally with a leading `*.` for its subdomains (what the sandbox's network filter understands). */
+const DOMAIN = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export function domainProblem(domain: string, existing: readonly string[]): string | undefined {
+  if (!domain) return 'Type a domain such as api.github.com.';
+  if (/^[a-z]+:\/\//.test(domain) || domain.includes('/')) return `“${domain}” is an address; type only the host name, e.g. api.github.com.`;
+  if (!DOMAIN.test(domain)) return `“${domain}” is not a domain name: use letters, digits, dots and hyphens, optionally starting with *.`;
+  if (existing.includes(domain)) return `${domain} is already allowed.`;
+  return undefined;
+}
+
+export function SettingsView() {
+  const client = useClient();
+  const settings = useQuery('settings.get', {});
+  const [saved, setSaved] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [saving, setSaving] = useState(false);
+  // The change shows at once; the values read back from the engine replace it when they arrive.
+  const [optimistic, setOptimistic] = useState<SettingsPatch>({});
+  useEffect(() => setOptimistic({}), [settings.data]);
+
+  const save = async (patch: SettingsPatch, what: string) => {
+    setOptimistic(patch);
+    setSaving(true);
+    setError(undefined);
+    setSaved(undefined);
+    try {
+      await client.call('settings.update', patch);
+      setSaved(`${what}: saved.`);
+      announceSettingsChanged();
+    } catch (err) {
+      setError((err as Error).message);
+      setOptimistic({});
+    } finally {
+      setSaving(false);
+      settings.reload();
+    }
+  };
+
+  const s = settings.data && { ...settings.data, ...optimistic };
+  return (
+    <section aria-labelledby="settings-title" className="view settings-view">
+      <h1 id="settings-title">Settings</h1>
+      <ErrorNote error={settings.error} what="Loading settings" />
+      <ErrorNote error={error} what="Saving" />
+      <p className="muted save-status" role="status">
+        {saving ? 'Saving…' : saved}
+      </p>
+      {s && (
+        <div className="stack">
+          <Approvals settings={s} saving={saving} save={save} />
+          <AllowedDomains settings={s} saving={saving} save={save} />
+          <Backend settings={s} saving={saving} save={save} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+interface SectionProps {
+  settings: Settings;
+  saving: boolean;
+  save: (patch: SettingsPatch, what: string) => Promise<void>;
+}
+
+function Approvals({ settings, saving, save }: SectionProps) {
+  return (
+    <section aria-labelledby="settings-agents" className="settings-section">
+      <h2 id="settings-agents">Agent runs</h2>
+      <p className="muted">These apply to code that agents run through the Skillgraph MCP server (the gateway).</p>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={settings.requireApproval}
+          disabled={saving}
+          onChange={(e) => void save({ requireApproval: e.target.checked }, e.target.checked ? 'Approval required' : 'Approval no longer required')}
+          aria-describedby="require-approval-help"
+        />
+        Require approval before a run calls a writing tool
+      </label>
+      <p id="require-approval-help" className="muted hint">
+        A tool is writing unless its server marks it read-only. The run waits until you choose Allow or Deny in the banner at the top.
+        {settings.writeTools.length > 0 && ` Also treated as writing: ${settings.writeTools.join(', ')}.`}
+      </p>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={settings.piiFilter}
+          disabled={saving}
+          onChange={(e) => void save({ piiFilter: e.target.checked }, e.target.checked ? 'PII filter on' : 'PII filter off')}
+          aria-describedby="pii-help"
+        />
+        Filter personal data out of gateway output
+      </label>
+      <p id="pii-help" className="muted hint">
+        Emails, phone numbers and similar values in what a run prints are replaced by placeholders before the agent sees them; tool calls get the real values back.
+      </p>
+    </section>
+  );
+}
+
+function AllowedDomains({ settings, saving, save }: SectionProps) {
+  const [draft, setDraft] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const domains = settings.allowedDomains;
+
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    const domain = draft.trim().toLowerCase();
+    const issue = domainProblem(domain, domains);
+    setProblem(issue);
+    if (issue) return;
+    setDraft('');
+    void save({ allowedDomains: [...domains, domain] }, `${domain} allowed`);
+  };
+
+  return (
+    <section aria-labelledby="settings-network" className="settings-section">
+      <h2 id="settings-network">Network</h2>
+      <p className="muted">
+        Code in the sandbox reaches only these domains; everything else is blocked. MCP servers are not affected. Changes apply to runs once Skillgraph (and
+        any running gateway) restarts.
+      </p>
+      {domains.length === 0 ? (
+        <p className="empty">No domains allowed: sandboxed code has no network access.</p>
+      ) : (
+        <ul className="domain-list" aria-label="Allowed domains">
+          {domains.map((domain) => (
+            <li key={domain}>
+              <code>{domain}</code>
+              <button
+                className="link danger"
+                disabled={saving}
+                aria-label={`Remove ${domain}`}
+                onClick={() => void save({ allowedDomains: domains.filter((d) => d !== domain) }, `${domain} removed`)}
+              >
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form className="domain-add" onSubmit={add}>
+        <label>
+          Allow a domain
+          <input
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            placeholder="api.github.com or *.example.com"
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? 'domain-problem' : undefined}
+          />
+        </label>
+        <button type="submit" disabled={saving}>
+          Add
+        </button>
+      </form>
+      {problem && (
+        <p id="domain-problem" className="error" role="alert">
+          {problem}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Backend({ settings, saving, save }: SectionProps) {
+  const choose = (backend: Settings['backend']) => void save({ backend }, `Sandbox backend ${backend}`);
+  return (
+    <section aria-labelledby="settings-sandbox" className="settings-section">
+      <h2 id="settings-sandbox">Sandbox</h2>
+      <p className="muted">The backend chosen here is used once Skillgraph (and any running gateway) restarts.</p>
+      <fieldset className="backend-choice" disabled={saving}>
+        <legend>Backend</legend>
+        <label>
+          <input type="radio" name="backend" value="local" checked={settings.backend === 'local'} onChange={() => choose('local')} />
+          Local (this computer, with filesystem and network limits)
+        </label>
+        <label>
+          <input type="radio" name="backend" value="e2b" checked={settings.backend === 'e2b'} onChange={() => choose('e2b')} />
+          E2B (cloud sandbox)
+        </label>
+      </fieldset>
+      <p className={`hint ${settings.backend === 'e2b' && !settings.e2bConfigured ? 'warn' : 'muted'}`} data-testid="e2b-key-state">
+        {settings.e2bConfigured
+          ? 'An E2B API key is configured.'
+          : 'No E2B API key is configured: set E2B_API_KEY in the environment (or e2bApiKey in config.json) before using E2B.'}
+      </p>
+    </section>
+  );
+}
