@@ -70,7 +70,11 @@ export function RunsPanel(props: { selected?: string; navigate: (to: string) => 
           {kept > 0 && ` · ${kept.toLocaleString()} tokens of tool results kept out of the model's context`}
         </p>
         {runs.data && shown.length === 0 ? (
-          <p className="empty">No runs yet. Runs from the Console, `skillgraph run` and agents using the gateway appear here.</p>
+          <p className="empty">
+            {origin === 'all'
+              ? 'No runs yet. Runs from the Console, `skillgraph run` and agents using the gateway appear here.'
+              : `No runs from ${ORIGIN_LABEL[origin]} among the recent ones.`}
+          </p>
         ) : (
           <div className="runs-table-wrap">
             <table className="runs-table" aria-label="Recent runs">
@@ -79,7 +83,9 @@ export function RunsPanel(props: { selected?: string; navigate: (to: string) => 
                   <th scope="col">Run</th>
                   <th scope="col">Origin</th>
                   <th scope="col">Status</th>
-                  <th scope="col">Started</th>
+                  <th scope="col" className="optional">
+                    Started
+                  </th>
                   <th scope="col" className="num">
                     Duration
                   </th>
@@ -89,7 +95,7 @@ export function RunsPanel(props: { selected?: string; navigate: (to: string) => 
                   <th scope="col" className="num" title="Tokens of tool results the code received (what direct tool calling would put in context)">
                     Tool results
                   </th>
-                  <th scope="col" className="num" title="Tokens of what the run printed back">
+                  <th scope="col" className="num optional" title="Tokens of what the run printed back">
                     Printed
                   </th>
                   <th scope="col" className="num">
@@ -104,17 +110,17 @@ export function RunsPanel(props: { selected?: string; navigate: (to: string) => 
                       <a href={`#/console/runs/${encodeURIComponent(run.id)}`}>
                         <code>{run.id}</code>
                       </a>
-                      <span className="muted session"> {run.session}</span>
+                      <span className="muted session optional"> {run.session}</span>
                     </th>
                     <td className={`origin origin-${run.origin}`}>{ORIGIN_LABEL[run.origin]}</td>
                     <td>
                       <StatusBadge status={run.status} />
                     </td>
-                    <td>{startedAt(run.startedAt)}</td>
+                    <td className="optional">{startedAt(run.startedAt)}</td>
                     <td className="num">{duration(run.durationMs)}</td>
                     <td className="num">{run.toolCalls}</td>
                     <td className="num">{tokens(run.ledger?.toolResultTokens)}</td>
-                    <td className="num">{tokens(run.ledger?.printedTokens)}</td>
+                    <td className="num optional">{tokens(run.ledger?.printedTokens)}</td>
                     <td className="num">{tokens(run.ledger?.savedTokens)}</td>
                   </tr>
                 ))}
