@@ -110,6 +110,8 @@ test('approval required in Settings; an agent run waits, is allowed from the key
     await expect(gatewayRows.first()).toContainText('running', { timeout: 30_000 });
     await snap(page, testInfo, 'approval-waiting');
 
+    const origin = page.getByRole('combobox', { name: 'Origin' });
+    await origin.focus();
     await page.keyboard.press('Alt+Shift+A');
     await expect(page.getByRole('button', { name: 'Allow memory/create_entities' })).toBeFocused();
     await page.keyboard.press('Enter');
@@ -117,6 +119,7 @@ test('approval required in Settings; an agent run waits, is allowed from the key
     expect(allowed).toContain('succeeded');
     expect(allowed).toContain('Ada Lovelace');
     await expect(page.getByRole('region', { name: /wants to call a writing tool/ })).toHaveCount(0);
+    await expect(origin).toBeFocused(); // back where the user was before the shortcut
     expect(memoryEntities(memoryFile)).toContain('Ada Lovelace');
 
     // The finished run, with its ledger, without reloading the page.

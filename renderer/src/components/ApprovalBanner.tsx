@@ -19,11 +19,27 @@ export function ApprovalBanner() {
   const pending = approvals.data?.pending ?? [];
   const region = useRef<HTMLElement>(null);
   const [now, setNow] = useState(Date.now());
+  /** Where the user was before jumping to the banner, to go back once nothing is left to decide. */
+  const returnFocus = useRef<HTMLElement | null>(null);
+
+  // A decided row disappears with its focused button: keep focus in the banner, or give it back when the banner goes.
+  const previousCount = useRef(0);
+  useEffect(() => {
+    const shrank = pending.length < previousCount.current;
+    previousCount.current = pending.length;
+    // Only after a decision: a new request never takes focus by itself.
+    if (!shrank || document.activeElement !== document.body) return;
+    const next = region.current?.querySelector<HTMLElement>('button');
+    if (next) next.focus();
+    else if (returnFocus.current?.isConnected) returnFocus.current.focus();
+    if (!next) returnFocus.current = null;
+  }, [pending.length]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.altKey && event.shiftKey && event.code === 'KeyA') {
         event.preventDefault();
+        if (!region.current?.contains(document.activeElement)) returnFocus.current = document.activeElement as HTMLElement | null;
         const target = region.current?.querySelector<HTMLElement>('button') ?? region.current;
         target?.focus();
       }
