@@ -71,6 +71,10 @@ export interface IndexStatus {
 }
 
 const REBUILD_CHUNK = 500;
+/** Below this many pages a build is quick anyway: keep the normal settings. */
+const COLD_BUILD_MIN_PAGES = 1000;
+const NORMAL_SETTINGS = { synchronous: 'NORMAL', automerge: 4, crisismerge: 16 } as const;
+const COLD_BUILD_SETTINGS = { synchronous: 'OFF', automerge: 16, crisismerge: 64 } as const;
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 200;
 const SNIPPET_TOKENS = 16;
@@ -155,6 +159,10 @@ export class SearchIndex {
     }
     const touched = new Set<string>();
     this.touchedDuringRebuild = touched;
+    // A cold build (nothing indexed yet) can lose nothing on a crash but the build itself, which the next start
+    // redoes: skip fsyncs, and let FTS5 merge its segments less eagerly (fewer, larger merges).
+    const cold = indexed.size === 0 && byPath.size >= COLD_BUILD_MIN_PAGES;
+    if (cold) this.setBuildMode('cold');
     const report: RebuildReport = { written: 0, unchanged: 0, removed: 0, durationMs: 0 };
     const queue = [...byPath.values()];
     const report_ = (done: boolean) => {
@@ -193,9 +201,17 @@ export class SearchIndex {
     } finally {
       this.touchedDuringRebuild = undefined;
       this.progress = undefined;
+      if (cold && this.db.open) this.setBuildMode('normal');
     }
     report.durationMs = performance.now() - started;
     return report;
+  }
+
+  private setBuildMode(mode: 'cold' | 'normal'): void {
+    const settings = mode === 'cold' ? COLD_BUILD_SETTINGS : NORMAL_SETTINGS;
+    this.db.pragma(`synchronous = ${settings.synchronous}`);
+    // FTS5 keeps these in its config table; the values are literals (FTS5 reads them from the statement).
+    this.db.exec(`INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', ${settings.automerge}); INSERT INTO search_fts(search_fts, rank) VALUES ('crisismerge', ${settings.crisismerge});`);
   }
 
   /** Replaces everything indexed for `server` with `docs`. */
@@ -436,18 +452,6 @@ export class SearchIndex {
       page.hash,
       page.mtimeMs,
     );
-    page.blocks.forEach((block, position) => {
-      this.run(
-        'INSERT INTO blocks (page_path, position, uuid, level, parent, marker, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        page.path,
-        position,
-        block.uuid ?? null,
-        block.level,
-        block.parent,
-        block.marker ?? null,
-        block.text,
-      );
-    });
     for (const tag of tags) this.run('INSERT INTO page_tags (page_path, tag) VALUES (?, ?)', page.path, tag);
     for (const target of new Set(page.refs.map((ref) => ref.toLowerCase()))) this.run('INSERT INTO page_refs (page_path, target) VALUES (?, ?)', page.path, target);
     if (skill) {
@@ -491,7 +495,6 @@ export class SearchIndex {
 
   private removePage(pagePath: string): void {
     this.run('DELETE FROM pages WHERE path = ?', pagePath);
-    this.run('DELETE FROM blocks WHERE page_path = ?', pagePath);
     this.run('DELETE FROM page_tags WHERE page_path = ?', pagePath);
     this.run('DELETE FROM page_refs WHERE page_path = ?', pagePath);
     this.run('DELETE FROM skills WHERE path = ?', pagePath);
