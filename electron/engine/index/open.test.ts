@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from './schema';
 import { SearchIndex } from './search-index';
-import { skillPage } from './test-fixtures';
+import { notePage, skillPage } from './test-fixtures';
 
 let dir: string;
 let dbPath: string;
@@ -114,6 +114,44 @@ describe('SearchIndex.open', () => {
     expect(index.openReport).toEqual({ rebuilt: true, reason: expect.stringMatching(/no schema version.*recreated empty/) });
     expect(index.status().pages).toBe(0);
     index.close();
+  });
+
+  it('migrates a version 1 database in place: rows kept, the unused blocks table gone', async () => {
+    await indexOnePage();
+    const old = new Database(dbPath);
+    old.exec('CREATE TABLE blocks (page_path TEXT NOT NULL, position INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (page_path, position)) WITHOUT ROWID');
+    old.pragma('user_version = 1');
+    old.close();
+    const index = SearchIndex.open(dbPath);
+    expect(index.openReport).toEqual({ rebuilt: false });
+    expect(index.search('pings').hits.map((hit) => hit.key)).toEqual([page.path]);
+    index.close();
+    const db = new Database(dbPath, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'blocks'").all()).toEqual([]);
+    db.close();
+  });
+
+  it('builds a large empty index without fsyncs and with lazy merging, then restores the normal settings', async () => {
+    const index = SearchIndex.open(dbPath);
+    const pages = Array.from({ length: 1000 }, (_, i) => notePage(`pages/note ${i}.md`, `- note number ${i} about hosts\n`));
+    let duringBuild: unknown;
+    await index.rebuild(pages, () => {
+      duringBuild ??= (index as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true });
+    });
+    expect(duringBuild).toBe(0);
+    expect((index as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(1);
+    index.close();
+    const db = new Database(dbPath, { readonly: true });
+    expect(db.prepare("SELECT k, v FROM search_fts_config WHERE k IN ('automerge', 'crisismerge') ORDER BY k").all()).toEqual([
+      { k: 'automerge', v: 4 },
+      { k: 'crisismerge', v: 16 },
+    ]);
+    db.close();
+    const reopened = SearchIndex.open(dbPath);
+    expect(reopened.search('hosts').total).toBe(1000);
+    expect(reopened.verify()).toEqual([]);
+    reopened.close();
   });
 
   it('rebuilds a database from a newer app instead of misreading it', async () => {
