@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalQueue } from './approvals';
+import { PLACEHOLDER_NOTE } from './gateway';
 import { REAL_SERVERS, startGateway, type GatewayHarness } from './fixtures/harness';
 import { ContextLedgerBook } from './ledger';
 
@@ -27,7 +28,7 @@ afterAll(async () => {
   await gw?.close();
 });
 
-const runIdOf = (text: string) => /run (\S+): /.exec(text)?.[1] ?? '';
+const runIdOf = (answer: { meta?: Record<string, unknown> }) => String(answer.meta?.runId ?? '');
 
 describe('skillgraph mcp', () => {
   it('lists its six tools with schemas', async () => {
@@ -46,10 +47,11 @@ describe('skillgraph mcp', () => {
     expect(name.text).not.toContain('—');
     const summary = await gw.call('search_tools', { query: 'echo', detail: 'summary', limit: 1 });
     expect(summary.text).toMatch(/^everything\.echo — \S/);
+    // full: one line, the argument's fields inline, then the doc's first sentence
     const full = await gw.call('search_tools', { query: 'get_sheet', detail: 'full', limit: 1 });
-    expect(full.text).toContain("import { getSheet } from './servers/sheets';");
-    expect(full.text).toMatch(/function getSheet\(input: GetSheetInput\)/);
-    expect(full.text).toContain('(read-only)');
+    expect(full.text).toBe('sheets.getSheet({ sheet: "orders" | "leads"; limit?: number }) — Return every row of a sheet as a JSON array of objects (column name -> value).');
+    const withOutput = await gw.call('search_tools', { query: 'read text file', detail: 'full', limit: 1 });
+    expect(withOutput.text).toMatch(/^filesystem\.readTextFile\(\{ path: string; .*\}\): Promise<\{ content: string \}> — [^\n]+\.$/);
   });
 
   it('lists and reads the API tree like a filesystem, and refuses paths outside it', async () => {
@@ -67,11 +69,14 @@ describe('skillgraph mcp', () => {
   it('executes code that calls server-everything and server-filesystem, and records the run for the app', async () => {
     fs.writeFileSync(path.join(gw.sharedDir, 'notes.txt'), 'alpha\nbeta\n');
     const code = `import { getSum } from './servers/everything';\nimport { readTextFile } from './servers/filesystem';\nconst sum = await getSum({ a: 2, b: 40 });\nconst file = await readTextFile({ path: ${JSON.stringify(path.join(gw.sharedDir, 'notes.txt'))} });\nconsole.log(JSON.stringify(sum), JSON.stringify(file).includes('beta'));`;
-    const { text } = await gw.call('execute_code', { code, session: 'it' });
-    expect(text).toMatch(/42.* true/);
-    expect(text).toMatch(/2 tool calls: .*everything\/get-sum ×1/);
-    expect(text).toContain('filesystem/read_text_file ×1');
-    const summary = JSON.parse(fs.readFileSync(path.join(gw.dataDir, 'runs', `${runIdOf(text)}.json`), 'utf8'));
+    const answer = await gw.call('execute_code', { code, session: 'it' });
+    expect(answer.text).toMatch(/42.* true/);
+    expect(answer.text).toMatch(/\[succeeded; 2 calls: .*everything\/get-sum \d+ B/);
+    expect(answer.text).toContain('filesystem/read_text_file ');
+    // the run id and the ledger are for the host and the app, not the model
+    expect(answer.text).not.toContain(runIdOf(answer));
+    expect(answer.meta).toMatchObject({ status: 'succeeded', ledger: { toolResultTokens: expect.any(Number) } });
+    const summary = JSON.parse(fs.readFileSync(path.join(gw.dataDir, 'runs', `${runIdOf(answer)}.json`), 'utf8'));
     expect(summary).toMatchObject({ origin: 'gateway', status: 'succeeded', session: 'it', toolCalls: 2, ledger: { toolResultTokens: expect.any(Number) } });
   }, 120_000);
 
@@ -92,15 +97,19 @@ describe('skillgraph mcp', () => {
       'console.log(rows.length, JSON.stringify(byRegion));',
       "console.log('top customer:', rows[0].email);",
     ].join('\n');
-    const { text } = await gw.call('execute_code', { code, session: 'pii' });
+    const answer = await gw.call('execute_code', { code, session: 'pii' });
+    const { text } = answer;
     expect(text).toMatch(/^10000 \{"/);
     expect(text).toContain('top customer: [EMAIL_1]');
     expect(text).not.toMatch(/@example\.com/);
-    const ledger = /ledger: tool results (\d+) tokens, printed (\d+)/.exec(text)!;
-    expect(Number(ledger[1])).toBeGreaterThan(300_000);
-    expect(Number(ledger[2])).toBeLessThan(200);
-    const entry = new ContextLedgerBook(gw.dataDir).entries().find((e) => e.runId === runIdOf(text))!;
-    expect(entry.ledger.toolResultTokens).toBe(Number(ledger[1]));
+    // what a placeholder means is said once per session, where the first one appears
+    expect(text).toContain(PLACEHOLDER_NOTE);
+    expect((await gw.call('execute_code', { code, session: 'pii' })).text).not.toContain(PLACEHOLDER_NOTE);
+    const ledger = answer.meta?.ledger as { toolResultTokens: number; printedTokens: number };
+    expect(ledger.toolResultTokens).toBeGreaterThan(300_000);
+    expect(ledger.printedTokens).toBeLessThan(200);
+    const entry = new ContextLedgerBook(gw.dataDir).entries().find((e) => e.runId === runIdOf(answer))!;
+    expect(entry.ledger.toolResultTokens).toBe(ledger.toolResultTokens);
   }, 120_000);
 
   it('turns a placeholder back into the real value inside a later tool call of the same session', async () => {
@@ -151,7 +160,9 @@ describe('skillgraph mcp', () => {
     }
   }, 120_000);
 
-  it('saves a skill as a draft by the agent, with a journal entry, and finds it again', async () => {
+  it('saves a skill as a draft by the agent, linked to the run that just succeeded, with a journal entry, and finds it again', async () => {
+    const run = await gw.call('execute_code', { code: "import { getSheet } from './servers/sheets';\nconsole.log((await getSheet({ sheet: 'orders', limit: 2 }) as unknown[]).length);" });
+    expect(run.meta?.status).toBe('succeeded');
     const code = "import { getSheet } from './servers/sheets';\n\nexport async function revenueByRegion(): Promise<Record<string, number>> {\n  const rows = (await getSheet({ sheet: 'orders' })) as Array<{ region: string; quantity: number; unit_price: number }>;\n  const out: Record<string, number> = {};\n  for (const r of rows) out[r.region] = (out[r.region] ?? 0) + r.quantity * r.unit_price;\n  return out;\n}\n";
     const saved = await gw.call('save_skill', { name: 'revenue_by_region', description: 'Sum order revenue per sales region from the orders sheet.', code, tags: ['sales', 'reporting'] });
     expect(saved.text).toContain('Saved skill revenue_by_region as a draft');
@@ -160,6 +171,7 @@ describe('skillgraph mcp', () => {
     expect(page).toContain('type:: skill');
     expect(page).toContain('status:: draft');
     expect(page).toMatch(/source:: agent \[\[gateway-test-agent 1\.0\.0\]\]/);
+    expect(page).toContain(`run:: ${runIdOf(run)}`);
     const journals = fs.readdirSync(path.join(gw.graphDir, 'journals')).map((f) => fs.readFileSync(path.join(gw.graphDir, 'journals', f), 'utf8'));
     expect(journals.some((j) => j.includes('[[Skills/revenue_by_region]]') && j.includes('gateway-test-agent'))).toBe(true);
 
@@ -169,6 +181,9 @@ describe('skillgraph mcp', () => {
       if (!found.includes('revenue_by_region')) await new Promise((r) => setTimeout(r, 100));
     }
     expect(found).toContain('revenue_by_region (typescript, draft) [sales, reporting]');
+    // the name rules are not spelled out in the schema on every turn; a bad name gets an error saying what to fix
+    const badName = await gw.call('save_skill', { name: 'Revenue Report', description: 'x', code }, { allowError: true });
+    expect(badName).toMatchObject({ isError: true, text: expect.stringMatching(/Revenue Report.*lowercase/) });
     const again = await gw.call('save_skill', { name: 'revenue_by_region', description: 'dup', code }, { allowError: true });
     expect(again).toEqual({ isError: true, text: expect.stringContaining('already exists') });
   }, 120_000);

@@ -12,7 +12,7 @@ import { skillExportName } from '../skills/names';
 import type { SaveSkillInput } from '../skills/service';
 import type { ContextLedgerBook } from './ledger';
 import type { GatewayRunHooks } from './run-hooks';
-import { inlineType, inputIsOptional, takesNoInput } from './signature';
+import { inlineType, takesNoInput } from './signature';
 
 export type ToolDetail = 'name' | 'summary' | 'full';
 
@@ -49,6 +49,7 @@ export interface ExecuteCodeAnswer {
   text: string;
   runId: string;
   status: RunResult['status'];
+  durationMs: number;
   ledger: ContextLedger;
 }
 
@@ -58,6 +59,7 @@ const AGENT_FILLER_WORDS = new Set(['all', 'get', 'tool', 'tools']);
 /** Printed text returned to the model; the rest stays in the log file in the workspace. */
 export const PRINTED_CHARS_MAX = 8_000;
 const READ_CHARS_MAX = 40_000;
+export const PLACEHOLDER_NOTE = 'note: placeholders like [EMAIL_1] stand for personal data; pass them to tools as they are.';
 const CODE_CHARS_MAX = 200_000;
 
 function requireText(value: string, what: string, max: number): void {
@@ -71,6 +73,7 @@ export class Gateway {
    * after is almost always that run's, so the skill page links to it (`run::`) as its evidence.
    */
   private lastSucceededRunId: string | undefined;
+  private readonly placeholdersExplained = new Set<string>();
 
   constructor(private readonly ctx: GatewayContext) {}
 
@@ -78,7 +81,7 @@ export class Gateway {
     requireText(query, 'query', 300);
     await this.ctx.ready();
     const cap = Math.max(1, Math.min(Math.trunc(limit) || 8, SEARCH_LIMIT_MAX));
-    const { hits, total } = this.searchAnyWords(query, 'tool', cap);
+    const { hits } = this.searchAnyWords(query, 'tool', cap);
     if (hits.length === 0) return `No tools match "${query}". Try other words, or list_api("servers") to browse every server.`;
     const docs = new Map(this.ctx.toolDocs().map((d) => [`${d.server}/${d.tool}`, d]));
     const dirs = this.ctx.serverDirs();
@@ -86,8 +89,7 @@ export class Gateway {
       const doc = docs.get(hit.key);
       return doc ? describeTool(doc, detail, dirs.get(doc.server) ?? doc.server) : hit.key;
     });
-    const more = total > hits.length ? `\n(${total - hits.length} more; refine the query)` : '';
-    return `${lines.join('\n')}${more}`;
+    return lines.join('\n');
   }
 
   async listApi(rel = ''): Promise<string> {
@@ -140,7 +142,7 @@ export class Gateway {
     const parts: string[] = [];
     const longest = printed.length + errors.length > PRINTED_CHARS_MAX;
     const logPointer = longest ? this.copyLogToWorkspace(result, session) : undefined;
-    if (printed) parts.push(bounded(printed, PRINTED_CHARS_MAX));
+    if (printed) parts.push(bounded(printed.replace(/\n$/, ''), PRINTED_CHARS_MAX));
     if (errors) parts.push(`stderr:\n${bounded(errors, Math.max(1_000, PRINTED_CHARS_MAX - Math.min(printed.length, PRINTED_CHARS_MAX)))}`);
     if (!printed && !errors) parts.push('(the code printed nothing; print what you need to see)');
     if (logPointer) parts.push(`[output was long: the full log is in the session workspace at ${logPointer}; read or grep it from code]`);
@@ -149,11 +151,16 @@ export class Gateway {
     result.ledger = entry.ledger;
     const exit = result.exitCode !== undefined && result.exitCode !== null && result.exitCode !== 0 ? ` (exit ${result.exitCode})` : '';
     if (result.status === 'succeeded') this.lastSucceededRunId = result.id;
+    // Explained once per session, where it first happens, instead of in execute_code's definition on every turn.
+    const placeholdersNew = (printed !== result.stdout || errors !== result.stderr) && !this.placeholdersExplained.has(session);
+    if (placeholdersNew) this.placeholdersExplained.add(session);
+    // The model gets status and calls; the run id and ledger go in the answer's _meta (for the host, the app, the CLI).
     const footer = [
-      `run ${result.id}: ${result.status}${exit} in ${((result.durationMs ?? 0) / 1000).toFixed(1)} s; ${summarizeCalls(result.toolCalls)}; ledger: tool results ${entry.ledger.toolResultTokens} tokens, printed ${entry.ledger.printedTokens}`,
+      `[${result.status}${exit}; ${summarizeCalls(result.toolCalls)}]`,
+      placeholdersNew ? PLACEHOLDER_NOTE : '',
       result.notice ? `notice: ${redact(result.notice)}` : '',
     ].filter(Boolean);
-    return { text: `${returned}\n---\n${footer.join('\n')}`, runId: result.id, status: result.status, ledger: entry.ledger };
+    return { text: `${returned}\n${footer.join('\n')}`, runId: result.id, status: result.status, durationMs: result.durationMs ?? 0, ledger: entry.ledger };
   }
 
   async searchSkills(query: string, limit = 8): Promise<string> {
@@ -238,24 +245,27 @@ export function functionName(doc: ToolDoc): string {
 }
 
 /**
- * One line per tool, so a search answer stays small: `name` is how code refers to it, `summary` adds the first line of
- * its doc, `full` the call's one-line signature too (field docs and output types are in the generated file).
+ * One line per tool, so a search answer stays small: `name` is how code refers to it, `summary` adds the first sentence
+ * of its doc, `full` the one-line signature too (field docs are in the generated file, for read_api).
  */
 export function describeTool(doc: ToolDoc, detail: ToolDetail, dir: string): string {
   const fn = functionName(doc);
   const name = `${dir}.${fn}`;
   if (detail === 'name') return name;
-  const summary = firstLine(doc.description, detail === 'full' ? 200 : 120);
+  const summary = firstSentence(doc.description);
   if (detail === 'summary') return summary ? `${name} — ${summary}` : name;
   const input = inlineType(doc.inputSchema);
-  const params = takesNoInput(doc.inputSchema) ? '' : `input${inputIsOptional(doc.inputSchema) ? '?' : ''}: ${input ?? `${inputTypeName(doc.signature)} /* read_api servers/${dir}/${doc.identifier}.ts */`}`;
+  // The argument's type alone reads as the call to write: `sheets.getSheet({ sheet: "orders" | "leads"; limit?: number })`.
+  const params = takesNoInput(doc.inputSchema) ? '' : (input ?? `input: ${inputTypeName(doc.signature)} /* read_api servers/${dir}/${doc.identifier}.ts */`);
   const output = doc.outputSchema ? inlineType(doc.outputSchema) : undefined;
-  return `${name}(${params})${output ? `: Promise<${output}>` : ''}${summary ? ` — ${summary}` : ''}${doc.readOnly ? ' (read-only)' : ''}`;
+  return `${name}(${params})${output ? `: Promise<${output}>` : ''}${summary ? ` — ${summary}` : ''}`;
 }
 
-function firstLine(text: string, max: number): string {
+/** What a tool does, in its doc's first sentence (server docs often run on for a paragraph). */
+function firstSentence(text: string, max = 160): string {
   const line = text.trim().split('\n')[0].trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  const sentence = /^.*?[.!?](?=\s|$)/.exec(line)?.[0] ?? line;
+  return sentence.length > max ? `${sentence.slice(0, max - 1)}…` : sentence;
 }
 
 /** `GetSheetInput` out of `function getSheet(input: GetSheetInput): Promise<GetSheetOutput>`. */
@@ -269,7 +279,7 @@ function describeSkill(skill: Skill): string {
 }
 
 function summarizeCalls(calls: ToolCallEvent[]): string {
-  if (calls.length === 0) return 'no tool calls';
+  if (calls.length === 0) return 'no calls';
   const byTool = new Map<string, { count: number; failed: number; bytes: number }>();
   for (const call of calls) {
     const key = `${call.server}/${call.tool}`;
@@ -279,8 +289,8 @@ function summarizeCalls(calls: ToolCallEvent[]): string {
     entry.bytes += call.bytesOut ?? 0;
     byTool.set(key, entry);
   }
-  const parts = [...byTool].map(([key, e]) => `${key} ×${e.count}${e.failed ? ` (${e.failed} failed)` : ''} ${formatBytes(e.bytes)}`);
-  return `${calls.length} tool call${calls.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
+  const parts = [...byTool].map(([key, e]) => `${key}${e.count > 1 ? ` ×${e.count}` : ''}${e.failed ? ` (${e.failed} failed)` : ''} ${formatBytes(e.bytes)}`);
+  return `${calls.length} call${calls.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
 function formatBytes(bytes: number): string {

@@ -8,8 +8,7 @@ import { skillExportName } from '../skills/names';
 import { VERSION } from '../version';
 import type { Gateway } from './gateway';
 
-export const GATEWAY_INSTRUCTIONS =
-  'Code mode: find functions with search_tools, run TypeScript with execute_code, save what works with save_skill.';
+export const GATEWAY_INSTRUCTIONS = 'Use MCP tools from code: search_tools, then execute_code; save_skill what works.';
 
 const text = (value: string): CallToolResult => ({ content: [{ type: 'text', text: value }] });
 
@@ -38,26 +37,22 @@ export function createGatewayServer(gateway: Gateway): McpServer {
     return server.registerTool(name, config, handler);
   };
 
-  // Schemas say what the model must know (names, enums, defaults, the skill-name pattern); lengths and ranges are
-  // checked by the Gateway, which answers with an error the agent can act on, rather than spelled out on every turn.
+  // Schemas say what the model must know (names, enums); defaults, lengths, ranges and the skill-name rules are applied
+  // by the Gateway, which answers a bad value with an error the agent can act on, rather than spelled out on every turn.
   registerTool(
     'search_tools',
     {
-      description: 'Find functions of the connected MCP servers. detail: name, summary or full (signature and import).',
-      inputSchema: { query: z.string(), detail: z.enum(['name', 'summary', 'full']).default('summary'), limit: z.number().optional() },
+      description: 'Find functions of the MCP servers; detail "full" adds signatures.',
+      inputSchema: { query: z.string(), detail: z.enum(['name', 'summary', 'full']).optional(), limit: z.number().optional() },
       annotations: { readOnlyHint: true },
     },
-    ({ query, detail, limit }) => answer(() => gateway.searchTools(query, detail, limit)),
+    ({ query, detail, limit }) => answer(() => gateway.searchTools(query, detail ?? 'summary', limit)),
   );
 
   registerTool(
     'list_api',
-    {
-      description: 'List a folder of the API tree: "", "servers", "servers/<server>", "skills".',
-      inputSchema: { path: z.string().default('') },
-      annotations: { readOnlyHint: true },
-    },
-    ({ path }) => answer(() => gateway.listApi(path)),
+    { description: 'List a folder of the API tree (servers, skills).', inputSchema: { path: z.string().optional() }, annotations: { readOnlyHint: true } },
+    ({ path }) => answer(() => gateway.listApi(path ?? '')),
   );
 
   registerTool(
@@ -66,34 +61,42 @@ export function createGatewayServer(gateway: Gateway): McpServer {
     ({ path }) => answer(() => gateway.readApi(path)),
   );
 
+  // The answer's text is for the model (output, errors, calls); run id, status and ledger ride in _meta, which hosts
+  // keep out of the model's context.
   registerTool(
     'execute_code',
     {
-      description:
-        'Run code in a sandbox; import tools from "./servers/<server>", skills from "./skills/<name>". Print only what you need. ' +
-        'Returns the output (personal data as placeholders like [EMAIL_1], usable as arguments), errors and tool calls. The workspace persists per session.',
-      inputSchema: { code: z.string(), language: z.enum(['typescript', 'javascript', 'python']).default('typescript'), session: z.string().optional() },
+      description: 'Run code in a sandbox; import { fn } from "./servers/<server>". Print only what you need. Sessions keep files.',
+      inputSchema: { code: z.string(), language: z.enum(['typescript', 'javascript', 'python']).optional(), session: z.string().optional() },
       annotations: { readOnlyHint: false },
     },
-    ({ code, language, session }) => answer(async () => (await gateway.executeCode({ code, language, session })).text),
+    async ({ code, language, session }) => {
+      try {
+        const run = await gateway.executeCode({ code, language: language ?? 'typescript', session });
+        return { content: [{ type: 'text', text: run.text }], _meta: { runId: run.runId, status: run.status, durationMs: run.durationMs, ledger: run.ledger } };
+      } catch (error) {
+        return { content: [{ type: 'text', text: toWireError(error).message }], isError: true };
+      }
+    },
   );
 
+  // No limit parameter here: eight skills is plenty, and one parameter less sits in every turn.
   registerTool(
     'search_skills',
-    { description: 'Search saved skills (code that worked before).', inputSchema: { query: z.string(), limit: z.number().optional() }, annotations: { readOnlyHint: true } },
-    ({ query, limit }) => answer(() => gateway.searchSkills(query, limit)),
+    { description: 'Search saved skills; each answer shows its import.', inputSchema: { query: z.string() }, annotations: { readOnlyHint: true } },
+    ({ query }) => answer(() => gateway.searchSkills(query)),
   );
 
   registerTool(
     'save_skill',
     {
-      description: 'Save code that worked as a skill, a draft a person reviews.',
+      description: 'Save working code as a skill (snake_case name) for review.',
       inputSchema: {
-        name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/),
+        name: z.string(),
         description: z.string(),
         code: z.string(),
-        tags: z.array(z.string()).default([]),
-        language: z.enum(['typescript', 'python']).default('typescript'),
+        tags: z.array(z.string()).optional(),
+        language: z.enum(['typescript', 'python']).optional(),
       },
       annotations: { readOnlyHint: false },
     },
