@@ -113,6 +113,8 @@ function queryMix(skillNames: string[]): Array<{ query: string; filters?: Search
   for (let i = 0; i < 10; i++) mix.push({ query: word(), filters: { tag: pick(TAGS), status: 'approved', source: 'agent' } });
   for (let i = 0; i < 10; i++) mix.push({ query: word(), filters: { kinds: ['journal'], from: '2021-01-01', to: '2022-12-31' } });
   for (let i = 0; i < 10; i++) mix.push({ query: word().slice(0, 1 + Math.floor(random() * 2)) });
+  // Sentences as agents and people type them: most find no page with every word and fall back to any word.
+  for (let i = 0; i < 15; i++) mix.push({ query: words(4 + Math.floor(random() * 4)).toLowerCase() });
   for (let i = 0; i < 5; i++) mix.push({ query: pick(['"foo AND (', 'tags:', 'NEAR(', '*', 'a OR b']) });
   return mix;
 }
