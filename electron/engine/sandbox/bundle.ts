@@ -1,10 +1,18 @@
 // Bundles the user's TypeScript/JavaScript and what it imports from ./servers and ./skills into one ESM file for Node.
-import { build, type Message } from 'esbuild';
+// One esbuild context per language is kept and rebuilt, so imported API files are parsed again only when they change.
+import path from 'node:path';
+import { context, transform, type BuildContext, type Message } from 'esbuild';
 import { SandboxError } from './types';
 
 export interface BundleResult {
   code: string;
 }
+
+type BundleLanguage = 'typescript' | 'javascript';
+
+// Lets bundled CommonJS dependencies call require() for Node built-ins inside an ES module.
+const REQUIRE_BANNER = "import { createRequire as __skillgraphCreateRequire } from 'node:module'; const require = __skillgraphCreateRequire(import.meta.url);";
+const ENTRY = 'skillgraph:main';
 
 function describe(messages: Message[]): string {
   return messages
@@ -13,23 +21,109 @@ function describe(messages: Message[]): string {
     .join('\n');
 }
 
-export async function bundleForNode(code: string, language: 'typescript' | 'javascript', apiDir: string): Promise<BundleResult> {
-  try {
-    const result = await build({
-      stdin: { contents: code, resolveDir: apiDir, sourcefile: language === 'typescript' ? 'main.ts' : 'main.js', loader: language === 'typescript' ? 'ts' : 'js' },
+function bundleError(error: unknown): SandboxError {
+  const failure = error as { errors?: Message[]; message?: string };
+  return new SandboxError('bundle-failed', `the code could not be bundled: ${failure.errors ? describe(failure.errors) : failure.message}`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** Code that cannot pull in another module needs only its types stripped; anything else is bundled. */
+function mayImport(code: string): boolean {
+  return /\b(import|require|export)\b/.test(code);
+}
+
+export class Bundler {
+  private readonly contexts = new Map<BundleLanguage, Promise<BuildContext>>();
+  /** The user's code for the build in progress (builds are serialised: the entry is one virtual file per context). */
+  private source = '';
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  constructor(private readonly apiDir: string) {}
+
+  bundle(code: string, language: BundleLanguage): Promise<BundleResult> {
+    if (!mayImport(code)) return this.strip(code, language);
+    const result = this.queue.then(() => this.rebuild(code, language));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const contexts = [...this.contexts.values()];
+    this.contexts.clear();
+    await Promise.allSettled(contexts.map(async (pending) => (await pending).dispose()));
+  }
+
+  private async strip(code: string, language: BundleLanguage): Promise<BundleResult> {
+    try {
+      const result = await transform(code, {
+        loader: language === 'typescript' ? 'ts' : 'js',
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        sourcemap: 'inline',
+        sourcefile: this.entryName(language),
+        banner: REQUIRE_BANNER,
+        logLevel: 'silent',
+      });
+      return { code: result.code };
+    } catch (error) {
+      throw bundleError(error);
+    }
+  }
+
+  private async rebuild(code: string, language: BundleLanguage): Promise<BundleResult> {
+    if (this.disposed) throw new SandboxError('bundle-failed', 'the bundler was closed');
+    try {
+      const built = await this.context(language);
+      this.source = code;
+      const result = await built.rebuild();
+      return { code: result.outputFiles![0].text };
+    } catch (error) {
+      throw bundleError(error);
+    }
+  }
+
+  private context(language: BundleLanguage): Promise<BuildContext> {
+    let pending = this.contexts.get(language);
+    if (pending) return pending;
+    const entryPath = path.join(this.apiDir, this.entryName(language));
+    pending = context({
+      entryPoints: [ENTRY],
       bundle: true,
       format: 'esm',
       platform: 'node',
       target: 'node20',
       write: false,
+      // Beside the entry, so the source map names the user's file `main.ts` in stack traces.
+      outfile: path.join(this.apiDir, 'main.mjs'),
       sourcemap: 'inline',
       logLevel: 'silent',
-      // Lets bundled CommonJS dependencies call require() for Node built-ins inside an ES module.
-      banner: { js: "import { createRequire as __skillgraphCreateRequire } from 'node:module'; const require = __skillgraphCreateRequire(import.meta.url);" },
+      banner: { js: REQUIRE_BANNER },
+      plugins: [
+        {
+          name: 'skillgraph-entry',
+          setup: (build) => {
+            build.onResolve({ filter: /^skillgraph:main$/ }, () => ({ path: entryPath }));
+            build.onLoad({ filter: new RegExp(`^${escapeRegExp(entryPath)}$`) }, () => ({
+              contents: this.source,
+              loader: language === 'typescript' ? 'ts' : 'js',
+              resolveDir: this.apiDir,
+            }));
+          },
+        },
+      ],
     });
-    return { code: result.outputFiles[0].text };
-  } catch (error) {
-    const failure = error as { errors?: Message[]; message?: string };
-    throw new SandboxError('bundle-failed', `the code could not be bundled: ${failure.errors ? describe(failure.errors) : failure.message}`);
+    this.contexts.set(language, pending);
+    pending.catch(() => this.contexts.delete(language));
+    return pending;
+  }
+
+  private entryName(language: BundleLanguage): string {
+    return language === 'typescript' ? 'main.ts' : 'main.js';
   }
 }

@@ -36,7 +36,16 @@ interface Runner {
   controlSocket: Socket;
   cage: RunCage | undefined;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves true once the runner has started and waits for its entry, false if it ended before that. */
+  ready: Promise<boolean>;
   alive: boolean;
+}
+
+/** A pooled runner, possibly still starting. */
+interface Spare {
+  runner: Promise<Runner | undefined>;
+  settled?: Runner;
+  failed?: boolean;
 }
 
 interface PythonInstall {
@@ -108,10 +117,12 @@ export class LocalSandboxBackend implements SandboxBackend {
   readonly name = 'local' as const;
   private readonly runtimeDir = path.join(tmpdir(), `skillgraph-sandbox-${process.pid}-${randomUUID().slice(0, 8)}`);
   private python: Promise<PythonInstall> | undefined;
-  private readonly pool = new Map<string, Runner[]>();
+  private readonly pool = new Map<string, Spare[]>();
+  private runtimeFilesWritten = false;
   private readonly live = new Set<Runner>();
   private readonly spawning = new Set<Promise<Runner>>();
   private holdsSandbox = false;
+  private started = 0;
   private disposed = false;
 
   constructor(private readonly options: LocalSandboxOptions = {}) {}
@@ -130,24 +141,24 @@ export class LocalSandboxBackend implements SandboxBackend {
       sandboxHolders++;
     }
     await ensureSandboxManager(allowedDomains);
+    if (this.runtimeFilesWritten) return;
     mkdirSync(this.runtimeDir, { recursive: true });
     writeFileSync(path.join(this.runtimeDir, 'runner.mjs'), NODE_RUNNER_SOURCE);
     writeFileSync(path.join(this.runtimeDir, 'runner.py'), PY_RUNNER_SOURCE);
+    this.runtimeFilesWritten = true;
   }
 
-  warm(runtime: SandboxRuntime, apiDir: string, workspaceDir: string, stagingDir: string, limits: SandboxLimits, allowedDomains: string[]): void {
-    const context: RunnerContext = { runtime, apiDir, workspaceDir, stagingDir, limits, allowedDomains };
-    const key = poolKey(context);
-    if (this.disposed || (this.pool.get(key) ?? []).some((runner) => runner.alive)) return;
-    this.spawnRunner(context).then(
-      (runner) => {
-        if (this.disposed) return void this.kill(runner);
-        const runners = this.pool.get(key) ?? [];
-        runners.push(runner);
-        this.pool.set(key, runners);
-      },
-      () => undefined, // a failed warm-up shows up again, with its reason, when the run spawns its own runner
-    );
+  /** Runners started so far, ahead of runs or for them (diagnostics: shows whether runs found one ready). */
+  get runnersStarted(): number {
+    return this.started;
+  }
+
+  /**
+   * Keeps one runner started ahead for this context; resolves when it is ready (true) or could not start (false).
+   * Runs take the spare and start its replacement at once, so the next run finds one ready or nearly ready.
+   */
+  warm(runtime: SandboxRuntime, apiDir: string, workspaceDir: string, stagingDir: string, limits: SandboxLimits, allowedDomains: string[]): Promise<boolean> {
+    return this.keepSpare({ runtime, apiDir, workspaceDir, stagingDir, limits, allowedDomains });
   }
 
   async execute(req: SandboxExecRequest): Promise<SandboxExecResult> {
@@ -159,23 +170,27 @@ export class LocalSandboxBackend implements SandboxBackend {
       limits: req.limits,
       allowedDomains: req.allowedDomains,
     };
-    const key = poolKey(context);
-    const pooled = this.pool.get(key) ?? [];
-    let runner: Runner | undefined;
-    while (runner === undefined && pooled.length > 0) {
-      const candidate = pooled.shift()!;
-      if (candidate.alive) runner = candidate;
-    }
-    runner ??= await this.spawnRunner(context);
-
     const entry = path.join(req.stagingDir, `${req.runId}.${req.runtime === 'node' ? 'mjs' : 'py'}`);
     mkdirSync(req.stagingDir, { recursive: true });
     writeFileSync(entry, req.code);
+    let replaced = false;
+    // The replacement boots while this run executes, but only once the run is under way: preparing a sandbox takes
+    // tens of milliseconds on this thread, which would otherwise delay the run's first output.
+    const replaceSpare = (): void => {
+      if (replaced) return;
+      replaced = true;
+      void this.keepSpare(context);
+    };
     try {
-      return await this.drive(runner, entry, req);
+      let runner = await this.takeSpare(context);
+      if (!runner) {
+        void this.keepSpare(context);
+        runner = (await this.takeSpare(context)) ?? (await this.spawnRunner(context));
+      }
+      return await this.drive(runner, entry, req, replaceSpare);
     } finally {
+      replaceSpare();
       rmSync(entry, { force: true });
-      if (!this.disposed) this.warm(req.runtime, req.apiDir, req.workspaceDir, req.stagingDir, req.limits, req.allowedDomains);
     }
   }
 
@@ -196,12 +211,55 @@ export class LocalSandboxBackend implements SandboxBackend {
     }
   }
 
-  private async drive(runner: Runner, entry: string, req: SandboxExecRequest): Promise<SandboxExecResult> {
+  private keepSpare(context: RunnerContext): Promise<boolean> {
+    if (this.disposed) return Promise.resolve(false);
+    const key = poolKey(context);
+    const spares = (this.pool.get(key) ?? []).filter((spare) => !spare.failed && (spare.settled === undefined || spare.settled.alive));
+    this.pool.set(key, spares);
+    const existing = spares[0];
+    if (existing) return existing.runner.then((runner) => runner?.ready ?? false);
+    const spare: Spare = {
+      runner: this.spawnRunner(context).then(
+        (runner) => {
+          if (this.disposed) {
+            this.kill(runner);
+            spare.failed = true;
+            return undefined;
+          }
+          spare.settled = runner;
+          return runner;
+        },
+        () => {
+          spare.failed = true; // the reason shows up again when a run spawns its own runner
+          return undefined;
+        },
+      ),
+    };
+    spares.push(spare);
+    return spare.runner.then((runner) => runner?.ready ?? false);
+  }
+
+  /** The spare for this context, waiting for one still starting (it is ahead of a fresh spawn). */
+  private async takeSpare(context: RunnerContext): Promise<Runner | undefined> {
+    const spares = this.pool.get(poolKey(context)) ?? [];
+    while (spares.length > 0) {
+      const runner = await spares.shift()!.runner;
+      if (runner?.alive) return runner;
+    }
+    return undefined;
+  }
+
+  /** Runs `entry` on the runner until it exits; `underWay` is called after its first output or a short while. */
+  private async drive(runner: Runner, entry: string, req: SandboxExecRequest, underWay: () => void): Promise<SandboxExecResult> {
     const { child, bridgeSocket, controlSocket } = runner;
     child.stdout!.setEncoding('utf8');
     child.stderr!.setEncoding('utf8');
     child.stdout!.on('data', req.onStdout);
     child.stderr!.on('data', req.onStderr);
+    const signalUnderWay = (): void => void setImmediate(underWay);
+    child.stdout!.once('data', signalUnderWay);
+    child.stderr!.once('data', signalUnderWay);
+    const underWayTimer = setTimeout(underWay, 100);
     const reply = (line: string): void => {
       if (!bridgeSocket.destroyed) bridgeSocket.write(line);
     };
@@ -221,12 +279,16 @@ export class LocalSandboxBackend implements SandboxBackend {
       return { exitCode: code, signal: signal ?? undefined };
     } finally {
       req.signal.removeEventListener('abort', stop);
+      clearTimeout(underWayTimer);
+      child.stdout!.off('data', signalUnderWay);
+      child.stderr!.off('data', signalUnderWay);
       req.bridge.close();
       runner.cage?.dispose();
     }
   }
 
   private spawnRunner(context: RunnerContext): Promise<Runner> {
+    this.started++;
     const spawning = this.startRunner(context);
     this.spawning.add(spawning);
     const forget = (): void => void this.spawning.delete(spawning);
@@ -269,8 +331,9 @@ export class LocalSandboxBackend implements SandboxBackend {
       SKILLGRAPH_BRIDGE_FD: '3',
       SKILLGRAPH_API_DIR: context.apiDir,
       SKILLGRAPH_MEMORY_BYTES: String(limits.memoryMb * 1024 * 1024),
+      // No bytecode written into the API tree; the interpreter's own cached bytecode is still read (a
+      // PYTHONPYCACHEPREFIX would hide it and recompile the standard library at every start: +0.5 s).
       PYTHONDONTWRITEBYTECODE: '1',
-      PYTHONPYCACHEPREFIX: path.join(tmpdir(), 'claude', 'pycache'),
     };
     const child = spawn(argv[0], argv.slice(1), {
       cwd: context.workspaceDir,
@@ -282,8 +345,11 @@ export class LocalSandboxBackend implements SandboxBackend {
       child.once('exit', (code, signal) => resolve({ code, signal }));
       child.once('error', () => resolve({ code: null, signal: null }));
     });
+    let signalReady!: (ready: boolean) => void;
+    const ready = new Promise<boolean>((resolve) => (signalReady = resolve));
     const runner: Runner = {
       child,
+      ready,
       bridgeSocket: child.stdio[3] as Socket,
       controlSocket: child.stdio[4] as Socket,
       cage,
@@ -292,6 +358,8 @@ export class LocalSandboxBackend implements SandboxBackend {
     };
     runner.bridgeSocket.on('error', () => undefined);
     runner.controlSocket.on('error', () => undefined);
+    runner.controlSocket.once('data', () => signalReady(true));
+    void exited.then(() => signalReady(false));
     this.live.add(runner);
     void exited.then(() => {
       runner.alive = false;

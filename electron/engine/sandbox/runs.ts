@@ -6,11 +6,11 @@ import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, statSy
 import path from 'node:path';
 import { RunSummary, type BackendName, type RunLanguage, type RunStatus, type ToolCallEvent, type TypeDiagnostic } from '../../../shared/types';
 import { BridgeHost, type InterceptCall, type OnToolResult } from './bridge';
-import { bundleForNode } from './bundle';
+import { Bundler } from './bundle';
 import { E2BSandboxBackend } from './e2b-backend';
 import { LocalSandboxBackend } from './local-backend';
 import { TypeChecker } from './typecheck';
-import { DEFAULT_LIMITS, SandboxError, type SandboxBackend, type SandboxLimits, type StopReason, type ToolCaller } from './types';
+import { DEFAULT_LIMITS, SandboxError, type SandboxBackend, type SandboxLimits, type SandboxRuntime, type StopReason, type ToolCaller } from './types';
 
 export interface RunManagerOptions {
   dataDir: string;
@@ -168,24 +168,32 @@ export class RunManager {
   private readonly results = new Map<string, RunResult>();
   private readonly backends = new Map<BackendName, SandboxBackend>();
   private checker: TypeChecker | undefined;
+  private readonly bundler: Bundler;
 
   constructor(private readonly opts: RunManagerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.runsDir = path.join(opts.dataDir, 'runs');
+    this.bundler = new Bundler(opts.apiDir);
     mkdirSync(this.runsDir, { recursive: true });
     const dataDir = path.resolve(opts.dataDir);
     this.backends.set('local', opts.backends?.local ?? new LocalSandboxBackend({ privatePaths: [dataDir, ...(opts.privatePaths ?? [])] }));
     this.backends.set('e2b', opts.backends?.e2b ?? new E2BSandboxBackend({ apiKey: opts.e2bApiKey }));
   }
 
-  /** Starts what the first run would otherwise wait for: the sandbox, a warm runner, the type-checker. */
+  /**
+   * Starts what the first run would otherwise wait for: the sandbox, a ready runner per language, the type-checker
+   * and the bundler. Resolves when they are ready; safe to call again (after runs it waits for their replacements).
+   */
   async warmUp(session = 'default', languages: RunLanguage[] = ['typescript']): Promise<void> {
     const local = this.backends.get('local')!;
     await local.initialize();
-    for (const language of languages) {
-      local.warm?.(language === 'python' ? 'python' : 'node', this.opts.apiDir, this.workspaceDir(session), this.stagingDir(session), this.limits, this.opts.allowedDomains ?? []);
-    }
+    const runtimes = new Set(languages.map((language): SandboxRuntime => (language === 'python' ? 'python' : 'node')));
+    const ready = [...runtimes].map((runtime) =>
+      local.warm?.(runtime, this.opts.apiDir, this.workspaceDir(session), this.stagingDir(session), this.limits, this.opts.allowedDomains ?? []),
+    );
     if (languages.includes('typescript')) this.typeChecker().check('export {};');
+    if (languages.includes('typescript') || languages.includes('javascript')) await this.bundler.bundle('export {};', 'typescript');
+    await Promise.all(ready);
   }
 
   start(req: RunRequest): RunHandle {
@@ -270,6 +278,7 @@ export class RunManager {
     await Promise.allSettled([...this.active.values()].map(({ handle }) => handle.done));
     for (const backend of this.backends.values()) await backend.dispose();
     this.checker?.dispose();
+    await this.bundler.dispose();
   }
 
   private workspaceDir(session: string): string {
@@ -330,6 +339,9 @@ export class RunManager {
       setStatus('queued');
       await this.opts.refreshApi?.();
       let code = req.code;
+      // esbuild bundles in its own process while the type-checker works on this thread.
+      const bundled = req.language === 'python' ? undefined : this.bundler.bundle(req.code, req.language);
+      bundled?.catch(() => undefined); // awaited below unless the type-check fails first
       if (req.language === 'typescript' && !req.skipTypeCheck) {
         setStatus('checking');
         diagnostics = this.typeChecker().check(req.code);
@@ -340,7 +352,7 @@ export class RunManager {
           return;
         }
       }
-      if (req.language !== 'python') code = (await bundleForNode(req.code, req.language, this.opts.apiDir)).code;
+      if (bundled) code = (await bundled).code;
       if (abort.signal.aborted) {
         status = 'cancelled';
         return;

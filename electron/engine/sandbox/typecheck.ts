@@ -22,6 +22,8 @@ export class TypeChecker {
   private readonly userFile: string;
   private userCode = '';
   private userVersion = 0;
+  /** Versions of API files seen during the current check: each file is stat-ed once per check, not per query. */
+  private readonly apiVersions = new Map<string, string>();
   private readonly service: ts.LanguageService;
 
   constructor(readonly apiDir: string) {
@@ -47,11 +49,14 @@ export class TypeChecker {
       getScriptVersion: (fileName) => {
         if (fileName === this.userFile) return String(this.userVersion);
         if (!fileName.startsWith(apiDir + path.sep)) return '1'; // TypeScript's libs and @types/node do not change
-        try {
-          return String(statSync(fileName).mtimeMs); // servers/ is regenerated before runs: re-read what changed
-        } catch {
-          return '0';
+        let version = this.apiVersions.get(fileName);
+        if (version === undefined) {
+          // servers/ and skills/ are regenerated between runs: a file whose size or mtime moved is parsed again.
+          const stat = statSync(fileName, { throwIfNoEntry: false });
+          version = stat ? `${stat.mtimeMs}:${stat.size}` : '0';
+          this.apiVersions.set(fileName, version);
         }
+        return version;
       },
       getScriptSnapshot: (fileName) => {
         if (fileName === this.userFile) return ts.ScriptSnapshot.fromString(this.userCode);
@@ -73,7 +78,12 @@ export class TypeChecker {
   check(code: string): TypeDiagnostic[] {
     this.userCode = code;
     this.userVersion++;
-    const diagnostics = [...this.service.getSyntacticDiagnostics(this.userFile), ...this.service.getSemanticDiagnostics(this.userFile)];
+    this.apiVersions.clear();
+    // One program update per check; the libs' and API files' source files and bindings are reused from the last one.
+    const program = this.service.getProgram();
+    const file = program?.getSourceFile(this.userFile);
+    if (!program || !file) throw new Error('the type-checker lost the user file');
+    const diagnostics = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
     return diagnostics
       .filter((d) => d.category === ts.DiagnosticCategory.Error)
       .map((d) => {

@@ -82,8 +82,8 @@ export interface SandboxBackend {
   /** Starts what later runs reuse (proxies, warm runners). Safe to call many times. */
   initialize(): Promise<void>;
   execute(req: SandboxExecRequest): Promise<SandboxExecResult>;
-  /** Pre-spawns a runner for this workspace so the next run starts without process start-up. */
-  warm?(runtime: SandboxRuntime, apiDir: string, workspaceDir: string, stagingDir: string, limits: SandboxLimits, allowedDomains: string[]): void;
+  /** Pre-spawns a runner for this workspace so the next run starts without process start-up; resolves when it is ready (true) or failed (false). */
+  warm?(runtime: SandboxRuntime, apiDir: string, workspaceDir: string, stagingDir: string, limits: SandboxLimits, allowedDomains: string[]): Promise<boolean>;
   dispose(): Promise<void>;
 }
 

@@ -249,7 +249,8 @@ import net from 'node:net';
 
 function readControl() {
   return new Promise((resolve) => {
-    const socket = new net.Socket({ fd: 4, readable: true, writable: false });
+    const socket = new net.Socket({ fd: 4, readable: true, writable: true });
+    socket.write('R'); // ready: the host may count on this runner starting the next run at once
     let text = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk) => {
@@ -275,13 +276,13 @@ await import(pathToFileURL(control.entry).href);
 
 /** Python runner: applies the memory limit, waits for its entry, runs it with top-level await allowed. */
 export const PY_RUNNER_SOURCE = `"""Skillgraph python runner: applies limits, waits for its entry file, runs it with top-level await allowed."""
-import ast
-import asyncio
-import inspect
+import asyncio  # before the run starts: scripts that call tools await, and this is most of the start-up
 import json
 import os
 import sys
-import traceback
+
+_ALLOW_TOP_LEVEL_AWAIT = 0x2000  # ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, without importing ast
+_CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect
 
 try:
     import resource
@@ -294,6 +295,7 @@ except (ImportError, ValueError, OSError):
 
 
 def _read_control() -> dict:
+    os.write(4, b"R")  # ready: the host may count on this runner starting the next run at once
     data = b""
     while not data.endswith(b"\\n"):
         chunk = os.read(4, 65536)
@@ -316,13 +318,15 @@ def _main() -> int:
         source = handle.read()
     filename = os.environ.get("SKILLGRAPH_SOURCE_NAME", "main.py")
     try:
-        code = compile(source, filename, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        code = compile(source, filename, "exec", flags=_ALLOW_TOP_LEVEL_AWAIT)
     except SyntaxError:
+        import traceback
+
         traceback.print_exc(limit=0)
         return 1
     scope = {"__name__": "__main__", "__file__": filename, "__builtins__": __builtins__}
     try:
-        if code.co_flags & inspect.CO_COROUTINE:
+        if code.co_flags & _CO_COROUTINE:
             asyncio.run(eval(code, scope))
         else:
             exec(code, scope)
@@ -330,6 +334,8 @@ def _main() -> int:
         code_value = stop.code
         return code_value if isinstance(code_value, int) else (0 if code_value is None else 1)
     except BaseException:  # noqa: BLE001 - the user's error, shown as Python shows it
+        import traceback
+
         kind, value, tb = sys.exc_info()
         traceback.print_exception(kind, value, tb.tb_next if tb is not None else None)
         return 1

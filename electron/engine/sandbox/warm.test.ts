@@ -1,0 +1,97 @@
+// What makes the first output fast, checked for correctness (speed itself is in bench/sandbox.bench.ts): runs start on
+// runners started ahead (also right after another run), the kept type-checker and bundler see a regenerated API tree.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateApiTree } from '../mcp';
+import { Bundler } from './bundle';
+import { LocalSandboxBackend } from './local-backend';
+import { RunManager } from './runs';
+import { createSandboxFixture, type SandboxFixture } from './test-fixture';
+import { TypeChecker } from './typecheck';
+
+describe('runners started ahead', () => {
+  let fixture: SandboxFixture;
+  let backend: LocalSandboxBackend;
+  let runs: RunManager;
+  beforeAll(async () => {
+    fixture = await createSandboxFixture();
+    backend = new LocalSandboxBackend();
+    runs = new RunManager({ dataDir: fixture.dataDir, apiDir: fixture.apiDir, tools: fixture.tools, backend: 'local', backends: { local: backend } });
+  });
+  afterAll(async () => {
+    await runs?.dispose();
+    await fixture?.cleanup();
+  });
+
+  const hello = { typescript: `const who: string = 'ts';\nconsole.log(who);`, javascript: `console.log('js');`, python: `print('py')` };
+
+  for (const language of ['typescript', 'javascript', 'python'] as const) {
+    it(`runs ${language} on the runner warmUp prepared and starts the next one during the run`, async () => {
+      await runs.warmUp('default', [language]);
+      const ready = backend.runnersStarted;
+      for (let run = 1; run <= 3; run++) {
+        const result = await runs.start({ code: hello[language], language, origin: 'app' }).done;
+        expect(result.status).toBe('succeeded');
+        // Exactly one more: the replacement. A run that started its own runner would make it two.
+        expect(backend.runnersStarted).toBe(ready + run);
+        await runs.warmUp('default', [language]); // waits for the replacement to be ready, starts none
+        expect(backend.runnersStarted).toBe(ready + run);
+      }
+    });
+  }
+
+  it('gives every run its own process: a runner is never reused after a run', async () => {
+    await runs.warmUp('default', ['javascript']);
+    const first = await runs.start({ code: `globalThis.mark = 1; console.log(typeof globalThis.mark);`, language: 'javascript', origin: 'app' }).done;
+    const second = await runs.start({ code: `console.log(typeof globalThis.mark);`, language: 'javascript', origin: 'app' }).done;
+    expect(first.stdout).toBe('number\n');
+    expect(second.stdout).toBe('undefined\n');
+  });
+});
+
+describe('the kept type-checker and bundler', () => {
+  let apiDir: string;
+  const greetTool = (property: string): Tool => ({
+    name: 'greet',
+    description: 'Greets someone.',
+    inputSchema: { type: 'object', properties: { [property]: { type: 'string' } }, required: [property] },
+  });
+  beforeAll(() => {
+    apiDir = mkdtempSync(path.join(tmpdir(), 'sg-warm-api-'));
+  });
+  afterAll(() => rmSync(apiDir, { recursive: true, force: true }));
+
+  it('check against the API tree as it is now, after it is regenerated', async () => {
+    await generateApiTree(apiDir, new Map([['demo', [greetTool('name')]]]));
+    const checker = new TypeChecker(apiDir);
+    const code = `import { greet } from './servers/demo';\nawait greet({ name: 'Ada' });`;
+    expect(checker.check(code)).toEqual([]);
+    await generateApiTree(apiDir, new Map([['demo', [greetTool('person')]]]));
+    const diagnostics = checker.check(code);
+    expect(diagnostics.length).toBeGreaterThan(0);
+    expect(diagnostics[0].message).toMatch(/name|person/);
+    checker.dispose();
+  });
+
+  it('bundle what the API tree holds now, and strip types of code that imports nothing', async () => {
+    await generateApiTree(apiDir, new Map([['demo', [greetTool('name')]]]));
+    const bundler = new Bundler(apiDir);
+    try {
+      const code = `import { greet } from './servers/demo';\nconst who: string = 'Ada';\nawait greet({ name: who });`;
+      expect((await bundler.bundle(code, 'typescript')).code).toContain('"greet"');
+      await generateApiTree(apiDir, new Map([['demo', [greetTool('name'), { ...greetTool('name'), name: 'wave' }]]]));
+      const both = await bundler.bundle(`import { greet, wave } from './servers/demo';\nawait greet({ name: 'a' }); await wave({ name: 'b' });`, 'typescript');
+      expect(both.code).toContain('"wave"');
+      const plain = await bundler.bundle(`const who: string = 'Ada';\nconsole.log(who);`, 'typescript');
+      expect(plain.code).toContain('console.log(who)');
+      expect(plain.code).not.toContain(': string');
+      await expect(bundler.bundle(`import { nothing } from './servers/missing';\nnothing();`, 'typescript')).rejects.toThrow(/could not be bundled/);
+      await expect(bundler.bundle(`const x: = 1;`, 'typescript')).rejects.toThrow(/could not be bundled: line 1/);
+    } finally {
+      await bundler.dispose();
+    }
+  });
+});
