@@ -50,6 +50,11 @@ describe('skillgraph mcp', () => {
     // full: one line, the argument's fields inline, then the doc's first sentence
     const full = await gw.call('search_tools', { query: 'get_sheet', detail: 'full', limit: 1 });
     expect(full.text).toBe('sheets.getSheet({ sheet: "orders" | "leads"; limit?: number }) — Return every row of a sheet as a JSON array of objects (column name -> value).');
+    // a deprecated tool yields its place to the others, and says what it is when it does show
+    const reads = (await gw.call('search_tools', { query: 'read file', detail: 'summary', limit: 25 })).text.split('\n');
+    expect(reads.at(-1)).toMatch(/^filesystem\.readFile — \(deprecated\) /);
+    expect(reads.filter((line) => line.includes('(deprecated)'))).toHaveLength(1);
+    expect((await gw.call('search_tools', { query: 'read file', detail: 'name', limit: 3 })).text).not.toMatch(/readFile$/m);
     const withOutput = await gw.call('search_tools', { query: 'read text file', detail: 'full', limit: 1 });
     expect(withOutput.text).toMatch(/^filesystem\.readTextFile\(\{ path: string; .*\}\): Promise<\{ content: string \}> — [^\n]+\.$/);
   });

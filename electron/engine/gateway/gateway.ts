@@ -59,6 +59,8 @@ const AGENT_FILLER_WORDS = new Set(['all', 'get', 'tool', 'tools']);
 /** Printed text returned to the model; the rest stays in the log file in the workspace. */
 export const PRINTED_CHARS_MAX = 8_000;
 const READ_CHARS_MAX = 40_000;
+const OUTPUT_TYPE_CHARS_MAX = 100;
+const DEPRECATED = /\bdeprecated\b/i;
 export const PLACEHOLDER_NOTE = 'note: placeholders like [EMAIL_1] stand for personal data; pass them to tools as they are.';
 const CODE_CHARS_MAX = 200_000;
 
@@ -81,11 +83,14 @@ export class Gateway {
     requireText(query, 'query', 300);
     await this.ctx.ready();
     const cap = Math.max(1, Math.min(Math.trunc(limit) || 8, SEARCH_LIMIT_MAX));
-    const { hits } = this.searchAnyWords(query, 'tool', cap);
+    // A few spare hits, so that a deprecated tool (the doc says so, and points at its successor) yields its place.
+    const { hits } = this.searchAnyWords(query, 'tool', Math.min(cap + 4, SEARCH_LIMIT_MAX));
     if (hits.length === 0) return `No tools match "${query}". Try other words, or list_api("servers") to browse every server.`;
     const docs = new Map(this.ctx.toolDocs().map((d) => [`${d.server}/${d.tool}`, d]));
     const dirs = this.ctx.serverDirs();
-    const lines = hits.map((hit) => {
+    const deprecated = (key: string) => DEPRECATED.test(docs.get(key)?.description ?? '');
+    const ranked = [...hits.filter((h) => !deprecated(h.key)), ...hits.filter((h) => deprecated(h.key))].slice(0, cap);
+    const lines = ranked.map((hit) => {
       const doc = docs.get(hit.key);
       return doc ? describeTool(doc, detail, dirs.get(doc.server) ?? doc.server) : hit.key;
     });
@@ -252,12 +257,13 @@ export function describeTool(doc: ToolDoc, detail: ToolDetail, dir: string): str
   const fn = functionName(doc);
   const name = `${dir}.${fn}`;
   if (detail === 'name') return name;
-  const summary = firstSentence(doc.description);
+  const summary = `${DEPRECATED.test(doc.description) ? '(deprecated) ' : ''}${firstSentence(doc.description)}`;
   if (detail === 'summary') return summary ? `${name} — ${summary}` : name;
   const input = inlineType(doc.inputSchema);
   // The argument's type alone reads as the call to write: `sheets.getSheet({ sheet: "orders" | "leads"; limit?: number })`.
   const params = takesNoInput(doc.inputSchema) ? '' : (input ?? `input: ${inputTypeName(doc.signature)} /* read_api servers/${dir}/${doc.identifier}.ts */`);
-  const output = doc.outputSchema ? inlineType(doc.outputSchema) : undefined;
+  // A short output type says how to read the result (`.content`); a long one would outweigh the rest of the line.
+  const output = doc.outputSchema ? inlineType(doc.outputSchema, OUTPUT_TYPE_CHARS_MAX) : undefined;
   return `${name}(${params})${output ? `: Promise<${output}>` : ''}${summary ? ` — ${summary}` : ''}`;
 }
 
@@ -290,7 +296,7 @@ function summarizeCalls(calls: ToolCallEvent[]): string {
     byTool.set(key, entry);
   }
   const parts = [...byTool].map(([key, e]) => `${key}${e.count > 1 ? ` ×${e.count}` : ''}${e.failed ? ` (${e.failed} failed)` : ''} ${formatBytes(e.bytes)}`);
-  return `${calls.length} call${calls.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
+  return calls.length === 1 ? parts[0] : `${calls.length} calls: ${parts.join(', ')}`;
 }
 
 function formatBytes(bytes: number): string {

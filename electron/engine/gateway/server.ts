@@ -51,7 +51,7 @@ export function createGatewayServer(gateway: Gateway): McpServer {
 
   registerTool(
     'list_api',
-    { description: 'List a folder of the API tree (servers, skills).', inputSchema: { path: z.string().optional() }, annotations: { readOnlyHint: true } },
+    { description: 'List a folder of the API tree.', inputSchema: { path: z.string().optional() }, annotations: { readOnlyHint: true } },
     ({ path }) => answer(() => gateway.listApi(path ?? '')),
   );
 
@@ -83,7 +83,7 @@ export function createGatewayServer(gateway: Gateway): McpServer {
   // No limit parameter here: eight skills is plenty, and one parameter less sits in every turn.
   registerTool(
     'search_skills',
-    { description: 'Search saved skills; each answer shows its import.', inputSchema: { query: z.string() }, annotations: { readOnlyHint: true } },
+    { description: 'Search saved skills.', inputSchema: { query: z.string() }, annotations: { readOnlyHint: true } },
     ({ query }) => answer(() => gateway.searchSkills(query)),
   );
 

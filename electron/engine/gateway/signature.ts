@@ -1,7 +1,7 @@
 // One-line TypeScript types from a tool's JSON Schema, for search_tools' `full` detail: the agent sees the fields it must
 // pass (`{ sheet: "orders" | "leads"; limit?: number }`) without reading the generated file. Too deep or too long gives
 // undefined, and the caller points at the file instead.
-const MAX_DEPTH = 4;
+const MAX_DEPTH = 8;
 /** Past this, a one-line type stops being readable; the generated file has the documented version. */
 export const INLINE_TYPE_CHARS_MAX = 400;
 
@@ -9,9 +9,9 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-export function inlineType(schema: unknown): string | undefined {
+export function inlineType(schema: unknown, maxChars = INLINE_TYPE_CHARS_MAX): string | undefined {
   const text = render(schema, schema, 0, new Set());
-  return text.length > INLINE_TYPE_CHARS_MAX ? undefined : text;
+  return text.length > maxChars ? undefined : text;
 }
 
 /** An object schema with no properties at all (the tool takes no arguments). */

@@ -1,0 +1,40 @@
+// One-line types for search_tools' `full` detail, from the JSON Schemas servers really send (zod-made, hand-written,
+// with $refs): what an agent reads must be the call it can write.
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { INLINE_TYPE_CHARS_MAX, inlineType, takesNoInput } from './signature';
+
+const fromZod = (shape: z.ZodRawShape) => z.toJSONSchema(z.object(shape), { io: 'input' });
+
+describe('inlineType', () => {
+  it('writes fields with optional marks, enums as unions and nested arrays of objects', () => {
+    expect(inlineType(fromZod({ sheet: z.enum(['orders', 'leads']), limit: z.number().int().optional() }))).toBe('{ sheet: "orders" | "leads"; limit?: number }');
+    expect(inlineType(fromZod({ records: z.array(z.object({ id: z.string(), fields: z.record(z.string(), z.union([z.string(), z.boolean()])) })) }))).toBe(
+      '{ records: Array<{ id: string; fields: Record<string, string | boolean> }> }',
+    );
+    expect(inlineType(fromZod({ tags: z.array(z.string()), 'content-type': z.literal('json').nullable() }))).toBe('{ tags: string[]; "content-type": "json" | null }');
+  });
+
+  it('follows local $refs and stops at a recursive one', () => {
+    const schema = {
+      type: 'object',
+      properties: { root: { $ref: '#/$defs/node' } },
+      required: ['root'],
+      $defs: { node: { type: 'object', properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/$defs/node' } } } } },
+    };
+    expect(inlineType(schema)).toBe('{ root: { name?: string; children?: unknown[] } }');
+  });
+
+  it('gives up on a type too long to read on one line', () => {
+    const wide = fromZod(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`field_number_${i}`, z.string()])));
+    expect(inlineType(wide)).toBeUndefined();
+    expect(inlineType(fromZod({ a: z.string() }), 5)).toBeUndefined();
+    expect(INLINE_TYPE_CHARS_MAX).toBeGreaterThan(100);
+  });
+
+  it('tells a tool without arguments', () => {
+    expect(takesNoInput(fromZod({}))).toBe(true);
+    expect(takesNoInput({ type: 'object' })).toBe(true);
+    expect(takesNoInput(fromZod({ q: z.string().optional() }))).toBe(false);
+  });
+});
