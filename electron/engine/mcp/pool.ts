@@ -18,6 +18,7 @@ import { z } from 'zod';
 import type { ServerConfig, ServerState } from '../../../shared/types';
 import { resolveEnv } from './config';
 import { McpError, McpServerError, McpTimeoutError } from './errors';
+import { STDIO_MAX_MESSAGE_BYTES, useLineReadBuffer } from './stdio-read-buffer';
 import { compareCodeUnits, serverDirectories } from './names';
 
 export interface McpPoolOptions {
@@ -289,7 +290,9 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
   }
 
   private stdioTransport(entry: ServerEntry, config: Extract<ServerConfig, { command: string }>, generation: number): Transport {
-    const transport = new StdioClientTransport({ command: config.command, args: config.args, env: config.env, cwd: config.cwd, stderr: 'pipe' });
+    const transport = useLineReadBuffer(
+      new StdioClientTransport({ command: config.command, args: config.args, env: config.env, cwd: config.cwd, stderr: 'pipe', maxBufferSize: STDIO_MAX_MESSAGE_BYTES }),
+    );
     transport.stderr?.on('data', (chunk: Buffer) => {
       if (generation !== entry.generation) return;
       entry.stderr = (entry.stderr + chunk.toString('utf8')).slice(-this.stderrTail);
