@@ -76,10 +76,10 @@ describe('skillgraph mcp', () => {
     const code = `import { getSum } from './servers/everything';\nimport { readTextFile } from './servers/filesystem';\nconst sum = await getSum({ a: 2, b: 40 });\nconst file = await readTextFile({ path: ${JSON.stringify(path.join(gw.sharedDir, 'notes.txt'))} });\nconsole.log(JSON.stringify(sum), JSON.stringify(file).includes('beta'));`;
     const answer = await gw.call('execute_code', { code, session: 'it' });
     expect(answer.text).toMatch(/42.* true/);
-    expect(answer.text).toMatch(/\[succeeded; 2 calls: .*everything\/get-sum \d+ B/);
+    expect(answer.text).toMatch(new RegExp(`\\[run ${runIdOf(answer)}: succeeded; 2 calls: .*everything/get-sum \\d+ B`));
     expect(answer.text).toContain('filesystem/read_text_file ');
-    // the run id and the ledger are for the host and the app, not the model
-    expect(answer.text).not.toContain(runIdOf(answer));
+    // the ledger is for the host and the app, not the model
+    expect(answer.text).not.toContain('ledger');
     expect(answer.meta).toMatchObject({ status: 'succeeded', ledger: { toolResultTokens: expect.any(Number) } });
     const summary = JSON.parse(fs.readFileSync(path.join(gw.dataDir, 'runs', `${runIdOf(answer)}.json`), 'utf8'));
     expect(summary).toMatchObject({ origin: 'gateway', status: 'succeeded', session: 'it', toolCalls: 2, ledger: { toolResultTokens: expect.any(Number) } });

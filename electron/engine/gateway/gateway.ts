@@ -159,9 +159,10 @@ export class Gateway {
     // Explained once per session, where it first happens, instead of in execute_code's definition on every turn.
     const placeholdersNew = (printed !== result.stdout || errors !== result.stderr) && !this.placeholdersExplained.has(session);
     if (placeholdersNew) this.placeholdersExplained.add(session);
-    // The model gets status and calls; the run id and ledger go in the answer's _meta (for the host, the app, the CLI).
+    // The model gets the run (the id the app shows it under), its status and calls; the ledger goes in the answer's
+    // _meta (for the host; the app and `skillgraph ledger` read the ledger book).
     const footer = [
-      `[${result.status}${exit}; ${summarizeCalls(result.toolCalls)}]`,
+      `[run ${result.id}: ${result.status}${exit}; ${summarizeCalls(result.toolCalls)}]`,
       placeholdersNew ? PLACEHOLDER_NOTE : '',
       result.notice ? `notice: ${redact(result.notice)}` : '',
     ].filter(Boolean);

@@ -28,7 +28,8 @@ export function createGatewayServer(gateway: Gateway): McpServer {
   };
 
   // Our own tools/list: the SDK's listing adds a "$schema" URL to every input schema, tokens on every turn that no model
-  // uses. Calls still go through the SDK, which validates arguments against the same zod shapes.
+  // uses. Calls still go through the SDK, which validates arguments against the same zod shapes. (`"type": "string"`
+  // beside an enum stays: Gemini's function declarations reject a schema without a type, and hosts forward ours as is.)
   const listed: Tool[] = [];
   const registerTool: typeof server.registerTool = (name, config, handler) => {
     const shape = (config.inputSchema ?? {}) as z.ZodRawShape;
@@ -42,7 +43,7 @@ export function createGatewayServer(gateway: Gateway): McpServer {
   registerTool(
     'search_tools',
     {
-      description: 'Find functions of the MCP servers; detail "full" adds signatures.',
+      description: 'Find MCP server functions; detail "full" adds signatures.',
       inputSchema: { query: z.string(), detail: z.enum(['name', 'summary', 'full']).optional(), limit: z.number().optional() },
       annotations: { readOnlyHint: true },
     },
