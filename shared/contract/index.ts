@@ -162,7 +162,12 @@ export const methods = {
   'pages.get': method(z.object({ path: z.string() }), PageView, 'One page or journal of the graph, as Markdown.'),
   'search.query': method(
     z.object({ query: z.string().max(500), filters: SearchFilters.optional(), limit: z.number().int().positive().max(200).optional(), offset: z.number().int().nonnegative().optional() }),
-    z.object({ hits: z.array(SearchHit), total: z.number().int() }),
+    z.object({
+      hits: z.array(SearchHit),
+      total: z.number().int(),
+      /** How many results hold every word; 0 means none did and the hits hold some of the words. */
+      allTerms: z.number().int().optional(),
+    }),
     'Full-text search over skills, pages, journals and tool docs (offline).',
   ),
 

@@ -78,6 +78,7 @@ export function SearchPalette(props: { onClose: () => void; navigate: (to: strin
         </div>
         <ErrorNote error={debounced.trim() ? results.error : undefined} />
         {debounced.trim() && results.data && hits.length === 0 && <p className="empty">Nothing matches “{debounced}”.</p>}
+        {hits.length > 0 && results.data?.allTerms === 0 && <p className="empty">No result has every word; showing results with some of them.</p>}
         <ul id="search-results" role="listbox" aria-label="Results" className="results">
           {hits.map((hit, i) => (
             <li
