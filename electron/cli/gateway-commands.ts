@@ -8,7 +8,7 @@ import { locationsOf, printJsonOr, type Command } from './command';
 
 async function serveMcp(values: Record<string, unknown>): Promise<number> {
   // stdout is the protocol channel from here on: anything meant for a person goes to stderr.
-  const engine = await Engine.open({ ...locationsOf(values), host: 'cli', watch: true });
+  const engine = await Engine.open({ ...locationsOf(values), host: 'cli', watch: true, warmSandbox: true });
   const server = createEngineGatewayServer(engine);
   const transport = new StdioServerTransport();
   let closing: Promise<void> | undefined;

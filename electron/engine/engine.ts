@@ -28,6 +28,8 @@ export interface EngineOptions extends LocationInput {
   watch?: boolean;
   /** Create the graph from the starter template when the named folder does not exist. */
   initGraph?: boolean;
+  /** Prepare the sandbox, a spare runner and the type-checker now, so the first run starts fast (default: not for the CLI). */
+  warmSandbox?: boolean;
 }
 
 export interface EngineLocations {
@@ -128,6 +130,7 @@ export class Engine {
     if (options.host !== 'cli') engine.disposers.push(engine.followRunHistory());
     // The app starts servers in the background so the API tree is fresh; one-shot commands stay lazy.
     if (options.host !== 'cli') void engine.refreshApi().catch(() => {});
+    if (options.warmSandbox ?? options.host !== 'cli') void runs.warmUp('default', ['typescript', 'python']).catch(() => {});
     return engine;
   }
 

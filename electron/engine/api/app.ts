@@ -39,7 +39,9 @@ export function appHandlers(engine: Engine): HandlerSlice<'app.status' | 'settin
       return { backend, e2bConfigured: e2bKeyPresent(e2bApiKey), allowedDomains, requireApproval, writeTools, piiFilter };
     },
     'settings.update': async (input) => {
-      engine.settings.update(input);
+      const next = engine.settings.update(input);
+      // Later runs use the new backend and network rules at once; no restart needed.
+      engine.runs.configure({ backend: next.backend, allowedDomains: next.allowedDomains });
       return { ok: true as const };
     },
     'pages.get': async ({ path: relPath }) => {

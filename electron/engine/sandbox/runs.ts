@@ -170,7 +170,7 @@ export class RunManager {
   private checker: TypeChecker | undefined;
   private readonly bundler: Bundler;
 
-  constructor(private readonly opts: RunManagerOptions) {
+  constructor(private opts: RunManagerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.runsDir = path.join(opts.dataDir, 'runs');
     this.bundler = new Bundler(opts.apiDir);
@@ -205,6 +205,14 @@ export class RunManager {
     this.active.set(id, { handle, abort });
     setImmediate(() => void this.execute(id, req, session, handle, abort));
     return handle;
+  }
+
+  /**
+   * Applies changed settings to the next runs: the default backend and the domains sandboxed code may reach.
+   * Spare runners prepared with the old network rules are not reused (the pool is keyed on the rules).
+   */
+  configure(patch: Pick<RunManagerOptions, 'backend' | 'allowedDomains'>): void {
+    this.opts = { ...this.opts, ...patch };
   }
 
   /** Whether a backend can run here, with the reason when it cannot (shown in the status bar). */

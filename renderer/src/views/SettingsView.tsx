@@ -128,8 +128,8 @@ function AllowedDomains({ settings, saving, save }: SectionProps) {
     <section aria-labelledby="settings-network" className="settings-section">
       <h2 id="settings-network">Network</h2>
       <p className="muted">
-        Code in the sandbox reaches only these domains; everything else is blocked. MCP servers are not affected. Changes apply to runs once Skillgraph (and
-        any running gateway) restarts.
+        Code in the sandbox reaches only these domains; everything else is blocked. MCP servers are not affected. Changes apply to the app's next run at
+        once; a gateway (`skillgraph mcp`) started earlier picks them up when it restarts.
       </p>
       {domains.length === 0 ? (
         <p className="empty">No domains allowed: sandboxed code has no network access.</p>
@@ -179,7 +179,7 @@ function Backend({ settings, saving, save }: SectionProps) {
   return (
     <section aria-labelledby="settings-sandbox" className="settings-section">
       <h2 id="settings-sandbox">Sandbox</h2>
-      <p className="muted">The backend chosen here is used once Skillgraph (and any running gateway) restarts.</p>
+      <p className="muted">The backend chosen here is used by the app's next run; a gateway started earlier uses it after it restarts.</p>
       <fieldset className="backend-choice" disabled={saving}>
         <legend>Backend</legend>
         <label>
