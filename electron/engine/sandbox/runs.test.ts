@@ -116,20 +116,24 @@ try {
     expect(runs.listWorkspaceFiles('keep')).toEqual([]);
   });
 
-  it('caps output forwarded to listeners, says so, and keeps the full log on disk', async () => {
+  it('caps output forwarded to listeners, says so, hands on the end of the output, and keeps the full log on disk', async () => {
     const capped = new RunManager({ dataDir: fixture.dataDir, apiDir: fixture.apiDir, tools: fixture.tools, backend: 'local', limits: { outputCapBytes: 64 * 1024 } });
     try {
-      const handle = capped.start({ code: `const line = 'x'.repeat(99) + '\\n'; for (let i = 0; i < 50_000; i++) process.stdout.write(line);`, language: 'javascript', origin: 'app' });
+      const handle = capped.start({ code: `const line = 'x'.repeat(99) + '\\n'; for (let i = 0; i < 50_000; i++) process.stdout.write(line); console.log('THE END');`, language: 'javascript', origin: 'app' });
       const notices: string[] = [];
       let forwarded = 0;
       handle.on('notice', (n) => notices.push(n));
       handle.on('stdout', (chunk) => (forwarded += chunk.length));
       const result = await handle.done;
       expect(result.status).toBe('succeeded');
-      expect(forwarded).toBe(64 * 1024);
-      expect(result.stdout.length).toBe(64 * 1024);
+      // The first 64 KB, then (at the end) the last 64 KB: what the run ended with is never lost to the cap.
+      expect(forwarded).toBeGreaterThan(64 * 1024);
+      expect(forwarded).toBeLessThanOrEqual(2 * 64 * 1024 + 8);
+      expect(result.stdout.length).toBe(forwarded);
+      expect(result.stdout.trimEnd().endsWith('THE END')).toBe(true);
       expect(notices.join('\n')).toContain(result.logPath);
-      expect(readFileSync(result.logPath, 'utf8').length).toBe(5_000_000);
+      expect(notices.join('\n')).toMatch(/of output skipped here/);
+      expect(readFileSync(result.logPath, 'utf8').length).toBe(5_000_000 + 'THE END\n'.length);
     } finally {
       await capped.dispose();
     }

@@ -115,6 +115,10 @@ class OutputRecorder {
   private forwarded = 0;
   private logged = 0;
   private capped = false;
+  /** Output after the cap, trimmed to its last TAIL_BYTES: the end of a run (its result, its error) matters most. */
+  private tail: Array<{ stream: 'stdout' | 'stderr'; chunk: string }> = [];
+  private tailBytes = 0;
+  private skipped = 0;
   readonly stdout: string[] = [];
   readonly stderr: string[] = [];
   private readonly log: WriteStream;
@@ -135,10 +139,13 @@ class OutputRecorder {
       this.logged += bytes;
       if (this.logged >= this.limits.logCapBytes) this.overLogCap();
     }
-    if (this.capped) return;
+    if (this.capped) return this.keepTail(stream, chunk, bytes);
     let forward = chunk;
+    let rest = '';
     if (this.forwarded + bytes > this.limits.outputCapBytes) {
-      forward = Buffer.from(chunk).subarray(0, this.limits.outputCapBytes - this.forwarded).toString('utf8');
+      const buffer = Buffer.from(chunk);
+      forward = buffer.subarray(0, this.limits.outputCapBytes - this.forwarded).toString('utf8');
+      rest = buffer.subarray(this.limits.outputCapBytes - this.forwarded).toString('utf8');
       this.capped = true;
     }
     this.forwarded += Buffer.byteLength(forward);
@@ -148,14 +155,38 @@ class OutputRecorder {
     }
     if (this.capped) {
       const cap = formatBytes(this.limits.outputCapBytes);
-      this.publish({ type: 'notice', data: `output capped at ${cap}; the full log is at ${this.logPath}` });
+      this.publish({ type: 'notice', data: `output capped at ${cap}; the last ${formatBytes(TAIL_BYTES)} follow when the run ends; the full log is at ${this.logPath}` });
+      if (rest) this.keepTail(stream, rest, Buffer.byteLength(rest));
     }
   }
 
+  private keepTail(stream: 'stdout' | 'stderr', chunk: string, bytes: number): void {
+    this.tail.push({ stream, chunk });
+    this.tailBytes += bytes;
+    while (this.tailBytes > TAIL_BYTES && this.tail.length > 1) {
+      const dropped = this.tail.shift()!;
+      const size = Buffer.byteLength(dropped.chunk);
+      this.tailBytes -= size;
+      this.skipped += size;
+    }
+  }
+
+  /** Ends the log and, for a capped run, hands listeners the end of the output with what was skipped. */
   close(): Promise<void> {
+    if (this.tail.length) {
+      this.publish({ type: 'notice', data: `${formatBytes(this.skipped)} of output skipped here (all of it is in ${this.logPath}); the last ${formatBytes(this.tailBytes)} follow` });
+      for (const { stream, chunk } of this.tail) {
+        (stream === 'stdout' ? this.stdout : this.stderr).push(chunk);
+        this.publish({ type: stream, data: chunk });
+      }
+      this.tail = [];
+    }
     return new Promise((resolve) => this.log.end(resolve));
   }
 }
+
+/** How much of the end of a capped run's output still reaches the console. */
+const TAIL_BYTES = 64 * 1024;
 
 function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : `${+(bytes / 1024).toFixed(1)} KB`;
