@@ -12,8 +12,8 @@ function electronBinary(): { binary: string } | { reason: string } {
     if (!fs.existsSync(binary)) return { reason: `Electron binary ${binary} is missing` };
     if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { reason: 'no display (DISPLAY/WAYLAND_DISPLAY unset)' };
     return { binary };
-  } catch (error) {
-    return { reason: `the Electron binary is not installed here (${(error as Error).message.split('\n')[0]})` };
+  } catch {
+    return { reason: "the Electron binary is not installed here (the electron package's download step did not run)" };
   }
 }
 
