@@ -66,7 +66,7 @@ try {
   const client = new Client({ name: 'bench', version: '1.0.0' });
   await client.connect(new StdioClientTransport({ command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] }));
   for (let i = 0; i < 50; i++) await client.callTool({ name: 'get-sum', arguments: { a: i, b: 1 } });
-  let started = performance.now();
+  const started = performance.now();
   for (let i = 0; i < CALLS; i++) await client.callTool({ name: 'get-sum', arguments: { a: i, b: 1 } });
   const directMs = performance.now() - started;
   await client.close();
