@@ -13,7 +13,7 @@ import type { Engine } from '../engine';
 import { openTestEngine, tempDir } from '../../test/helpers';
 import { journalRelPath } from '../graph/names';
 import { SkillExistsError, SkillService } from './service';
-import { mldocView } from './test-oracle';
+import { mldocView } from '../../test/mldoc-oracle';
 
 const run = promisify(execFile);
 const agent = { kind: 'agent' as const, name: 'Claude Desktop' };

@@ -1,5 +1,5 @@
-// Logseq's own parser (mldoc) as the test oracle for skill pages and journal entries: page properties, blocks
-// with their properties, and fenced code exactly as Logseq would read them.
+// Logseq's own parser (mldoc) as the test oracle for what we write (pages, skill pages, journal entries): page
+// properties, blocks with their properties, and fenced code exactly as Logseq would read them.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
