@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../shared/contract';
 import { createHandlers } from '../engine/api/handlers';
 import { Engine } from '../engine/engine';
+import { realServerConfigs } from '../engine/mcp/fixtures/real-servers';
 import { tempDir } from './helpers';
 
 let app: Engine;
@@ -55,13 +56,22 @@ describe('runs through the contract', () => {
     expect(detail.stdout).not.toContain('never');
   });
 
-  it('shows runs started by another process on the same data folder', async () => {
+  it('shows runs started by another process on the same data folder, with their tool calls', async () => {
+    const api = createHandlers(app);
+    await api['servers.add']({ name: 'everything', config: realServerConfigs(dir).everything });
+    await app.reloadServers(); // servers.add regenerates in the background; the other process needs the tree now
     const other = await Engine.open({ data, host: 'cli' });
     try {
-      const handle = other.runs.start({ code: 'print("from another process")', language: 'python', origin: 'gateway' });
-      await handle.done;
+      const handle = other.runs.start({ code: "import { getSum } from './servers/everything';\nconsole.log(JSON.stringify(await getSum({ a: 20, b: 22 })));", language: 'javascript', origin: 'gateway' });
+      const ran = await handle.done;
+      expect(ran.stderr).toBe('');
       const seen = await until(() => events.find((e) => e.event === 'run.status' && (e.payload as { id: string }).id === handle.id && (e.payload as { status: string }).status === 'succeeded'));
       expect((seen.payload as { origin: string }).origin).toBe('gateway');
+      const detail = await api['runs.get']({ runId: handle.id });
+      expect(detail.stdout).toContain('42');
+      expect(detail.toolCalls).toBe(1);
+      expect(detail.toolCallEvents).toHaveLength(1);
+      expect(detail.toolCallEvents[0]).toMatchObject({ server: 'everything', tool: 'get-sum', ok: true });
     } finally {
       await other.close();
     }

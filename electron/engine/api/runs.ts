@@ -78,7 +78,8 @@ export function runHandlers(engine: Engine): HandlerSlice<RunMethods> {
       if (!run) throw new NotFoundError(`No run with id ${runId}.`);
       if ('stdout' in run) return { ...summaryOf(run), stdout: run.stdout, stderr: run.stderr, diagnostics: run.diagnostics, toolCallEvents: run.toolCalls, logPath: run.logPath };
       const logPath = path.join(engine.dataDir, 'runs', `${runId}.log`);
-      return { ...run, stdout: readTail(logPath, LOG_TAIL_BYTES), stderr: '', diagnostics: [], toolCallEvents: [], logPath };
+      const details = engine.runs.details(runId);
+      return { ...run, stdout: readTail(logPath, LOG_TAIL_BYTES), stderr: '', diagnostics: details?.diagnostics ?? [], toolCallEvents: details?.toolCalls ?? [], logPath };
     },
     'sessions.files': async ({ session }) => ({ files: engine.runs.listWorkspaceFiles(session) }),
     'sessions.clear': async ({ session }) => {

@@ -139,6 +139,35 @@ try {
     }
   });
 
+  it('keeps the tool calls and diagnostics of each run on disk for another RunManager on the same data folder', async () => {
+    const called = await runs.start({ code: `import { getSum } from './servers/everything';\nconsole.log(JSON.stringify(await getSum({ a: 20, b: 22 })));`, language: 'typescript', origin: 'gateway' }).done;
+    expect(called.status).toBe('succeeded');
+    const mistyped = await runs.start({ code: `const n: number = 'text';`, language: 'typescript', origin: 'cli' }).done;
+    expect(mistyped.status).toBe('type-error');
+    const plain = await runs.start({ code: `print('no calls')`, language: 'python', origin: 'cli' }).done;
+    // Nothing to do with the process that ran them: a fresh manager reads what the first one left on disk.
+    const other = new RunManager({ dataDir: fixture.dataDir, apiDir: fixture.apiDir, tools: fixture.tools, backend: 'local' });
+    try {
+      expect(other.get(called.id)).not.toHaveProperty('stdout');
+      const calls = other.details(called.id)!.toolCalls;
+      expect(calls).toEqual(called.toolCalls);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]).toMatchObject({ server: 'everything', tool: 'get-sum', ok: true });
+      expect(calls[0].bytesOut).toBeGreaterThan(0);
+      expect(other.details(called.id)!.diagnostics).toEqual([]);
+      expect(other.details(mistyped.id)!.diagnostics).toEqual(mistyped.diagnostics);
+      expect(other.details(mistyped.id)!.diagnostics[0]).toMatchObject({ line: 1, code: 2322 });
+      expect(other.details(plain.id)).toEqual({ toolCalls: [], diagnostics: [] });
+      expect(other.details('no-such-run')).toBeUndefined();
+      // The details file sits beside the summaries but is never taken for one.
+      const listed = other.list();
+      expect(listed.filter((summary) => summary.id === called.id)).toHaveLength(1);
+      expect(listed.every((summary) => typeof summary.status === 'string')).toBe(true);
+    } finally {
+      await other.dispose();
+    }
+  });
+
   it('cancels a run and persists every run summary', async () => {
     const handle = runs.start({ code: `console.log('started'); setInterval(() => {}, 1000);`, language: 'javascript', origin: 'gateway' });
     await new Promise<void>((resolve) => handle.once('stdout', () => resolve()));

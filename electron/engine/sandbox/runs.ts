@@ -1,10 +1,13 @@
 // Runs: type-check, bundle, execute on a backend, stream stdout/stderr/tool calls/status live, cap what listeners get
-// while the full log goes to <data>/runs/<id>.log, keep per-session workspaces, and persist run summaries.
+// while the full log goes to <data>/runs/<id>.log, keep per-session workspaces, and persist run summaries and, once a
+// run ends, its tool calls and diagnostics (<data>/runs/<id>.calls.json) so other processes can show them.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { RunSummary, type BackendName, type RunLanguage, type RunStatus, type ToolCallEvent, type TypeDiagnostic } from '../../../shared/types';
+import { RunSummary, ToolCallEvent, TypeDiagnostic, type BackendName, type RunLanguage, type RunStatus } from '../../../shared/types';
+import { z } from 'zod';
+import { writeFileAtomic } from '../settings';
 import { BridgeHost, type InterceptCall, type OnToolResult } from './bridge';
 import { Bundler } from './bundle';
 import { E2BSandboxBackend } from './e2b-backend';
@@ -69,6 +72,12 @@ export interface WorkspaceFile {
   size: number;
   mtimeMs: number;
 }
+
+/** What a finished run leaves beside its summary: the full tool-call list and the type-check diagnostics. */
+export const RunDetails = z.object({ toolCalls: z.array(ToolCallEvent), diagnostics: z.array(TypeDiagnostic) });
+export type RunDetails = z.infer<typeof RunDetails>;
+
+const DETAILS_SUFFIX = '.calls.json';
 
 const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -265,7 +274,7 @@ export class RunManager {
   list(): RunSummary[] {
     const summaries: RunSummary[] = [];
     for (const name of readdirSync(this.runsDir)) {
-      if (!name.endsWith('.json')) continue;
+      if (!name.endsWith('.json') || name.endsWith(DETAILS_SUFFIX)) continue;
       try {
         summaries.push(RunSummary.parse(JSON.parse(readFileSync(path.join(this.runsDir, name), 'utf8'))));
       } catch {
@@ -281,6 +290,21 @@ export class RunManager {
     if (!/^[\w-]+$/.test(id)) return undefined;
     try {
       return RunSummary.parse(JSON.parse(readFileSync(path.join(this.runsDir, `${id}.json`), 'utf8')));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The tool calls and diagnostics of a finished run, from memory or from disk (runs of other processes sharing the
+   * data folder, earlier sessions); undefined when the run is unknown or ended before these were kept.
+   */
+  details(id: string): RunDetails | undefined {
+    const result = this.results.get(id);
+    if (result) return { toolCalls: result.toolCalls, diagnostics: result.diagnostics };
+    if (!/^[\w-]+$/.test(id)) return undefined;
+    try {
+      return RunDetails.parse(JSON.parse(readFileSync(path.join(this.runsDir, `${id}${DETAILS_SUFFIX}`), 'utf8')));
     } catch {
       return undefined;
     }
@@ -418,6 +442,13 @@ export class RunManager {
       output.write('stderr', `${error instanceof Error ? error.message : String(error)}\n`);
     } finally {
       await output.close();
+      const details: RunDetails = { toolCalls: [...toolCalls.values()], diagnostics };
+      // Before the final summary: a process that sees the run end (it watches the summaries) finds its details there.
+      try {
+        writeFileAtomic(path.join(this.runsDir, `${id}${DETAILS_SUFFIX}`), JSON.stringify(details));
+      } catch (error) {
+        publish({ type: 'notice', data: `the run's tool calls could not be saved: ${error instanceof Error ? error.message : String(error)}` });
+      }
       const final = summary(status, exitCode);
       persist(final);
       this.active.delete(id);
@@ -427,7 +458,7 @@ export class RunManager {
         stderr: output.stderr.join(''),
         diagnostics,
         logPath,
-        toolCalls: [...toolCalls.values()],
+        toolCalls: details.toolCalls,
       };
       this.results.set(id, result);
       handle.publish({ type: 'status', data: status });
