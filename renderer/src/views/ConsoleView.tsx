@@ -1,11 +1,11 @@
 // Console: write TypeScript or Python against the generated API, run it in the sandbox, watch output and
 // tool calls stream in, see type errors inline, browse the session's workspace, and save the code as a skill;
 // its Runs section lists past runs from every origin with their context ledger.
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { RunLanguage } from '../../../shared/types';
 import { CodeEditor } from '../components/CodeEditor';
 import { ErrorNote } from '../components/ErrorNote';
-import { ModalDialog } from '../components/ModalDialog';
+import { FormDialog } from '../components/FormDialog';
 import { OutputPane } from '../components/OutputPane';
 import { StatusBadge } from '../components/StatusBadge';
 import { ToolCallTimeline } from '../components/ToolCallTimeline';
@@ -179,61 +179,44 @@ function SaveAsSkillDialog(props: { onClose: () => void; navigate: (to: string) 
   const [name, setName] = useState(state.fromSkill?.name ?? '');
   const [description, setDescription] = useState(state.fromSkill?.description ?? '');
   const [tags, setTags] = useState(state.fromSkill?.tags.join(', ') ?? '');
-  const [error, setError] = useState<string>();
   const servers = useMemo(() => [...new Set(state.toolCalls.map((c) => c.server))], [state.toolCalls]);
   const runSucceeded = state.status === 'succeeded';
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    try {
-      const skill = await client.call('skills.save', {
-        name: name.trim(),
-        description: description.trim(),
-        code: state.code,
-        language: state.language === 'python' ? 'python' : 'typescript',
-        tags: tags
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean),
-        runId: runSucceeded ? state.runId : undefined,
-        servers: servers.length ? servers : undefined,
-      });
-      props.onClose();
-      props.navigate(`skills/${encodeURIComponent(skill.name)}`);
-    } catch (err) {
-      setError((err as Error).message);
-    }
+  const submit = async () => {
+    const skill = await client.call('skills.save', {
+      name: name.trim(),
+      description: description.trim(),
+      code: state.code,
+      language: state.language === 'python' ? 'python' : 'typescript',
+      tags: tags
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+      runId: runSucceeded ? state.runId : undefined,
+      servers: servers.length ? servers : undefined,
+    });
+    props.onClose();
+    props.navigate(`skills/${encodeURIComponent(skill.name)}`);
   };
 
   return (
-    <ModalDialog title="Save as skill" onClose={props.onClose}>
-      <form onSubmit={submit} className="stack">
-        <label>
-          Name
-          <input autoFocus required value={name} onChange={(e) => setName(e.target.value)} placeholder="snake_case_name" />
-        </label>
-        <label>
-          Description
-          <textarea required rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
-        </label>
-        <label>
-          Tags
-          <input value={tags} onChange={(e) => setTags(e.target.value)} placeholder="comma, separated" />
-        </label>
-        <p className="muted">
-          {runSucceeded ? `Linked to run ${state.runId}` : 'Not linked to a run (run it successfully first to record where it came from).'}
-          {servers.length > 0 && ` · uses ${servers.join(', ')}`}
-        </p>
-        <ErrorNote error={error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary">
-            Save skill
-          </button>
-        </div>
-      </form>
-    </ModalDialog>
+    <FormDialog title="Save as skill" submitLabel="Save skill" onClose={props.onClose} onSubmit={submit} className="stack">
+      <label>
+        Name
+        <input autoFocus required value={name} onChange={(e) => setName(e.target.value)} placeholder="snake_case_name" />
+      </label>
+      <label>
+        Description
+        <textarea required rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
+      </label>
+      <label>
+        Tags
+        <input value={tags} onChange={(e) => setTags(e.target.value)} placeholder="comma, separated" />
+      </label>
+      <p className="muted">
+        {runSucceeded ? `Linked to run ${state.runId}` : 'Not linked to a run (run it successfully first to record where it came from).'}
+        {servers.length > 0 && ` · uses ${servers.join(', ')}`}
+      </p>
+    </FormDialog>
   );
 }

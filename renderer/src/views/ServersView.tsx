@@ -2,6 +2,7 @@
 // server the tree of its generated API with each tool's code, types and a "Try it" form.
 import { useState, type FormEvent } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
+import { FormDialog } from '../components/FormDialog';
 import { ModalDialog } from '../components/ModalDialog';
 import { StatusBadge } from '../components/StatusBadge';
 import { useClient, useQuery } from '../hooks';
@@ -116,70 +117,53 @@ function AddServerDialog(props: { onClose: () => void; onDone: () => void }) {
   const [command, setCommand] = useState('');
   const [args, setArgs] = useState('');
   const [url, setUrl] = useState('');
-  const [error, setError] = useState<string>();
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    try {
-      const config =
-        kind === 'stdio'
-          ? {
-              command: command.trim(),
-              args: args
-                .split('\n')
-                .map((a) => a.trim())
-                .filter(Boolean),
-            }
-          : { type: 'http' as const, url: url.trim() };
-      await client.call('servers.add', { name: name.trim(), config });
-      props.onDone();
-    } catch (err) {
-      setError((err as Error).message);
-    }
+  const submit = async () => {
+    const config =
+      kind === 'stdio'
+        ? {
+            command: command.trim(),
+            args: args
+              .split('\n')
+              .map((a) => a.trim())
+              .filter(Boolean),
+          }
+        : { type: 'http' as const, url: url.trim() };
+    await client.call('servers.add', { name: name.trim(), config });
+    props.onDone();
   };
   return (
-    <ModalDialog title="Add server" onClose={props.onClose}>
-      <form onSubmit={submit} className="stack">
+    <FormDialog title="Add server" submitLabel="Add" onClose={props.onClose} onSubmit={submit} className="stack">
+      <label>
+        Name
+        <input autoFocus required value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <fieldset>
+        <legend>Transport</legend>
         <label>
-          Name
-          <input autoFocus required value={name} onChange={(e) => setName(e.target.value)} />
+          <input type="radio" checked={kind === 'stdio'} onChange={() => setKind('stdio')} /> Command (stdio)
         </label>
-        <fieldset>
-          <legend>Transport</legend>
+        <label>
+          <input type="radio" checked={kind === 'http'} onChange={() => setKind('http')} /> URL (HTTP)
+        </label>
+      </fieldset>
+      {kind === 'stdio' ? (
+        <>
           <label>
-            <input type="radio" checked={kind === 'stdio'} onChange={() => setKind('stdio')} /> Command (stdio)
+            Command
+            <input required value={command} onChange={(e) => setCommand(e.target.value)} placeholder="npx" />
           </label>
           <label>
-            <input type="radio" checked={kind === 'http'} onChange={() => setKind('http')} /> URL (HTTP)
+            Arguments (one per line)
+            <textarea rows={3} value={args} onChange={(e) => setArgs(e.target.value)} />
           </label>
-        </fieldset>
-        {kind === 'stdio' ? (
-          <>
-            <label>
-              Command
-              <input required value={command} onChange={(e) => setCommand(e.target.value)} placeholder="npx" />
-            </label>
-            <label>
-              Arguments (one per line)
-              <textarea rows={3} value={args} onChange={(e) => setArgs(e.target.value)} />
-            </label>
-          </>
-        ) : (
-          <label>
-            URL
-            <input required type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…/mcp" />
-          </label>
-        )}
-        <ErrorNote error={error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary">
-            Add
-          </button>
-        </div>
-      </form>
-    </ModalDialog>
+        </>
+      ) : (
+        <label>
+          URL
+          <input required type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…/mcp" />
+        </label>
+      )}
+    </FormDialog>
   );
 }
 

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import type { SkillDetail as SkillDetailData } from '../../../shared/contract';
 import { CodeEditor } from '../components/CodeEditor';
 import { ErrorNote } from '../components/ErrorNote';
+import { FormDialog } from '../components/FormDialog';
 import { Markdown } from '../components/Markdown';
 import { ModalDialog } from '../components/ModalDialog';
 import { StatusBadge } from '../components/StatusBadge';
@@ -305,33 +306,16 @@ function SkillEditor(props: { detail: SkillDetailData; onDone: () => void }) {
 function RenameDialog(props: { name: string; onClose: () => void; onRenamed: (newName: string) => void }) {
   const client = useClient();
   const [newName, setNewName] = useState(props.name);
-  const [error, setError] = useState<string>();
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    try {
-      const skill = await client.call('skills.rename', { name: props.name, newName: newName.trim() });
-      props.onRenamed(skill.name);
-    } catch (err) {
-      setError((err as Error).message);
-    }
+  const submit = async () => {
+    const skill = await client.call('skills.rename', { name: props.name, newName: newName.trim() });
+    props.onRenamed(skill.name);
   };
   return (
-    <ModalDialog title={`Rename ${props.name}`} onClose={props.onClose}>
-      <form onSubmit={submit}>
-        <label>
-          New name
-          <input autoFocus value={newName} onChange={(e) => setNewName(e.target.value)} />
-        </label>
-        <ErrorNote error={error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary">
-            Rename
-          </button>
-        </div>
-      </form>
-    </ModalDialog>
+    <FormDialog title={`Rename ${props.name}`} submitLabel="Rename" onClose={props.onClose} onSubmit={submit}>
+      <label>
+        New name
+        <input autoFocus value={newName} onChange={(e) => setNewName(e.target.value)} />
+      </label>
+    </FormDialog>
   );
 }
