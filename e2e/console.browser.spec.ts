@@ -2,17 +2,8 @@
 // stopped, and a run printing megabytes keeps only the tail in the page with a notice.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
 import { snap } from './app';
-import { expect, test } from './journey-app';
-
-async function setCode(page: Page, code: string) {
-  const editor = page.getByRole('textbox', { name: 'Code' });
-  await editor.click();
-  await page.keyboard.press('Control+a');
-  await page.keyboard.press('Delete');
-  await editor.fill(code);
-}
+import { expect, setCode, test } from './journey-app';
 
 test('workspace files, stop a running script, and a large output stays capped', async ({ app, page }, testInfo) => {
   await page.goto(`${app.loginUrl}`);

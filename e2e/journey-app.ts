@@ -1,9 +1,10 @@
 // Starts the real app for the UI journeys with real MCP servers from npm configured before start
-// (<data>/mcp.json in the mcpServers shape), and helpers to read what the app wrote into the graph.
+// (<data>/mcp.json in the mcpServers shape), helpers to read what the app wrote into the graph, and to type
+// code into the Console.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 import { repoRoot, startApp, stopApp, type RunningApp } from './app';
 
 export const EVERYTHING_SERVER = { command: process.execPath, args: [path.join(repoRoot, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js'), 'stdio'] };
@@ -28,6 +29,15 @@ export function graphFiles(graphDir: string): Map<string, string> {
   };
   walk(graphDir);
   return files;
+}
+
+/** Replaces everything in the Console's code editor with `code`. */
+export async function setCode(page: Page, code: string) {
+  const editor = page.getByRole('textbox', { name: 'Code' });
+  await editor.click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  await editor.fill(code);
 }
 
 export const test = base.extend<{ app: RunningApp }>({

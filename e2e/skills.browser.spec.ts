@@ -4,9 +4,8 @@
 // checking the files of the graph at every step.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
 import { snap } from './app';
-import { expect, graphFiles, test } from './journey-app';
+import { expect, graphFiles, setCode, test } from './journey-app';
 
 const skillFile = (graphDir: string, name: string) => path.join(graphDir, 'pages', `Skills___${name}.md`);
 const journalText = (graphDir: string) =>
@@ -14,14 +13,6 @@ const journalText = (graphDir: string) =>
     .filter(([p]) => p.startsWith('journals/'))
     .map(([, text]) => text)
     .join('\n');
-
-async function setCode(page: Page, code: string) {
-  const editor = page.getByRole('textbox', { name: 'Code' });
-  await editor.click();
-  await page.keyboard.press('Control+a');
-  await page.keyboard.press('Delete');
-  await editor.fill(code);
-}
 
 test('script -> skill -> search -> journal -> approve -> rename -> delete', async ({ app, page }, testInfo) => {
   await page.goto(app.loginUrl);
