@@ -1,16 +1,7 @@
 // Maps MCP server and tool names to identifiers used in the generated API tree (file stems, TypeScript and
 // Python function names, type names), predictably and collision-free, so the mapping can be shown to people.
+import { JS_RESERVED, PY_RESERVED, pyFunctionName, tsFunctionName } from '../../../shared/identifiers';
 
-const JS_RESERVED = new Set(
-  ('break case catch class const continue debugger default delete do else enum export extends false finally for function if import in ' +
-    'instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package ' +
-    'private protected public await arguments eval async of undefined NaN Infinity callMCPTool').split(' '),
-);
-const PY_RESERVED = new Set(
-  ('False None True and as assert async await break class continue def del elif else except finally for from global if import in is ' +
-    'lambda nonlocal not or pass raise return try while with yield match case type print input Any Dict List Literal Optional Union ' +
-    'TypedDict NotRequired call_mcp_tool annotations').split(' '),
-);
 /** Stems that would clash with the files every generated folder already has. */
 const RESERVED_STEMS = new Set(['index', '__init__', '_bridge', 'readme', 'schema_hashes']);
 
@@ -34,29 +25,6 @@ function baseStem(name: string): string {
   return stem;
 }
 
-function words(stem: string): string[] {
-  return stem
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .split('_')
-    .filter(Boolean);
-}
-
-function camel(stem: string): string {
-  const parts = words(stem).map((part) => part.toLowerCase());
-  let fn = parts.map((part, i) => (i === 0 ? part : part.charAt(0).toUpperCase() + part.slice(1))).join('') || 'tool';
-  if (/^[0-9]/.test(fn)) fn = `_${fn}`;
-  while (JS_RESERVED.has(fn)) fn = `${fn}_`;
-  return fn;
-}
-
-function snake(stem: string): string {
-  let fn = words(stem).map((part) => part.toLowerCase()).join('_') || 'tool';
-  if (/^[0-9]/.test(fn)) fn = `_${fn}`;
-  while (PY_RESERVED.has(fn)) fn = `${fn}_`;
-  return fn;
-}
-
 function withSuffix(id: ToolIdentifier, n: number): ToolIdentifier {
   if (n === 1) return id;
   return { stem: `${id.stem}_${n}`, fn: `${id.fn}${n}`, pyFn: `${id.pyFn}_${n}`, typeName: `${id.typeName}${n}` };
@@ -65,10 +33,10 @@ function withSuffix(id: ToolIdentifier, n: number): ToolIdentifier {
 /** The identifiers for one name, before collisions with its siblings are resolved. */
 export function toolIdentifier(name: string): ToolIdentifier {
   const stem = baseStem(name);
-  const fn = camel(stem);
+  const fn = tsFunctionName(stem);
   const bare = fn.replace(/^_+/, '');
   const typeName = /^[0-9]/.test(bare) ? `T${bare}` : bare.charAt(0).toUpperCase() + bare.slice(1);
-  return { stem, fn, pyFn: snake(stem), typeName };
+  return { stem, fn, pyFn: pyFunctionName(stem), typeName };
 }
 
 /**

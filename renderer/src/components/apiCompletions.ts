@@ -1,32 +1,12 @@
 // Completion from the generated API tree: `./servers/<server>/<tool>` import paths inside strings, and the
-// tool functions (TypeScript camelCase, Python snake_case) as identifiers. Names follow the generator's rules.
+// tool functions (TypeScript camelCase, Python snake_case) as identifiers. Names come from the generator's own rules.
 import type { CompletionContext, CompletionResult, Completion } from '@codemirror/autocomplete';
+import { pyFunctionName, tsFunctionName } from '../../../shared/identifiers';
 
 export interface ApiTreeServer {
   server: string;
   dir: string;
   tools: Array<{ tool: string; identifier: string; description: string }>;
-}
-
-function words(stem: string): string[] {
-  return stem
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .split('_')
-    .filter(Boolean);
-}
-
-/** The TypeScript function name the generator gives a file stem (`get_user` -> `getUser`). */
-export function tsFunctionName(stem: string): string {
-  const parts = words(stem).map((part) => part.toLowerCase());
-  const fn = parts.map((part, i) => (i === 0 ? part : part.charAt(0).toUpperCase() + part.slice(1))).join('') || 'tool';
-  return /^[0-9]/.test(fn) ? `_${fn}` : fn;
-}
-
-/** The Python function name the generator gives a file stem (`getUser` -> `get_user`). */
-export function pyFunctionName(stem: string): string {
-  const fn = words(stem).map((part) => part.toLowerCase()).join('_') || 'tool';
-  return /^[0-9]/.test(fn) ? `_${fn}` : fn;
 }
 
 function firstLine(text: string): string {
