@@ -1,14 +1,17 @@
 // Sandbox benchmark: first output of a hello-world run once the sandbox is initialised (request -> first stdout chunk,
-// p50/p95 over 25 runs each for ts/js/python, with a ready runner and, separately, back to back), bridge overhead per
+// p50/p95 over 25 runs each for ts/js/python, with a ready runner and, separately, back to back, also with a single
+// node spare for comparison), what an idle spare runner costs in memory, bridge overhead per
 // call (1,000 sequential calls through the sandbox vs the same calls made directly with the SDK), and 20 MB results
 // through the bridge into sandboxed code (server-filesystem and a small SDK server, bench/servers/blob-server.ts).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { McpPool, generateApiTree } from '../electron/engine/mcp';
+import { LocalSandboxBackend } from '../electron/engine/sandbox/local-backend';
 import { RunManager } from '../electron/engine/sandbox/runs';
+import { DEFAULT_LIMITS } from '../electron/engine/sandbox/types';
 import { createSandboxFixture, EVERYTHING_SERVER, poolToolCaller } from '../electron/engine/sandbox/test-fixture';
 
 type Language = 'javascript' | 'typescript' | 'python';
@@ -20,16 +23,17 @@ const HELLO: Record<Language, string> = {
 };
 
 const fixture = await createSandboxFixture();
-const runs = new RunManager({ dataDir: fixture.dataDir, apiDir: fixture.apiDir, tools: fixture.tools, backend: 'local', limits: { timeoutMs: 120_000, outputCapBytes: 64 * 1024 * 1024 } });
+const runOptions = { dataDir: fixture.dataDir, apiDir: fixture.apiDir, tools: fixture.tools, backend: 'local' as const, limits: { timeoutMs: 120_000, outputCapBytes: 64 * 1024 * 1024 } };
+let runs = new RunManager(runOptions);
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function firstOutputMs(language: Language, code: string): Promise<number> {
+async function firstOutputMs(manager: RunManager, language: Language, code: string): Promise<number> {
   const started = performance.now();
-  const handle = runs.start({ code, language, origin: 'app' });
+  const handle = manager.start({ code, language, origin: 'app' });
   const first = await new Promise<number>((resolve) => handle.once('stdout', () => resolve(performance.now() - started)));
   const result = await handle.done;
   if (result.status !== 'succeeded') throw new Error(`hello world failed: ${result.stderr}`);
@@ -43,23 +47,108 @@ function report(label: string, samples: Record<Language, number[]>): void {
   console.log(`first output of hello world, ${label} (${SAMPLES} runs each): ${figures.join(', ')}  [target <= 150 ms]`);
 }
 
+const ALL: Language[] = ['typescript', 'javascript', 'python'];
+
+/** Back to back, ts/js/python interleaved: a run finds its spare ready only if it was replaced in time. */
+async function backToBack(manager: RunManager): Promise<Record<Language, number[]>> {
+  await manager.warmUp('default', ALL);
+  const samples: Record<Language, number[]> = { javascript: [], typescript: [], python: [] };
+  for (let i = 0; i < SAMPLES; i++) for (const language of ALL) samples[language].push(await firstOutputMs(manager, language, HELLO[language]));
+  return samples;
+}
+
+/** Processes under `root` (the sandbox's bwrap, socat, runner...), from /proc. */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (pid: number): void => {
+    for (const child of children.get(pid) ?? []) {
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(root);
+  return found;
+}
+
+/** PSS (shared pages split between sharers: what the spare really adds) and RSS of processes, in MB. */
+function memoryMb(pids: number[]): { pss: number; rss: number } {
+  let pss = 0;
+  let rss = 0;
+  for (const pid of pids) {
+    try {
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+      rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return { pss: pss / 1024, rss: rss / 1024 };
+}
+
+/** What one idle spare runner adds (its bwrap/socat/seccomp helpers and the interpreter), per runtime. */
+async function spareMemory(): Promise<string[]> {
+  const backend = new LocalSandboxBackend({ spares: { node: 1, python: 1 } });
+  const lines: string[] = [];
+  try {
+    await backend.initialize();
+    const seen = new Set(descendants(process.pid));
+    for (const runtime of ['node', 'python'] as const) {
+      const folder = path.join(fixture.dataDir, 'spare-memory', runtime);
+      await backend.warm(runtime, fixture.apiDir, path.join(folder, 'workspace'), path.join(folder, 'staging'), DEFAULT_LIMITS, []);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // let the runner settle after start-up
+      const spare = descendants(process.pid).filter((pid) => !seen.has(pid));
+      for (const pid of spare) seen.add(pid);
+      const { pss, rss } = memoryMb(spare);
+      lines.push(`${runtime} ${pss.toFixed(1)} MB PSS (${rss.toFixed(1)} MB RSS, ${spare.length} processes)`);
+    }
+  } finally {
+    await backend.dispose();
+  }
+  return lines;
+}
+
 try {
-  const ALL: Language[] = ['typescript', 'javascript', 'python'];
   await runs.warmUp('default', ALL);
-  for (const language of ALL) await firstOutputMs(language, HELLO[language]);
+  for (const language of ALL) await firstOutputMs(runs, language, HELLO[language]);
   // A ready runner: the time a person (or agent) takes between runs is enough for the spare to be up again.
   const ready: Record<Language, number[]> = { javascript: [], typescript: [], python: [] };
   for (let i = 0; i < SAMPLES; i++) {
     for (const language of ALL) {
       await runs.warmUp('default', ALL);
-      ready[language].push(await firstOutputMs(language, HELLO[language]));
+      ready[language].push(await firstOutputMs(runs, language, HELLO[language]));
     }
   }
   report('runner ready', ready);
-  // Back to back, ts/js/python interleaved: a run may find its spare still starting (ts and js share the node spare).
-  const backToBack: Record<Language, number[]> = { javascript: [], typescript: [], python: [] };
-  for (let i = 0; i < SAMPLES; i++) for (const language of ALL) backToBack[language].push(await firstOutputMs(language, HELLO[language]));
-  report('back to back', backToBack);
+  report('back to back', await backToBack(runs));
+  // The same with one node spare shared by ts and js (what DEFAULT_SPARES replaced), to show what the second buys.
+  const single = new RunManager({
+    dataDir: fixture.dataDir,
+    apiDir: fixture.apiDir,
+    tools: fixture.tools,
+    backend: 'local',
+    limits: { timeoutMs: 120_000 },
+    backends: { local: new LocalSandboxBackend({ privatePaths: [fixture.dataDir], spares: { node: 1, python: 1 } }) },
+  });
+  try {
+    await runs.dispose(); // its spares would compete for the CPU
+    report('back to back, one node spare', await backToBack(single));
+  } finally {
+    await single.dispose();
+  }
+  console.log(`an idle spare runner costs: ${(await spareMemory()).join(', ')}`);
+  runs = new RunManager(runOptions);
 
   // Bridge overhead: the same 1,000 sequential get-sum calls, direct with the SDK vs from sandboxed code.
   const CALLS = 1000;

@@ -19,7 +19,17 @@ export interface LocalSandboxOptions {
   python?: string;
   /** Node used inside the sandbox; this process's own by default. */
   node?: string;
+  /** Runners kept started ahead per runtime and workspace; DEFAULT_SPARES when omitted. */
+  spares?: Partial<Record<SandboxRuntime, number>>;
 }
+
+/**
+ * Two node spares because TypeScript and JavaScript share the node runner: a runner needs 200-400 ms to be ready,
+ * longer than the gap between back-to-back runs, so with one spare the second of two node runs waited for it
+ * (p95 first output ~200 ms instead of ~60 ms). An idle spare costs ~12 MB PSS (node, ~57 MB RSS mostly shared with
+ * this process) or ~18 MB (python): bench/sandbox.bench.ts prints both.
+ */
+export const DEFAULT_SPARES: Record<SandboxRuntime, number> = { node: 2, python: 1 };
 
 interface RunnerContext {
   runtime: SandboxRuntime;
@@ -38,6 +48,8 @@ interface Runner {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves true once the runner has started and waits for its entry, false if it ended before that. */
   ready: Promise<boolean>;
+  /** Set when `ready` resolves true. */
+  isReady: boolean;
   alive: boolean;
 }
 
@@ -123,6 +135,7 @@ export class LocalSandboxBackend implements SandboxBackend {
   private readonly spawning = new Set<Promise<Runner>>();
   private holdsSandbox = false;
   private started = 0;
+  private waitedForRunner = 0;
   private disposed = false;
 
   constructor(private readonly options: LocalSandboxOptions = {}) {}
@@ -153,9 +166,14 @@ export class LocalSandboxBackend implements SandboxBackend {
     return this.started;
   }
 
+  /** Runs whose runner was still starting when they took it (diagnostics: back-to-back runs outpacing the spares). */
+  get runsThatWaited(): number {
+    return this.waitedForRunner;
+  }
+
   /**
-   * Keeps one runner started ahead for this context; resolves when it is ready (true) or could not start (false).
-   * Runs take the spare and start its replacement at once, so the next run finds one ready or nearly ready.
+   * Keeps runners started ahead for this context (DEFAULT_SPARES per runtime); resolves when all of them are ready
+   * (true) or none could start (false). Each run takes one and starts its replacement, so the next runs find one ready.
    */
   warm(runtime: SandboxRuntime, apiDir: string, workspaceDir: string, stagingDir: string, limits: SandboxLimits, allowedDomains: string[]): Promise<boolean> {
     return this.keepSpare({ runtime, apiDir, workspaceDir, stagingDir, limits, allowedDomains });
@@ -187,6 +205,7 @@ export class LocalSandboxBackend implements SandboxBackend {
         void this.keepSpare(context);
         runner = (await this.takeSpare(context)) ?? (await this.spawnRunner(context));
       }
+      if (!runner.isReady) this.waitedForRunner++;
       return await this.drive(runner, entry, req, replaceSpare);
     } finally {
       replaceSpare();
@@ -216,8 +235,12 @@ export class LocalSandboxBackend implements SandboxBackend {
     const key = poolKey(context);
     const spares = (this.pool.get(key) ?? []).filter((spare) => !spare.failed && (spare.settled === undefined || spare.settled.alive));
     this.pool.set(key, spares);
-    const existing = spares[0];
-    if (existing) return existing.runner.then((runner) => runner?.ready ?? false);
+    const wanted = Math.max(1, this.options.spares?.[context.runtime] ?? DEFAULT_SPARES[context.runtime]);
+    while (spares.length < wanted) spares.push(this.startSpare(context));
+    return Promise.all(spares.map((spare) => spare.runner.then((runner) => runner?.ready ?? false))).then((ready) => ready.some(Boolean));
+  }
+
+  private startSpare(context: RunnerContext): Spare {
     const spare: Spare = {
       runner: this.spawnRunner(context).then(
         (runner) => {
@@ -235,8 +258,7 @@ export class LocalSandboxBackend implements SandboxBackend {
         },
       ),
     };
-    spares.push(spare);
-    return spare.runner.then((runner) => runner?.ready ?? false);
+    return spare;
   }
 
   /** The spare for this context, waiting for one still starting (it is ahead of a fresh spawn). */
@@ -354,8 +376,10 @@ export class LocalSandboxBackend implements SandboxBackend {
       controlSocket: child.stdio[4] as Socket,
       cage,
       exited,
+      isReady: false,
       alive: true,
     };
+    void ready.then((started) => (runner.isReady = started));
     runner.bridgeSocket.on('error', () => undefined);
     runner.controlSocket.on('error', () => undefined);
     runner.controlSocket.once('data', () => signalReady(true));

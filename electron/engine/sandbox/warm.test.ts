@@ -43,6 +43,18 @@ describe('runners started ahead', () => {
     });
   }
 
+  it('keeps a node spare each for back-to-back TypeScript and JavaScript runs, so neither waits for a runner', async () => {
+    await runs.warmUp('default', ['typescript', 'javascript']);
+    const started = backend.runnersStarted;
+    const waited = backend.runsThatWaited;
+    const ts = await runs.start({ code: hello.typescript, language: 'typescript', origin: 'app' }).done;
+    // Straight after: the replacement for the TypeScript run is still starting; the second spare is not.
+    const js = await runs.start({ code: hello.javascript, language: 'javascript', origin: 'app' }).done;
+    expect([ts.stdout, js.stdout]).toEqual(['ts\n', 'js\n']);
+    expect(backend.runsThatWaited).toBe(waited);
+    expect(backend.runnersStarted).toBe(started + 2);
+  });
+
   it('gives every run its own process: a runner is never reused after a run', async () => {
     await runs.warmUp('default', ['javascript']);
     const first = await runs.start({ code: `globalThis.mark = 1; console.log(typeof globalThis.mark);`, language: 'javascript', origin: 'app' }).done;
