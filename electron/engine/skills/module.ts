@@ -14,6 +14,8 @@ export interface SkillModule {
   /** The function other code imports: `analyzeErrorSpike` (TypeScript) or `analyze_error_spike` (Python). */
   exportName: string;
   wrapped: boolean;
+  /** The line of the given code that a line of the saved code came from; undefined for a line the wrapping added. */
+  givenLine(savedLine: number): number | undefined;
 }
 
 /** Checks (and, for a script, wraps) skill code so `./skills/<name>` exports the skill's function. */
@@ -65,13 +67,14 @@ function typescriptModule(name: string, code: string): SkillModule {
   const errors = syntaxErrors(code);
   if (errors.length) throw new SkillCodeError(`the TypeScript code of skill "${name}" does not parse: ${errors.slice(0, 3).join('; ')}`);
   const { names } = typescriptExports(code, exportName);
-  if (names.includes(exportName)) return { code, exportName, wrapped: false };
+  if (names.includes(exportName)) return { code, exportName, wrapped: false, givenLine: sameLine };
   if (names.length > 0) {
     throw new SkillCodeError(
       `a TypeScript skill must export a function named after the skill in camelCase: add \`export async function ${exportName}(...) { ... }\` to skill "${name}" (it exports ${names.join(', ')})`,
     );
   }
-  return { code: wrapTypescriptScript(code, exportName), exportName, wrapped: true };
+  // Line numbers of a wrapped TypeScript script are not reported against it (it parsed before wrapping).
+  return { code: wrapTypescriptScript(code, exportName), exportName, wrapped: true, givenLine: () => undefined };
 }
 
 /**
@@ -99,14 +102,21 @@ function wrapTypescriptScript(code: string, exportName: string): string {
 
 const PY_DEF = (fn: string) => new RegExp(`^(?:async[ \\t]+)?def[ \\t]+${fn}[ \\t]*\\(`, 'm');
 
+const sameLine = (line: number) => line;
+
 function pythonModule(name: string, code: string): SkillModule {
-  if (PY_DEF(name).test(code)) return { code, exportName: name, wrapped: false };
+  if (PY_DEF(name).test(code)) return { code, exportName: name, wrapped: false, givenLine: sameLine };
   const lines = code.replace(/\r\n?/g, '\n').replace(/\s+$/, '').split('\n');
-  const future = lines.filter((line) => /^from __future__ import /.test(line));
-  const rest = lines.filter((line) => !/^from __future__ import /.test(line));
-  const body = rest.map((line) => (line.trim() === '' ? '' : `    ${line}`));
+  const isFuture = (line: string) => /^from __future__ import /.test(line);
+  // 1-based numbers of the given lines, in the order the wrapped code holds them.
+  const futureLines = lines.flatMap((line, i) => (isFuture(line) ? [i + 1] : []));
+  const restLines = lines.flatMap((line, i) => (isFuture(line) ? [] : [i + 1]));
+  const future = futureLines.map((n) => lines[n - 1]);
+  const body = restLines.map((n) => (lines[n - 1].trim() === '' ? '' : `    ${lines[n - 1]}`));
   const wrapped = [...future, ...(future.length ? [''] : []), `async def ${name}():`, ...body, ''].join('\n');
-  return { code: wrapped, exportName: name, wrapped: true };
+  const bodyStart = future.length + (future.length ? 1 : 0) + 2;
+  const givenLine = (savedLine: number) => (savedLine <= future.length ? futureLines[savedLine - 1] : savedLine >= bodyStart ? restLines[savedLine - bodyStart] : undefined);
+  return { code: wrapped, exportName: name, wrapped: true, givenLine };
 }
 
 /** Where the body of `def <fn>(...):` starts when the signature fits on one line, for a docstring. */

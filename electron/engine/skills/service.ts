@@ -17,10 +17,11 @@ import { exportAgentSkill, readAgentSkill, type ImportedSkill } from './agent-sk
 import { journalEntriesOf, skillEventBlock, sortJournalEntries, type SkillAction, type SkillEvent } from './journal';
 import { materializeSkills, type MaterializeResult } from './materialize';
 import { isSkillPage, skillFromPage, skillNameFromTitle } from './model';
-import { toSkillModule } from './module';
+import { SkillCodeError, toSkillModule, type SkillModule } from './module';
 import { skillExportName, skillPageTitle, validateSkillName } from './names';
 import { formatPins, normalizeTags, oneLine, replaceDescriptionBlock, replaceSkillCode, replaceUsage, setPageProperties, skillPageDoc } from './page';
 import { comparePins, currentHashes, detectToolCalls, pinsFor, type PinStatus } from './pins';
+import { checkPythonSyntax } from './python-syntax';
 
 export type SkillListInput = z.output<typeof SkillListQuery>;
 
@@ -49,6 +50,8 @@ export interface SkillServiceOptions {
   index: SearchIndex;
   /** The MCP tool catalog that pins are taken from and checked against; defaults to the index's tool docs. */
   toolCatalog?: () => readonly ToolDoc[];
+  /** The interpreter that syntax-checks Python skills on save; `python3` unless the sandbox uses another. */
+  python?: string;
   now?: () => Date;
 }
 
@@ -76,12 +79,14 @@ export class SkillService {
   private readonly graph: Graph;
   private readonly index: SearchIndex;
   private readonly catalog: () => readonly ToolDoc[];
+  private readonly python: string;
   private readonly now: () => Date;
 
   constructor(options: SkillServiceOptions) {
     this.graph = options.graph;
     this.index = options.index;
     this.catalog = options.toolCatalog ?? (() => this.index.toolDocs());
+    this.python = options.python ?? 'python3';
     this.now = options.now ?? (() => new Date());
   }
 
@@ -168,7 +173,7 @@ export class SkillService {
     const name = validateSkillName(fields.name);
     const description = oneLine(fields.description);
     if (!description) throw new InvalidInputError(`skill "${name}" needs a description: one line saying what it does and when to use it`);
-    const module = toSkillModule(name, fields.language, fields.code);
+    const { module, warnings } = await this.checkedModule(name, fields.language, fields.code);
     const existing = this.findPage(name);
     if (existing) throw new SkillExistsError(name, existing.path);
     const { servers, pins } = this.pinsOf(module.code, fields.language, fields.servers, fields.pins);
@@ -200,7 +205,7 @@ export class SkillService {
     }
     await this.journalEvent({ action: 'created', pageTitle: title, actor, at: now, run: fields.run, servers });
     this.reflect([created.path]);
-    return this.skillAt(created.path);
+    return withWarnings(this.skillAt(created.path), warnings);
   }
 
   /** Changes description, code, tags or usage; re-applied to the newest file so edits made meanwhile are kept. */
@@ -209,8 +214,11 @@ export class SkillService {
     const before = skillFromPage(page)!;
     let code: string | undefined;
     let repin: { servers: string[]; pins: Record<string, string> } | undefined;
+    let warnings: string[] = [];
     if (input.code !== undefined) {
-      code = toSkillModule(before.name, before.language, input.code).code;
+      let module: SkillModule;
+      ({ module, warnings } = await this.checkedModule(before.name, before.language, input.code));
+      code = module.code;
       repin = this.pinsOf(code, before.language, before.servers, {});
     }
     if (input.description !== undefined && !oneLine(input.description)) throw new InvalidInputError(`skill "${before.name}" needs a description; it cannot be emptied`);
@@ -233,7 +241,7 @@ export class SkillService {
       return setPageProperties(next, props);
     });
     await this.journalEvent({ action: 'updated', pageTitle: page.title, actor, at: now, servers: repin?.servers });
-    return skill;
+    return withWarnings(skill, warnings);
   }
 
   /** Approve, reject (archive) or reopen. Approving re-pins the tools to their current schemas: a person looked. */
@@ -369,6 +377,23 @@ export class SkillService {
     return skill;
   }
 
+  /**
+   * The code as it will be saved, checked: TypeScript by the TypeScript parser, Python by the Python compiler.
+   * Without a Python interpreter the code is saved unchecked, with a warning saying so.
+   */
+  private async checkedModule(name: string, language: SkillLanguage, code: string): Promise<{ module: SkillModule; warnings: string[] }> {
+    const module = toSkillModule(name, language, code);
+    if (language !== 'python') return { module, warnings: [] };
+    const check = await checkPythonSyntax(module.code, this.python);
+    if (check.kind === 'unchecked') return { module, warnings: [`the Python code was saved without a syntax check: ${check.reason}`] };
+    if (check.kind === 'syntax-error') {
+      const line = check.line === undefined ? undefined : module.givenLine(check.line);
+      const where = line === undefined ? (module.wrapped && check.line !== undefined ? 'at the end: ' : '') : `line ${line}: `;
+      throw new SkillCodeError(`the Python code of skill "${name}" does not compile: ${where}${check.message}`);
+    }
+    return { module, warnings: [] };
+  }
+
   private pinsOf(code: string, language: SkillLanguage, declared: readonly string[], carried: Record<string, string>) {
     const catalog = this.catalog();
     const calls = detectToolCalls(code, language, catalog);
@@ -411,6 +436,10 @@ export class SkillService {
     });
     this.index.applyEvents(events);
   }
+}
+
+function withWarnings(skill: Skill, warnings: readonly string[]): Skill {
+  return warnings.length ? { ...skill, warnings: [...skill.warnings, ...warnings] } : skill;
 }
 
 function isoDay(date: Date): string {
