@@ -25,9 +25,10 @@ export interface LocalSandboxOptions {
 
 /**
  * Two node spares because TypeScript and JavaScript share the node runner: a runner needs 200-400 ms to be ready,
- * longer than the gap between back-to-back runs, so with one spare the second of two node runs waited for it
- * (p95 first output ~200 ms instead of ~60 ms). An idle spare costs ~12 MB PSS (node, ~57 MB RSS mostly shared with
- * this process) or ~18 MB (python): bench/sandbox.bench.ts prints both.
+ * longer than the gap between back-to-back runs, so with one spare the second of two node runs waited for it (js p50
+ * ~105 ms instead of ~45 ms back to back). An idle spare costs ~17 MB PSS for node (~57 MB RSS, mostly shared with
+ * this process) and ~23 MB for python; the price back to back is a replacement booting beside the next run (python
+ * p50 ~30 -> ~47 ms). bench/sandbox.bench.ts prints both configurations and the memory.
  */
 export const DEFAULT_SPARES: Record<SandboxRuntime, number> = { node: 2, python: 1 };
 
