@@ -224,7 +224,8 @@ export class Engine {
       changed.clear();
     };
     const watcher = fs.watch(dir, (_event, name) => {
-      if (!name?.endsWith('.json')) return;
+      // <id>.json is a run's summary; <id>.calls.json holds its tool calls, read only when the run is opened.
+      if (!name?.endsWith('.json') || name.endsWith('.calls.json')) return;
       changed.add(name);
       timer ??= setTimeout(flush, 50);
     });
