@@ -63,3 +63,32 @@ describe('where the graph lives', () => {
     expect(fs.readFileSync(path.join(data, 'config.json'), 'utf8')).toBe('{ not json');
   });
 });
+
+describe('a graph folder the user cannot write', () => {
+  // Root may write anywhere, so the check runs the CLI as the unprivileged user `nobody` where that is possible.
+  const canDropPrivileges = process.getuid?.() === 0 && fs.existsSync('/usr/bin/setpriv');
+  it.skipIf(!canDropPrivileges)('is refused with a clear message, and nothing is created', async () => {
+    const { execFile } = await import('node:child_process');
+    const dir = tempDir();
+    fs.chmodSync(dir, 0o755);
+    const graph = path.join(dir, 'graph');
+    const data = path.join(dir, 'data');
+    fs.mkdirSync(graph);
+    fs.writeFileSync(path.join(graph, 'keep.md'), '- mine\n');
+    fs.mkdirSync(data, { mode: 0o777 });
+    fs.chmodSync(data, 0o777);
+    const root = path.resolve(import.meta.dirname, '..', '..');
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(
+        '/usr/bin/setpriv',
+        ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'electron', 'cli', 'main.ts'), 'status', '--graph', graph, '--data', data],
+        { env: { ...process.env, HOME: data, TMPDIR: data }, timeout: 60_000 },
+        (error, _stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
+      );
+    });
+    expect(result.stderr).toMatch(/Graph folder .* is not writable by this user/);
+    expect(result.code).toBe(2);
+    expect(fs.readdirSync(graph)).toEqual(['keep.md']);
+    expect(fs.readdirSync(data).filter((f) => !f.startsWith('tsx'))).toEqual([]);
+  });
+});
