@@ -1,13 +1,14 @@
 // Typed errors of the MCP layer. Each carries a kebab `code` (read by the hosts' wire format) and a message
 // a user can act on, naming the server and, where there is one, the tool.
+import { SkillgraphError } from '../../../shared/errors';
 
-export class McpError extends Error {
+export class McpError extends SkillgraphError {
   constructor(
-    readonly code: string,
+    code: string,
     message: string,
     readonly server?: string,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'McpError';
   }
 }

@@ -1,5 +1,6 @@
 // Contracts of the sandbox module: the narrow capability to call tools (ToolCaller), the backend interface
 // every sandbox implements (local, E2B), run limits, and the typed errors a user can act on.
+import { SkillgraphError } from '../../../shared/errors';
 import type { BackendName, ToolCallEvent } from '../../../shared/types';
 
 /** The one capability sandboxed code gets: call a tool, receive decoded data or an Error whose message says why. */
@@ -90,12 +91,12 @@ export interface SandboxBackend {
 export type ToolCallListener = (event: ToolCallEvent) => void;
 
 /** A problem the user can fix, with the sentence to show them. */
-export class SandboxError extends Error {
+export class SandboxError extends SkillgraphError {
   constructor(
-    readonly code: 'backend-unavailable' | 'bad-request' | 'not-found' | 'bundle-failed',
+    override readonly code: 'backend-unavailable' | 'bad-request' | 'not-found' | 'bundle-failed',
     message: string,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'SandboxError';
   }
 }
