@@ -33,6 +33,20 @@ export class PageNotFoundError extends GraphError {
   }
 }
 
+/**
+ * A namespace rename stopped part-way and could not be undone: `moved` lists every file that now
+ * sits at its new path, so the person (or a retry) knows exactly what state the graph is in.
+ */
+export class GraphRenameIncompleteError extends GraphError {
+  constructor(readonly moved: Array<{ from: string; to: string }>, override readonly cause: Error) {
+    super(
+      `renaming stopped part-way (${cause.message}) and could not be undone; these files were moved: ` +
+        moved.map((m) => `${m.from} -> ${m.to}`).join(', ') +
+        '. Rename the remaining pages or move these back by hand',
+    );
+  }
+}
+
 /** A page or block we were asked to write cannot be written so that Logseq reads it back the same. */
 export class GraphFormatError extends GraphError {}
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { ParsedPage } from '../../../shared/types';
 import type { GraphConfig } from './config';
 import { normalizeRelPath } from './config';
-import { GraphConflictError, GraphFormatError, GraphWriteError, PageExistsError, PageNotFoundError, describeFsError } from './errors';
+import { GraphConflictError, GraphFormatError, GraphRenameIncompleteError, GraphWriteError, PageExistsError, PageNotFoundError, describeFsError } from './errors';
 import { journalRelPath, needsTitleProperty, pageFileName, pageNameOf } from './names';
 import { contentHash, PROPERTY_LINE } from './parser';
 import type { BlockSpec, PageDoc } from './serializer';
@@ -38,6 +38,23 @@ export interface UpdateResult {
   /** True when the file had changed since `expectedHash` and the transform was re-applied. */
   merged: boolean;
   changed: boolean;
+}
+
+export interface RenameResult {
+  /** New path of the renamed page itself. */
+  path: string;
+  /** Every file that moved: the page and its namespace children. */
+  moved: Array<{ from: string; to: string }>;
+  /** Other pages whose references were rewritten. */
+  updatedPaths: string[];
+  /** Pages whose references could not be rewritten (the renames themselves stand). */
+  failed: Array<{ path: string; error: Error }>;
+}
+
+interface RenameMove {
+  page: ParsedPage;
+  newTitle: string;
+  newRel: string;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -190,10 +207,14 @@ export class GraphWriter {
   }
 
   /**
-   * Renames a page the way Logseq does: moves its file, keeps a `title::` property current, and
-   * rewrites `[[Old]]`, `#Old` and tags/alias mentions in other pages through conditional writes.
+   * Renames a page the way Logseq 0.10 does: moves its file and those of its namespace children
+   * (`Old/child` becomes `New/child`), keeps `title::` current where the file name cannot carry the
+   * title, and rewrites `[[Old]]`, `[[Old/child]]`, `#Old` and tags/alias mentions through
+   * conditional writes. A case-only rename (`old` to `Old`) touches the page alone, as in Logseq.
+   * Either every file moves or none does; if a move fails and cannot be undone, the error lists the
+   * files that moved (`GraphRenameIncompleteError`).
    */
-  async renamePage(fromTitle: string, toTitle: string): Promise<{ path: string; updatedPaths: string[]; failed: Array<{ path: string; error: Error }> }> {
+  async renamePage(fromTitle: string, toTitle: string): Promise<RenameResult> {
     const page = this.store.getByName(pageNameOf(fromTitle));
     if (!page) throw new PageNotFoundError(fromTitle);
     if (page.kind === 'journal') throw new GraphFormatError(`"${page.title}" is a journal page; journals are named by their date`);
@@ -201,44 +222,116 @@ export class GraphWriter {
     if (pageNameOf(newTitle) === '') throw new GraphFormatError('a page needs a title');
     const oldName = page.name;
     const newName = pageNameOf(newTitle);
-    const other = this.store.getByName(newName);
-    if (other && other.path !== page.path) throw new PageExistsError(newTitle, other.path);
-
-    const folder = path.posix.dirname(page.path);
-    const newRel = normalizeRelPath(`${folder === '.' ? '' : folder + '/'}${pageFileName(newTitle, this.config)}`);
-    const from = this.resolve(page.path);
-    const to = this.resolve(newRel);
-    await this.serialize(from.rel, async () => {
-      if (newRel !== page.path) {
-        const caseOnly = newRel.toLowerCase() === page.path.toLowerCase();
-        if (!caseOnly && (await exists(to.abs))) throw new PageExistsError(newTitle, newRel);
-        try {
-          await fs.rename(from.abs, to.abs);
-        } catch (error) {
-          const { code, detail } = describeFsError(error);
-          throw new GraphWriteError(page.path, code, detail);
-        }
-      }
-      const content = (await readOrNull(to.abs)) ?? '';
-      this.store.noteRenamed(page.path, newRel, content);
-    });
-    const hadTitle = typeof page.properties.title === 'string';
-    if (hadTitle || needsTitleProperty(newTitle, this.config)) {
-      await this.updateFile(newRel, (current) => setPageTitleProperty(current ?? '', newTitle));
+    const caseOnly = oldName === newName;
+    if (!caseOnly && newName.startsWith(oldName + '/')) {
+      throw new GraphFormatError(`"${newTitle}" is inside the namespace of "${page.title}"; a page cannot be moved under itself`);
     }
+
+    const plan = this.planRename(page, newTitle, caseOnly);
+    const movingPaths = new Set(plan.map((move) => move.page.path));
+    for (const move of plan) {
+      const other = this.store.getByName(pageNameOf(move.newTitle));
+      if (other && !movingPaths.has(other.path)) throw new PageExistsError(move.newTitle, other.path);
+    }
+    const moved = await this.moveFiles(plan);
+
+    for (const move of plan) {
+      const hadTitle = typeof move.page.properties.title === 'string';
+      if (hadTitle || needsTitleProperty(move.newTitle, this.config)) {
+        await this.updateFile(move.newRel, (current) => setPageTitleProperty(current ?? '', move.newTitle));
+      }
+    }
+
+    const renames = new Map<string, string>();
+    for (const move of plan) renames.set(move.page.name, move.newTitle);
+    // Namespace pages that exist only as references (no file) are renamed in those references too.
+    const inNamespace = (name: string): boolean => !caseOnly && name.startsWith(oldName + '/');
+    const renamedTitle = (text: string): string | undefined => {
+      const name = pageNameOf(text);
+      return renames.get(name) ?? (inNamespace(name) ? newTitle + namespaceRest(text, page.title) : undefined);
+    };
 
     const updatedPaths: string[] = [];
     const failed: Array<{ path: string; error: Error }> = [];
     for (const referrer of this.store.pages()) {
-      if (referrer.path === newRel || !referrer.refs.includes(oldName)) continue;
+      if (!referrer.refs.some((ref) => renames.has(ref) || inNamespace(ref))) continue;
       try {
-        const result = await this.updateFile(referrer.path, (current) => replacePageReferences(current ?? '', oldName, newTitle), { expectedHash: referrer.hash });
+        const result = await this.updateFile(referrer.path, (current) => replacePageReferencesIn(current ?? '', renamedTitle), { expectedHash: referrer.hash });
         if (result.changed) updatedPaths.push(referrer.path);
       } catch (error) {
         failed.push({ path: referrer.path, error: error as Error });
       }
     }
-    return { path: newRel, updatedPaths, failed };
+    return { path: plan[0].newRel, moved, updatedPaths, failed };
+  }
+
+  /** The page first, then its namespace children (files only), each with its new title and path. */
+  private planRename(page: ParsedPage, newTitle: string, caseOnly: boolean): RenameMove[] {
+    const pages = [page];
+    if (!caseOnly) {
+      for (const candidate of this.store.pages()) {
+        if (candidate.kind !== 'journal' && candidate.name.startsWith(page.name + '/')) pages.push(candidate);
+      }
+    }
+    return pages.map((each) => {
+      // Only the namespace prefix is replaced, so `work/worklog` becomes `work1/worklog`, not `work1/work1log`.
+      const title = each === page ? newTitle : newTitle + namespaceRest(each.title, page.title);
+      const folder = path.posix.dirname(each.path);
+      const newRel = normalizeRelPath(`${folder === '.' ? '' : folder + '/'}${pageFileName(title, this.config)}`);
+      return { page: each, newTitle: title, newRel };
+    });
+  }
+
+  /**
+   * Moves every planned file, in an order where no file lands on one not yet moved; on a failure
+   * the moves already made are undone, so the graph is left as it was or the error says what moved.
+   */
+  private async moveFiles(plan: RenameMove[]): Promise<Array<{ from: string; to: string }>> {
+    // Growing (`A` -> `A/B`): deepest first, so `A/B` moves away before `A` lands there; shrinking: the reverse.
+    const grows = pageNameOf(plan[0].newTitle).length >= plan[0].page.name.length;
+    const ordered = [...plan].sort((a, b) => (grows ? b.page.name.length - a.page.name.length : a.page.name.length - b.page.name.length));
+    const done: Array<{ from: string; to: string; content: string }> = [];
+    try {
+      for (const move of ordered) {
+        if (move.newRel === move.page.path) continue;
+        const from = this.resolve(move.page.path);
+        const to = this.resolve(move.newRel);
+        await this.serialize(from.rel, async () => {
+          const caseOnly = move.newRel.toLowerCase() === move.page.path.toLowerCase();
+          if (!caseOnly && (await exists(to.abs))) throw new PageExistsError(move.newTitle, move.newRel);
+          try {
+            await fs.rename(from.abs, to.abs);
+          } catch (error) {
+            const { code, detail } = describeFsError(error);
+            throw new GraphWriteError(move.page.path, code, detail);
+          }
+          done.push({ from: move.page.path, to: move.newRel, content: (await readOrNull(to.abs)) ?? '' });
+        });
+      }
+    } catch (error) {
+      const stillMoved = await this.undoMoves(done);
+      if (stillMoved.length > 0) throw new GraphRenameIncompleteError(stillMoved, error as Error);
+      throw error;
+    }
+    for (const move of done) this.store.noteRenamed(move.from, move.to, move.content);
+    return done.map(({ from, to }) => ({ from, to }));
+  }
+
+  /** Puts moved files back, newest first; returns the moves that could not be undone. */
+  private async undoMoves(done: Array<{ from: string; to: string }>): Promise<Array<{ from: string; to: string }>> {
+    const stuck: Array<{ from: string; to: string }> = [];
+    for (const move of [...done].reverse()) {
+      const from = path.join(this.config.root, move.from);
+      try {
+        if (await exists(from)) throw new Error('the old path is taken again');
+        await fs.rename(this.resolve(move.to).abs, from);
+      } catch {
+        stuck.push(move);
+      }
+    }
+    // Files that stay moved are real: the in-memory graph must show them where they are.
+    for (const move of stuck) this.store.noteRenamed(move.from, move.to, (await readOrNull(this.resolve(move.to).abs)) ?? '');
+    return stuck.reverse();
   }
 
   /** Moves a page to `logseq/.recycle/`, named as Logseq names it (`/` replaced by `_`). */
@@ -291,8 +384,21 @@ function tagFor(title: string): string {
   return /[\s,;!?"'()[\]{}#]/.test(title) ? `#[[${title}]]` : `#${title}`;
 }
 
+/** `Old/Child/x` under `old` -> `/Child/x`: the part of a namespace child's title below the parent, as written. */
+function namespaceRest(childTitle: string, parentTitle: string): string {
+  const text = childTitle.trim();
+  if (pageNameOf(text.slice(0, parentTitle.length)) === pageNameOf(parentTitle) && text[parentTitle.length] === '/') return text.slice(parentTitle.length);
+  // The child spells the parent differently (e.g. another Unicode case form): keep its identity, lose its casing.
+  return pageNameOf(text).slice(pageNameOf(parentTitle).length);
+}
+
 /** Rewrites references to page `oldName` as references to `newTitle`, outside code fences. */
 export function replacePageReferences(content: string, oldName: string, newTitle: string): string {
+  return replacePageReferencesIn(content, (text) => (pageNameOf(text) === oldName ? newTitle : undefined));
+}
+
+/** Rewrites each reference whose text `renamedTitle` maps to a new title (undefined: leave it), outside code fences. */
+export function replacePageReferencesIn(content: string, renamedTitle: (referenceText: string) => string | undefined): string {
   const parts = content.split(/(\r?\n)/);
   let fence: string | undefined;
   for (let i = 0; i < parts.length; i += 2) {
@@ -306,18 +412,23 @@ export function replacePageReferences(content: string, oldName: string, newTitle
       fence = fenceMatch[1];
       continue;
     }
-    let next = line.replace(REF_IN_BRACKETS, (whole, inner: string) => (pageNameOf(inner.trim()) === oldName ? `[[${newTitle}]]` : whole));
+    let next = line.replace(REF_IN_BRACKETS, (whole, inner: string) => {
+      const renamed = renamedTitle(inner.trim());
+      return renamed === undefined ? whole : `[[${renamed}]]`;
+    });
     next = next.replace(TAG_REF, (whole, lead: string, tag: string) => {
       const trailing = /[.]+$/.exec(tag)?.[0] ?? '';
       const bare = tag.slice(0, tag.length - trailing.length);
-      return pageNameOf(bare) === oldName ? `${lead}${tagFor(newTitle)}${trailing}` : whole;
+      const renamed = renamedTitle(bare);
+      return renamed === undefined ? whole : `${lead}${tagFor(renamed)}${trailing}`;
     });
     const multi = MULTI_VALUE_LINE.exec(next);
     if (multi) {
       const items = multi[3].split(',').map((part) => {
         const core = part.trim();
         if (core === '' || core.startsWith('[[') || core.startsWith('#')) return part;
-        return pageNameOf(core) === oldName ? part.replace(core, /,/.test(newTitle) ? `[[${newTitle}]]` : newTitle) : part;
+        const renamed = renamedTitle(core);
+        return renamed === undefined ? part : part.replace(core, /,/.test(renamed) ? `[[${renamed}]]` : renamed);
       });
       next = `${multi[1]}${multi[2]}::${items.join(',')}`;
     }

@@ -1,0 +1,153 @@
+// Specification of page renames as Logseq 0.10 does them: namespace children move with the page,
+// references to any of them follow, `title::` stays right, case-only renames touch the page alone,
+// and a rename either moves every file or none (or says exactly which files moved).
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mldocView } from '../../test/mldoc-oracle';
+import { Graph } from './graph';
+import { GraphFormatError, PageExistsError } from './errors';
+
+let root: string;
+let graph: Graph;
+
+async function write(rel: string, content: string): Promise<void> {
+  await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+  await fs.writeFile(path.join(root, rel), content);
+}
+const read = (rel: string): Promise<string> => fs.readFile(path.join(root, rel), 'utf8');
+const present = (rel: string): Promise<boolean> => fs.access(path.join(root, rel)).then(() => true, () => false);
+const pageFiles = async (): Promise<string[]> => (await fs.readdir(path.join(root, 'pages'))).sort();
+
+beforeEach(async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'graph-rename-'));
+  await write('logseq/config.edn', '{:file/name-format :triple-lowbar}');
+  await write('pages/Old.md', '- the parent\n');
+  await write('pages/Old___Child.md', '- child of [[Old]]\n');
+  await write('pages/Old___Child___Deep.md', 'type:: note\n\n- grandchild\n');
+  // The namespace name appears again below it: only the prefix may change (Logseq's work/worklog case).
+  await write('pages/Old___Oldlog.md', '- log\n');
+  await write('pages/Older.md', '- a different page whose name starts the same\n');
+  await write(
+    'pages/Referrer.md',
+    'tags:: Old/Child, misc\nalias:: Old ref\n\n- see [[Old]], [[old/child]], #Old/Child/Deep and [[Old/Ghost]]\n- not [[Older]] nor [[Oldish/x]]\n  ```\n  [[Old/Child]] in code stays\n  ```\n',
+  );
+  graph = await Graph.open(root);
+});
+
+afterEach(async () => {
+  await graph.close();
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+describe('renaming a namespace', () => {
+  it('moves the page and all its namespace children, and rewrites every reference to them', async () => {
+    const result = await graph.writer.renamePage('old', 'New');
+    expect(result.path).toBe('pages/New.md');
+    expect(result.moved.map((m) => `${m.from} -> ${m.to}`).sort()).toEqual([
+      'pages/Old.md -> pages/New.md',
+      'pages/Old___Child.md -> pages/New___Child.md',
+      'pages/Old___Child___Deep.md -> pages/New___Child___Deep.md',
+      'pages/Old___Oldlog.md -> pages/New___Oldlog.md',
+    ]);
+    expect(await pageFiles()).toEqual(['New.md', 'New___Child.md', 'New___Child___Deep.md', 'New___Oldlog.md', 'Older.md', 'Referrer.md']);
+    expect(await read('pages/New___Child___Deep.md')).toBe('type:: note\n\n- grandchild\n');
+    // The child's own reference to its parent follows the parent.
+    expect(await read('pages/New___Child.md')).toBe('- child of [[New]]\n');
+
+    const referrer = await read('pages/Referrer.md');
+    expect(referrer).toBe(
+      'tags:: New/Child, misc\nalias:: Old ref\n\n- see [[New]], [[New/Child]], #New/Child/Deep and [[New/Ghost]]\n- not [[Older]] nor [[Oldish/x]]\n  ```\n  [[Old/Child]] in code stays\n  ```\n',
+    );
+    expect(result.updatedPaths.sort()).toEqual(['pages/New___Child.md', 'pages/Referrer.md']);
+    expect(result.failed).toEqual([]);
+    // Logseq's own parser reads the rewritten page as intended.
+    const view = mldocView(referrer);
+    expect(view.pageProperties.tags).toBe('New/Child, misc');
+    expect(view.blocks[0].title).toBe('see [[New]], [[New/Child]], #New/Child/Deep and [[New/Ghost]]');
+
+    expect(graph.getByName('new/child/deep')?.path).toBe('pages/New___Child___Deep.md');
+    expect(graph.getByName('new/oldlog')?.title).toBe('New/Oldlog');
+    expect(graph.getByName('old/child')).toBeUndefined();
+    expect(graph.getByName('older')?.path).toBe('pages/Older.md');
+  });
+
+  it('writes title:: on every moved page whose file name cannot carry its new title', async () => {
+    // A legacy-format graph: `.` in a file name reads back as `/`, so `v1.2` needs a title:: property.
+    await graph.close();
+    await fs.rm(root, { recursive: true, force: true });
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'graph-rename-legacy-'));
+    await write('logseq/config.edn', '{}');
+    await write('pages/Old.md', '- the parent\n');
+    await write('pages/Old.Child.md', '- child of [[Old]]\n');
+    await write('pages/Old%2FTitled.md', 'title:: Old/Titled\ntype:: note\n\n- kept title\n');
+    await write('pages/Referrer.md', '- see [[Old/Child]] and [[Old/Titled]]\n');
+    graph = await Graph.open(root);
+    expect(graph.getByName('old/child')?.path).toBe('pages/Old.Child.md');
+
+    const result = await graph.writer.renamePage('Old', 'v1.2');
+    expect(result.path).toBe('pages/v1.2.md');
+    expect(await read('pages/v1.2.md')).toBe('title:: v1.2\n- the parent\n');
+    const child = await read('pages/v1.2%2FChild.md');
+    expect(child).toBe('title:: v1.2/Child\n- child of [[v1.2]]\n');
+    expect(mldocView(child).pageProperties.title).toBe('v1.2/Child');
+    const titled = await read('pages/v1.2%2FTitled.md');
+    expect(titled).toBe('title:: v1.2/Titled\ntype:: note\n\n- kept title\n');
+    expect(mldocView(titled).pageProperties).toEqual({ title: 'v1.2/Titled', type: 'note' });
+    expect(await read('pages/Referrer.md')).toBe('- see [[v1.2/Child]] and [[v1.2/Titled]]\n');
+    expect(graph.getByName('v1.2/child')?.path).toBe('pages/v1.2%2FChild.md');
+    expect(graph.getByName('old/child')).toBeUndefined();
+  });
+
+  it('renames only the page itself when only its case changes, as Logseq does', async () => {
+    const result = await graph.writer.renamePage('Old', 'OLD');
+    expect(result.moved).toEqual([{ from: 'pages/Old.md', to: 'pages/OLD.md' }]);
+    expect(await pageFiles()).toEqual(['OLD.md', 'Old___Child.md', 'Old___Child___Deep.md', 'Old___Oldlog.md', 'Older.md', 'Referrer.md']);
+    expect(await read('pages/Referrer.md')).toContain('- see [[OLD]], [[old/child]], #Old/Child/Deep and [[Old/Ghost]]');
+    expect(graph.getByName('old')?.title).toBe('OLD');
+  });
+
+  it('moves children out of the way first when a namespace shrinks onto its own children', async () => {
+    await write('pages/a___b.md', '- b\n');
+    await write('pages/a___b___c.md', '- c\n');
+    await write('pages/a___b___b___c.md', '- b/c\n');
+    await graph.close();
+    graph = await Graph.open(root);
+    await graph.writer.renamePage('a/b', 'a');
+    expect(await read('pages/a.md')).toBe('- b\n');
+    expect(await read('pages/a___c.md')).toBe('- c\n');
+    expect(await read('pages/a___b___c.md')).toBe('- b/c\n');
+    expect(graph.getByName('a/b/c')?.blocks[0].text).toBe('b/c');
+  });
+});
+
+describe('renames that cannot be done', () => {
+  it('refuses, moving nothing, when a child would land on an existing page', async () => {
+    await write('pages/New___Child.md', '- already here\n');
+    await graph.close();
+    graph = await Graph.open(root);
+    const error = await graph.writer.renamePage('Old', 'New').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PageExistsError);
+    expect((error as Error).message).toMatch(/New\/Child/);
+    expect(await present('pages/Old.md')).toBe(true);
+    expect(await present('pages/Old___Child___Deep.md')).toBe(true);
+    expect(await read('pages/New___Child.md')).toBe('- already here\n');
+  });
+
+  it('puts every moved file back when a later move fails, so no half-renamed namespace is left', async () => {
+    // Logseq creates the target page after we loaded the graph: the store does not know it, the disk does.
+    await write('pages/Newer.md', '- created meanwhile in Logseq\n');
+    const error = await graph.writer.renamePage('Old', 'Newer').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PageExistsError);
+    expect(await pageFiles()).toEqual(['Newer.md', 'Old.md', 'Old___Child.md', 'Old___Child___Deep.md', 'Old___Oldlog.md', 'Older.md', 'Referrer.md']);
+    expect(await read('pages/Newer.md')).toBe('- created meanwhile in Logseq\n');
+    expect(await read('pages/Referrer.md')).toContain('[[old/child]]');
+    expect(graph.getByName('old/child/deep')?.path).toBe('pages/Old___Child___Deep.md');
+  });
+
+  it('refuses to move a page under its own namespace', async () => {
+    await expect(graph.writer.renamePage('Old', 'Old/Child/Sub')).rejects.toBeInstanceOf(GraphFormatError);
+    expect(await present('pages/Old.md')).toBe(true);
+  });
+});
