@@ -232,5 +232,7 @@ export const SearchHit = z.object({
   snippet: z.string(),
   score: z.number(),
   skillName: z.string().optional(),
+  /** Pages and journals: the block that best matches the query, when one does (`ord` is its place in the page). */
+  block: z.object({ uuid: z.string().optional(), ord: z.number().int(), text: z.string() }).optional(),
 });
 export type SearchHit = z.infer<typeof SearchHit>;

@@ -27,6 +27,8 @@ export interface PageRows {
   /** Lower-cased, unique, sorted. */
   tags: string[];
   doc: SearchDocRow;
+  /** The page's blocks as one JSON array of [uuid, level, parent, marker, text], for a single INSERT … json_each. */
+  blocks: string;
 }
 
 export function pageRows(page: ParsedPage): PageRows {
@@ -47,6 +49,7 @@ export function pageRows(page: ParsedPage): PageRows {
     page,
     skill,
     tags,
+    blocks: JSON.stringify(page.blocks.map((block) => [block.uuid?.toLowerCase() ?? null, block.level, block.parent, block.marker ?? null, block.text])),
     doc: {
       origin: 'graph',
       owner: page.path,

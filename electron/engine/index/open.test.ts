@@ -116,10 +116,10 @@ describe('SearchIndex.open', () => {
     index.close();
   });
 
-  it('migrates a version 1 database in place: rows kept, the unused blocks table gone', async () => {
+  it('migrates a version 1 database in place: rows kept, its old blocks table replaced by the current one', async () => {
     await indexOnePage();
     const old = new Database(dbPath);
-    old.exec('CREATE TABLE blocks (page_path TEXT NOT NULL, position INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (page_path, position)) WITHOUT ROWID');
+    old.exec('DROP TABLE blocks; CREATE TABLE blocks (page_path TEXT NOT NULL, position INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (page_path, position)) WITHOUT ROWID');
     old.pragma('user_version = 1');
     old.close();
     const index = SearchIndex.open(dbPath);
@@ -128,8 +128,33 @@ describe('SearchIndex.open', () => {
     index.close();
     const db = new Database(dbPath, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'blocks'").all()).toEqual([]);
+    expect((db.prepare('PRAGMA table_info(blocks)').all() as { name: string }[]).map((column) => column.name)).toEqual(['path', 'ord', 'uuid', 'level', 'parent', 'marker', 'text']);
     db.close();
+  });
+
+  it('migrates a version 2 database (no blocks) without losing rows, and the next rebuild fills in the blocks', async () => {
+    const note = notePage('pages/Runbook.md', '- restart the pinger\n  id:: 6650a1b2-0000-4000-8000-000000000001\n\t- TODO check the hosts\n');
+    const first = SearchIndex.open(dbPath);
+    await first.rebuild([page, note]);
+    first.close();
+    const old = new Database(dbPath);
+    old.exec('DROP TABLE blocks');
+    old.pragma('user_version = 2');
+    old.close();
+
+    const index = SearchIndex.open(dbPath);
+    expect(index.openReport).toEqual({ rebuilt: false });
+    // Every row survives the migration and still answers searches; only the blocks are missing until the rebuild.
+    expect(index.status()).toMatchObject({ pages: 2, skills: 1 });
+    expect(index.search('pinger').hits.map((hit) => hit.key)).toEqual([note.path]);
+    expect(index.blocksOf(note.path)).toEqual([]);
+    // The index keeps no page source, so the migration marks every page changed: the rebuild rewrites them all.
+    const report = await index.rebuild([page, note]);
+    expect(report).toMatchObject({ written: 2, unchanged: 0, removed: 0 });
+    expect(index.blocksOf(note.path).map((block) => block.text)).toEqual(['restart the pinger', 'TODO check the hosts']);
+    expect(index.block('((6650a1b2-0000-4000-8000-000000000001))')?.path).toBe(note.path);
+    expect((await index.rebuild([page, note])).unchanged).toBe(2);
+    index.close();
   });
 
   it('builds a large empty index without fsyncs and with lazy merging, then restores the normal settings', async () => {

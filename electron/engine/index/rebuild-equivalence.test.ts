@@ -84,7 +84,9 @@ class RandomGraph {
       });
     }
     const links = this.random() < 0.5 ? ` see [[Skills/${this.pick(WORDS)}_skill]]` : '';
-    return `tags:: ${this.pick(WORDS)}\n\n- ${this.words(8)}${links}\n\t- TODO ${this.words(5)}\n- ${this.words(3)}\n`;
+    // Block ids (targets of ((uuid)) references) so the blocks table's uuid column is compared too.
+    const id = this.random() < 0.5 ? `\n\t  id:: 6650a1b2-0000-4000-8000-${String(Math.floor(this.random() * 1e12)).padStart(12, '0')}` : '';
+    return `tags:: ${this.pick(WORDS)}\n\n- ${this.words(8)}${links}\n\t- TODO ${this.words(5)}${id}\n- ${this.words(3)}\n`;
   }
 
   private newPath(): string {

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 
 /** Bump when the tables change or when the rows derived from a page change (rows must be rebuilt). */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * `MIGRATIONS[n]` takes a database at version n to version n + 1. Version 0 is an empty file. A future
@@ -13,7 +13,27 @@ export const MIGRATIONS: Record<number, (db: Database.Database) => void> = {
   0: (db) => db.exec(SCHEMA_V1),
   // Nothing read the blocks table, and writing every block's text a second time cost ~12% of a cold build.
   1: (db) => db.exec('DROP TABLE blocks'),
+  // Blocks are back, read by search hits (the best matching block) and by ((uuid)) references. The index keeps
+  // no page source to derive them from, so every page's hash is cleared: the existing rows keep answering
+  // searches, and the next rebuild from the graph (the feeder's start) sees every page as changed and rewrites it.
+  2: (db) => db.exec(`${BLOCKS_V3}\nUPDATE pages SET hash = '';`),
 };
+
+// ord is the block's position in ParsedPage.blocks, so parent (an ord too) resolves within the page. The
+// primary key doubles as the index on path (WITHOUT ROWID: the table is that one b-tree).
+const BLOCKS_V3 = `
+CREATE TABLE blocks (
+  path TEXT NOT NULL,
+  ord INTEGER NOT NULL,
+  uuid TEXT,
+  level INTEGER NOT NULL,
+  parent INTEGER NOT NULL,
+  marker TEXT,
+  text TEXT NOT NULL,
+  PRIMARY KEY (path, ord)
+) WITHOUT ROWID;
+CREATE INDEX blocks_uuid ON blocks(uuid) WHERE uuid IS NOT NULL;
+`;
 
 // Column weights for bm25, in FTS column order: title, names, tags, body, terms.
 export const RANK_WEIGHTS = [10, 8, 4, 1, 0.5] as const;
@@ -151,4 +171,4 @@ END;
 `;
 
 /** Tables whose rows are derived from the graph and the tool catalog (all but meta and the FTS shadows). */
-export const CONTENT_TABLES = ['pages', 'page_tags', 'page_refs', 'skills', 'skill_servers', 'tool_docs', 'search_docs', 'search_text', 'doc_tags'] as const;
+export const CONTENT_TABLES = ['pages', 'blocks', 'page_tags', 'page_refs', 'skills', 'skill_servers', 'tool_docs', 'search_docs', 'search_text', 'doc_tags'] as const;

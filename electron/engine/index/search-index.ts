@@ -6,8 +6,8 @@ import Database from 'better-sqlite3';
 import { InvalidInputError } from '../../../shared/errors';
 import type { GraphEvent, ParsedPage, SearchFilters, SearchHit, SearchKind, Skill, ToolDoc } from '../../../shared/types';
 import { pageRows, toolDocRow, normalizeTags, type PageRows, type SearchDocRow } from './documents';
-import { highlightTerms, isoDay, termCount, toFtsQuery } from './query';
-import { leadSnippet, markedSnippet } from './snippets';
+import { highlightTerms, isoDay, termCount, toFtsQuery, type HighlightTerms } from './query';
+import { leadSnippet, markedSnippet, matchStrength } from './snippets';
 import { MIGRATIONS, RANK_WEIGHTS, SCHEMA_VERSION } from './schema';
 
 export interface OpenReport {
@@ -48,6 +48,19 @@ export interface SearchResult {
   allTerms: number;
 }
 
+/** One block of an indexed page, as `blocksOf` and `block` return it. */
+export interface IndexedBlock {
+  path: string;
+  /** Position in the page's flat block list (ParsedPage.blocks). */
+  ord: number;
+  uuid?: string;
+  level: number;
+  /** `ord` of the parent block, or -1 for top-level. */
+  parent: number;
+  marker?: string;
+  text: string;
+}
+
 export interface SkillQuery {
   tag?: string;
   language?: string;
@@ -71,6 +84,9 @@ export interface IndexStatus {
 }
 
 const REBUILD_CHUNK = 500;
+/** Reads the JSON array documents.ts builds: one [uuid, level, parent, marker, text] per block, in order. */
+const INSERT_BLOCKS =
+  "INSERT INTO blocks (path, ord, uuid, level, parent, marker, text) SELECT ?, key, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)";
 /** Below this many pages a build is quick anyway: keep the normal settings. */
 const COLD_BUILD_MIN_PAGES = 1000;
 const NORMAL_SETTINGS = { synchronous: 'NORMAL', automerge: 4, crisismerge: 16 } as const;
@@ -303,7 +319,10 @@ export class SearchIndex {
       const hits = rows.map((row) => {
         const text = this.get('SELECT body, tags FROM search_text WHERE rowid = ?', row.id) as { body: string; tags: string };
         const snippet = markedSnippet(text.body, terms, SNIPPET_TOKENS) ?? markedSnippet(text.tags, terms, SNIPPET_TOKENS) ?? leadSnippet(text.body, SNIPPET_TOKENS);
-        return hitOf(row, snippet, -row.rank);
+        const hit = hitOf(row, snippet, -row.rank);
+        if (row.kind !== 'page' && row.kind !== 'journal') return hit;
+        const block = this.bestBlock(row.key, terms);
+        return block ? { ...hit, block } : hit;
       });
       return { hits, total, allTerms };
     } catch (error) {
@@ -311,6 +330,34 @@ export class SearchIndex {
       if (error instanceof Error && /fts5/i.test(error.message)) return { hits: [], total: 0, allTerms: 0 };
       throw error;
     }
+  }
+
+  /** The block with the most distinct query terms (then the most matches, then the first), if any matches. */
+  private bestBlock(pagePath: string, terms: HighlightTerms): SearchHit['block'] {
+    let best: { row: BlockTextRow; distinct: number; matches: number } | undefined;
+    for (const row of this.all('SELECT ord, uuid, text FROM blocks WHERE path = ? ORDER BY ord', pagePath) as BlockTextRow[]) {
+      const strength = matchStrength(row.text, terms);
+      if (!strength.distinct) continue;
+      if (!best || strength.distinct > best.distinct || (strength.distinct === best.distinct && strength.matches > best.matches)) best = { row, ...strength };
+    }
+    if (!best) return undefined;
+    return { ...(best.row.uuid === null ? {} : { uuid: best.row.uuid }), ord: best.row.ord, text: best.row.text };
+  }
+
+  /** The blocks of one indexed page in file order; empty when the page is not indexed. */
+  blocksOf(pagePath: string): IndexedBlock[] {
+    return this.guarded(() => this.all('SELECT * FROM blocks WHERE path = ? ORDER BY ord', pagePath) as BlockRow[]).map(blockOf);
+  }
+
+  /**
+   * The block a `((uuid))` reference points to (the uuid with or without the parentheses). When two blocks
+   * claim the uuid (a copied page), the first path wins, as it does for skill names.
+   */
+  block(uuid: string): IndexedBlock | undefined {
+    const id = uuid.trim().replace(/^\(\((.*)\)\)$/, '$1').trim().toLowerCase();
+    if (!id) return undefined;
+    const row = this.guarded(() => this.get('SELECT * FROM blocks WHERE uuid = ? ORDER BY path, ord LIMIT 1', id) as BlockRow | undefined);
+    return row ? blockOf(row) : undefined;
   }
 
   /** Skills for the list view, filtered, sorted and paged. `sort: 'usage'` ranks by pages linking to the skill. */
@@ -452,6 +499,8 @@ export class SearchIndex {
       page.hash,
       page.mtimeMs,
     );
+    // One statement per page, not per block: json_each expands the page's blocks inside SQLite.
+    if (page.blocks.length) this.run(INSERT_BLOCKS, page.path, rows.blocks);
     for (const tag of tags) this.run('INSERT INTO page_tags (page_path, tag) VALUES (?, ?)', page.path, tag);
     for (const target of new Set(page.refs.map((ref) => ref.toLowerCase()))) this.run('INSERT INTO page_refs (page_path, target) VALUES (?, ?)', page.path, target);
     if (skill) {
@@ -495,6 +544,7 @@ export class SearchIndex {
 
   private removePage(pagePath: string): void {
     this.run('DELETE FROM pages WHERE path = ?', pagePath);
+    this.run('DELETE FROM blocks WHERE path = ?', pagePath);
     this.run('DELETE FROM page_tags WHERE page_path = ?', pagePath);
     this.run('DELETE FROM page_refs WHERE page_path = ?', pagePath);
     this.run('DELETE FROM skills WHERE path = ?', pagePath);
@@ -743,6 +793,31 @@ interface RankedRow {
   title: string;
   skill_name: string | null;
   rank: number;
+}
+
+interface BlockTextRow {
+  ord: number;
+  uuid: string | null;
+  text: string;
+}
+
+interface BlockRow extends BlockTextRow {
+  path: string;
+  level: number;
+  parent: number;
+  marker: string | null;
+}
+
+function blockOf(row: BlockRow): IndexedBlock {
+  return {
+    path: row.path,
+    ord: row.ord,
+    ...(row.uuid === null ? {} : { uuid: row.uuid }),
+    level: row.level,
+    parent: row.parent,
+    ...(row.marker === null ? {} : { marker: row.marker }),
+    text: row.text,
+  };
 }
 
 interface ToolDocRow {

@@ -44,6 +44,19 @@ export function markedSnippet(text: string, terms: HighlightTerms, maxTokens = 1
   return out;
 }
 
+/** How well `text` matches: distinct query terms found, and all matching tokens. */
+export function matchStrength(text: string, terms: HighlightTerms): { distinct: number; matches: number } {
+  const keys = new Set<string>();
+  let matches = 0;
+  for (const token of tokenize(text)) {
+    const key = matchOf(token.folded, terms);
+    if (key === undefined) continue;
+    keys.add(key);
+    matches++;
+  }
+  return { distinct: keys.size, matches };
+}
+
 /** The start of the text, for hits whose match is in the title only. */
 export function leadSnippet(text: string, maxTokens = 16): string {
   const tokens = tokenize(text);
