@@ -27,6 +27,14 @@ export class PageExistsError extends GraphError {
   }
 }
 
+/** The name is taken as an `alias::` of another page: in Logseq it already names that page. */
+export class PageAliasTakenError extends PageExistsError {
+  constructor(title: string, existingPath: string) {
+    super(title, existingPath);
+    this.message = `"${title}" is already an alias of the page in ${existingPath}; remove it from that page's alias:: first or pick another name`;
+  }
+}
+
 export class PageNotFoundError extends GraphError {
   constructor(readonly title: string) {
     super(`no page named "${title}" in the graph`);

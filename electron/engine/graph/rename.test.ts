@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mldocView } from '../../test/mldoc-oracle';
 import { Graph } from './graph';
-import { GraphFormatError, PageExistsError } from './errors';
+import { GraphFormatError, PageAliasTakenError, PageExistsError } from './errors';
 
 let root: string;
 let graph: Graph;
@@ -144,6 +144,25 @@ describe('renames that cannot be done', () => {
     expect(await read('pages/Newer.md')).toBe('- created meanwhile in Logseq\n');
     expect(await read('pages/Referrer.md')).toContain('[[old/child]]');
     expect(graph.getByName('old/child/deep')?.path).toBe('pages/Old___Child___Deep.md');
+  });
+
+  it('refuses a name that another page already carries as an alias, but follows alias:: mentions of the page', async () => {
+    const error = await graph.writer.renamePage('Old', 'old REF').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PageAliasTakenError);
+    expect((error as Error).message).toMatch(/alias of the page in pages\/Referrer\.md/);
+    expect(await present('pages/Old.md')).toBe(true);
+
+    // A child landing on an alias is caught too, before anything moves.
+    await write('pages/Elsewhere.md', 'alias:: Fresh/Child, Old\n\n- x\n');
+    await graph.close();
+    graph = await Graph.open(root);
+    await expect(graph.writer.renamePage('Old', 'Fresh')).rejects.toBeInstanceOf(PageAliasTakenError);
+    expect(await present('pages/Old___Child.md')).toBe(true);
+
+    await graph.writer.renamePage('Old', 'Renamed');
+    const elsewhere = await read('pages/Elsewhere.md');
+    expect(elsewhere).toBe('alias:: Fresh/Child, Renamed\n\n- x\n');
+    expect(mldocView(elsewhere).pageProperties.alias).toBe('Fresh/Child, Renamed');
   });
 
   it('refuses to move a page under its own namespace', async () => {

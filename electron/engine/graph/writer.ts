@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { ParsedPage } from '../../../shared/types';
 import type { GraphConfig } from './config';
 import { normalizeRelPath } from './config';
-import { GraphConflictError, GraphFormatError, GraphRenameIncompleteError, GraphWriteError, PageExistsError, PageNotFoundError, describeFsError } from './errors';
+import { GraphConflictError, GraphFormatError, GraphRenameIncompleteError, GraphWriteError, PageAliasTakenError, PageExistsError, PageNotFoundError, describeFsError } from './errors';
 import { journalRelPath, needsTitleProperty, pageFileName, pageNameOf } from './names';
 import { contentHash, PROPERTY_LINE } from './parser';
 import type { BlockSpec, PageDoc } from './serializer';
@@ -232,6 +232,14 @@ export class GraphWriter {
     for (const move of plan) {
       const other = this.store.getByName(pageNameOf(move.newTitle));
       if (other && !movingPaths.has(other.path)) throw new PageExistsError(move.newTitle, other.path);
+    }
+    // Logseq treats an alias as a page of that name (renaming onto it would merge into the aliased page).
+    const targetNames = new Set(plan.map((move) => pageNameOf(move.newTitle)));
+    for (const other of this.store.pages()) {
+      const aliases = other.properties.alias;
+      if (movingPaths.has(other.path) || !Array.isArray(aliases)) continue;
+      const taken = aliases.find((alias) => targetNames.has(pageNameOf(alias)));
+      if (taken !== undefined) throw new PageAliasTakenError(taken, other.path);
     }
     const moved = await this.moveFiles(plan);
 
