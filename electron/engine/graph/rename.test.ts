@@ -1,13 +1,14 @@
 // Specification of page renames as Logseq 0.10 does them: namespace children move with the page,
 // references to any of them follow, `title::` stays right, case-only renames touch the page alone,
 // and a rename either moves every file or none (or says exactly which files moved).
-import { promises as fs } from 'node:fs';
+import { promises as fs, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mldocView } from '../../test/mldoc-oracle';
 import { Graph } from './graph';
-import { GraphFormatError, PageAliasTakenError, PageExistsError } from './errors';
+import { GraphFormatError, GraphRenameIncompleteError, PageAliasTakenError, PageExistsError } from './errors';
+import { GraphWriter, type GraphStore } from './writer';
 
 let root: string;
 let graph: Graph;
@@ -144,6 +145,41 @@ describe('renames that cannot be done', () => {
     expect(await read('pages/Newer.md')).toBe('- created meanwhile in Logseq\n');
     expect(await read('pages/Referrer.md')).toContain('[[old/child]]');
     expect(graph.getByName('old/child/deep')?.path).toBe('pages/Old___Child___Deep.md');
+  });
+
+  it('says exactly which files moved when a failed rename cannot be undone', async () => {
+    // Logseq acts between our moves: it creates the target of the last move and, in the same instant,
+    // re-creates an already-moved child at its old path (someone typing into the old page), so undoing fails.
+    let injected = false;
+    const store: GraphStore = {
+      config: graph.config,
+      pages: () => graph.pages(),
+      getByName: (name) => graph.getByName(name),
+      getByPath: (rel) => graph.getByPath(rel),
+      diskPath: (rel) => {
+        if (rel === 'pages/New.md' && !injected) {
+          injected = true;
+          writeFileSync(path.join(root, 'pages/New.md'), '- created in Logseq\n');
+          writeFileSync(path.join(root, 'pages/Old___Child.md'), '- typed into the old page\n');
+        }
+        return graph.diskPath(rel);
+      },
+      noteWritten: (rel, content) => graph.noteWritten(rel, content),
+      noteRenamed: (from, to, content) => graph.noteRenamed(from, to, content),
+      noteRemoved: (rel) => graph.noteRemoved(rel),
+    };
+    const error = await new GraphWriter(store).renamePage('Old', 'New').catch((e: unknown) => e);
+    expect(injected).toBe(true);
+    expect(error).toBeInstanceOf(GraphRenameIncompleteError);
+    expect((error as GraphRenameIncompleteError).moved).toEqual([{ from: 'pages/Old___Child.md', to: 'pages/New___Child.md' }]);
+    expect((error as Error).message).toMatch(/pages\/Old___Child\.md -> pages\/New___Child\.md/);
+    // Everything else went back; nothing was overwritten.
+    expect(await pageFiles()).toEqual(['New.md', 'New___Child.md', 'Old.md', 'Old___Child.md', 'Old___Child___Deep.md', 'Old___Oldlog.md', 'Older.md', 'Referrer.md']);
+    expect(await read('pages/New___Child.md')).toBe('- child of [[Old]]\n');
+    expect(await read('pages/Old___Child.md')).toBe('- typed into the old page\n');
+    expect(await read('pages/New.md')).toBe('- created in Logseq\n');
+    expect(graph.getByPath('pages/New___Child.md')?.title).toBe('New/Child');
+    expect(graph.getByPath('pages/Old___Child___Deep.md')?.title).toBe('Old/Child/Deep');
   });
 
   it('refuses a name that another page already carries as an alias, but follows alias:: mentions of the page', async () => {

@@ -334,7 +334,7 @@ export class GraphWriter {
         if (await exists(from)) throw new Error('the old path is taken again');
         await fs.rename(this.resolve(move.to).abs, from);
       } catch {
-        stuck.push(move);
+        stuck.push({ from: move.from, to: move.to });
       }
     }
     // Files that stay moved are real: the in-memory graph must show them where they are.
