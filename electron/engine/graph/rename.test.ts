@@ -29,6 +29,7 @@ beforeEach(async () => {
   await write('pages/Old___Child___Deep.md', 'type:: note\n\n- grandchild\n');
   // The namespace name appears again below it: only the prefix may change (Logseq's work/worklog case).
   await write('pages/Old___Oldlog.md', '- log\n');
+  await write('pages/Old___Notes.org', '* an org-mode child keeps its format\n');
   await write('pages/Older.md', '- a different page whose name starts the same\n');
   await write(
     'pages/Referrer.md',
@@ -50,9 +51,11 @@ describe('renaming a namespace', () => {
       'pages/Old.md -> pages/New.md',
       'pages/Old___Child.md -> pages/New___Child.md',
       'pages/Old___Child___Deep.md -> pages/New___Child___Deep.md',
+      'pages/Old___Notes.org -> pages/New___Notes.org',
       'pages/Old___Oldlog.md -> pages/New___Oldlog.md',
     ]);
-    expect(await pageFiles()).toEqual(['New.md', 'New___Child.md', 'New___Child___Deep.md', 'New___Oldlog.md', 'Older.md', 'Referrer.md']);
+    expect(await pageFiles()).toEqual(['New.md', 'New___Child.md', 'New___Child___Deep.md', 'New___Notes.org', 'New___Oldlog.md', 'Older.md', 'Referrer.md']);
+    expect(await read('pages/New___Notes.org')).toBe('* an org-mode child keeps its format\n');
     expect(await read('pages/New___Child___Deep.md')).toBe('type:: note\n\n- grandchild\n');
     // The child's own reference to its parent follows the parent.
     expect(await read('pages/New___Child.md')).toBe('- child of [[New]]\n');
@@ -104,7 +107,7 @@ describe('renaming a namespace', () => {
   it('renames only the page itself when only its case changes, as Logseq does', async () => {
     const result = await graph.writer.renamePage('Old', 'OLD');
     expect(result.moved).toEqual([{ from: 'pages/Old.md', to: 'pages/OLD.md' }]);
-    expect(await pageFiles()).toEqual(['OLD.md', 'Old___Child.md', 'Old___Child___Deep.md', 'Old___Oldlog.md', 'Older.md', 'Referrer.md']);
+    expect(await pageFiles()).toEqual(['OLD.md', 'Old___Child.md', 'Old___Child___Deep.md', 'Old___Notes.org', 'Old___Oldlog.md', 'Older.md', 'Referrer.md']);
     expect(await read('pages/Referrer.md')).toContain('- see [[OLD]], [[old/child]], #Old/Child/Deep and [[Old/Ghost]]');
     expect(graph.getByName('old')?.title).toBe('OLD');
   });
@@ -141,7 +144,7 @@ describe('renames that cannot be done', () => {
     await write('pages/Newer.md', '- created meanwhile in Logseq\n');
     const error = await graph.writer.renamePage('Old', 'Newer').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PageExistsError);
-    expect(await pageFiles()).toEqual(['Newer.md', 'Old.md', 'Old___Child.md', 'Old___Child___Deep.md', 'Old___Oldlog.md', 'Older.md', 'Referrer.md']);
+    expect(await pageFiles()).toEqual(['Newer.md', 'Old.md', 'Old___Child.md', 'Old___Child___Deep.md', 'Old___Notes.org', 'Old___Oldlog.md', 'Older.md', 'Referrer.md']);
     expect(await read('pages/Newer.md')).toBe('- created meanwhile in Logseq\n');
     expect(await read('pages/Referrer.md')).toContain('[[old/child]]');
     expect(graph.getByName('old/child/deep')?.path).toBe('pages/Old___Child___Deep.md');
@@ -174,7 +177,7 @@ describe('renames that cannot be done', () => {
     expect((error as GraphRenameIncompleteError).moved).toEqual([{ from: 'pages/Old___Child.md', to: 'pages/New___Child.md' }]);
     expect((error as Error).message).toMatch(/pages\/Old___Child\.md -> pages\/New___Child\.md/);
     // Everything else went back; nothing was overwritten.
-    expect(await pageFiles()).toEqual(['New.md', 'New___Child.md', 'Old.md', 'Old___Child.md', 'Old___Child___Deep.md', 'Old___Oldlog.md', 'Older.md', 'Referrer.md']);
+    expect(await pageFiles()).toEqual(['New.md', 'New___Child.md', 'Old.md', 'Old___Child.md', 'Old___Child___Deep.md', 'Old___Notes.org', 'Old___Oldlog.md', 'Older.md', 'Referrer.md']);
     expect(await read('pages/New___Child.md')).toBe('- child of [[Old]]\n');
     expect(await read('pages/Old___Child.md')).toBe('- typed into the old page\n');
     expect(await read('pages/New.md')).toBe('- created in Logseq\n');

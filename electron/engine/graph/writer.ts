@@ -243,10 +243,16 @@ export class GraphWriter {
     }
     const moved = await this.moveFiles(plan);
 
+    const updatedPaths: string[] = [];
+    const failed: Array<{ path: string; error: Error }> = [];
+    // The moves stand from here on: a write that fails is reported with its page, not thrown.
     for (const move of plan) {
       const hadTitle = typeof move.page.properties.title === 'string';
-      if (hadTitle || needsTitleProperty(move.newTitle, this.config)) {
+      if (move.page.format !== 'markdown' || !(hadTitle || needsTitleProperty(move.newTitle, this.config))) continue;
+      try {
         await this.updateFile(move.newRel, (current) => setPageTitleProperty(current ?? '', move.newTitle));
+      } catch (error) {
+        failed.push({ path: move.newRel, error: error as Error });
       }
     }
 
@@ -259,8 +265,6 @@ export class GraphWriter {
       return renames.get(name) ?? (inNamespace(name) ? newTitle + namespaceRest(text, page.title) : undefined);
     };
 
-    const updatedPaths: string[] = [];
-    const failed: Array<{ path: string; error: Error }> = [];
     for (const referrer of this.store.pages()) {
       if (!referrer.refs.some((ref) => renames.has(ref) || inNamespace(ref))) continue;
       try {
@@ -285,7 +289,8 @@ export class GraphWriter {
       // Only the namespace prefix is replaced, so `work/worklog` becomes `work1/worklog`, not `work1/work1log`.
       const title = each === page ? newTitle : newTitle + namespaceRest(each.title, page.title);
       const folder = path.posix.dirname(each.path);
-      const newRel = normalizeRelPath(`${folder === '.' ? '' : folder + '/'}${pageFileName(title, this.config)}`);
+      const extension = path.posix.extname(each.path).slice(1) || 'md';
+      const newRel = normalizeRelPath(`${folder === '.' ? '' : folder + '/'}${pageFileName(title, this.config, extension)}`);
       return { page: each, newTitle: title, newRel };
     });
   }
