@@ -318,9 +318,11 @@ export class SearchIndex {
       const terms = highlightTerms(query);
       const hits = rows.map((row) => {
         const text = this.get('SELECT body, tags FROM search_text WHERE rowid = ?', row.id) as { body: string; tags: string };
-        const snippet = markedSnippet(text.body, terms, SNIPPET_TOKENS) ?? markedSnippet(text.tags, terms, SNIPPET_TOKENS) ?? leadSnippet(text.body, SNIPPET_TOKENS);
+        const bodySnippet = markedSnippet(text.body, terms, SNIPPET_TOKENS);
+        const snippet = bodySnippet ?? markedSnippet(text.tags, terms, SNIPPET_TOKENS) ?? leadSnippet(text.body, SNIPPET_TOKENS);
         const hit = hitOf(row, snippet, -row.rank);
-        if (row.kind !== 'page' && row.kind !== 'journal') return hit;
+        // A page's body is its blocks' text, so when the body has no match (a title hit) no block has one either.
+        if ((row.kind !== 'page' && row.kind !== 'journal') || bodySnippet === null) return hit;
         const block = this.bestBlock(row.key, terms);
         return block ? { ...hit, block } : hit;
       });
