@@ -112,6 +112,19 @@ describe('renaming a namespace', () => {
     expect(graph.getByName('old')?.title).toBe('OLD');
   });
 
+  it('moves a namespace one level down, deepest pages first, even onto the name of its own child', async () => {
+    await write('pages/Old___Archive.md', '- was a child named Archive\n');
+    await graph.close();
+    graph = await Graph.open(root);
+    await graph.writer.renamePage('Old', 'Old/Archive');
+    expect(await read('pages/Old___Archive.md')).toBe('- the parent\n');
+    expect(await read('pages/Old___Archive___Archive.md')).toBe('- was a child named Archive\n');
+    expect(await read('pages/Old___Archive___Child___Deep.md')).toBe('type:: note\n\n- grandchild\n');
+    expect(await read('pages/Old___Archive___Child.md')).toBe('- child of [[Old/Archive]]\n');
+    expect(await read('pages/Referrer.md')).toContain('- see [[Old/Archive]], [[Old/Archive/Child]], #Old/Archive/Child/Deep and [[Old/Archive/Ghost]]');
+    expect(graph.getByName('old/archive/archive')?.blocks[0].text).toBe('was a child named Archive');
+  });
+
   it('moves children out of the way first when a namespace shrinks onto its own children', async () => {
     await write('pages/a___b.md', '- b\n');
     await write('pages/a___b___c.md', '- c\n');
@@ -204,8 +217,9 @@ describe('renames that cannot be done', () => {
     expect(mldocView(elsewhere).pageProperties.alias).toBe('Fresh/Child, Renamed');
   });
 
-  it('refuses to move a page under its own namespace', async () => {
-    await expect(graph.writer.renamePage('Old', 'Old/Child/Sub')).rejects.toBeInstanceOf(GraphFormatError);
+
+  it('refuses an empty new title with a clear error, moving nothing', async () => {
+    await expect(graph.writer.renamePage('Old', ' / ')).rejects.toBeInstanceOf(GraphFormatError);
     expect(await present('pages/Old.md')).toBe(true);
   });
 });

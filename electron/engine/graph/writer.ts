@@ -223,9 +223,6 @@ export class GraphWriter {
     const oldName = page.name;
     const newName = pageNameOf(newTitle);
     const caseOnly = oldName === newName;
-    if (!caseOnly && newName.startsWith(oldName + '/')) {
-      throw new GraphFormatError(`"${newTitle}" is inside the namespace of "${page.title}"; a page cannot be moved under itself`);
-    }
 
     const plan = this.planRename(page, newTitle, caseOnly);
     const movingPaths = new Set(plan.map((move) => move.page.path));
