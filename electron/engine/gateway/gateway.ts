@@ -56,7 +56,7 @@ export interface ExecuteCodeAnswer {
 export const SEARCH_LIMIT_MAX = 25;
 /** Words agents put around what they look for ("get me a tool that…"); the index drops common stopwords itself. */
 const AGENT_FILLER_WORDS = new Set(['all', 'get', 'tool', 'tools']);
-/** Printed text returned to the model; the rest stays in the log file in the workspace. */
+/** Printed text returned to the model; the rest stays in the run's log, which later code can read (RunManager.shareLog). */
 export const PRINTED_CHARS_MAX = 8_000;
 const READ_CHARS_MAX = 40_000;
 const OUTPUT_TYPE_CHARS_MAX = 100;
@@ -146,11 +146,14 @@ export class Gateway {
     const errors = redact(result.stderr);
     const parts: string[] = [];
     const longest = printed.length + errors.length > PRINTED_CHARS_MAX;
-    const logPointer = longest ? this.copyLogToWorkspace(result, session) : undefined;
+    // Local runs read the shared copy at the same path; E2B sandboxes cannot reach host folders at all.
+    const shared = longest && result.backend === 'local' ? this.ctx.runs.shareLog(result.id, session) : undefined;
     if (printed) parts.push(bounded(printed.replace(/\n$/, ''), PRINTED_CHARS_MAX));
     if (errors) parts.push(`stderr:\n${bounded(errors, Math.max(1_000, PRINTED_CHARS_MAX - Math.min(printed.length, PRINTED_CHARS_MAX)))}`);
     if (!printed && !errors) parts.push('(the code printed nothing; print what you need to see)');
-    if (logPointer) parts.push(`[output was long: the full log is in the session workspace at ${logPointer}; read or grep it from code]`);
+    if (shared && 'path' in shared) parts.push(`[output was long: the full log is at ${shared.path} (read-only); read or grep it from code]`);
+    if (longest && result.backend !== 'local') parts.push(`[output was long: the full log is kept on the host, which E2B sandboxes cannot read]`);
+    if (shared && 'problem' in shared) parts.push(`[output was long, and the full log could not be shared with later code: ${shared.problem}]`);
     const returned = parts.join('\n');
     const entry = await this.ctx.ledger.finish({ id: result.id, session, origin: 'gateway' }, returned, input.code);
     result.ledger = entry.ledger;
@@ -165,6 +168,7 @@ export class Gateway {
       `[run ${result.id}: ${result.status}${exit}; ${summarizeCalls(result.toolCalls)}]`,
       placeholdersNew ? PLACEHOLDER_NOTE : '',
       result.notice ? `notice: ${redact(result.notice)}` : '',
+      entry.problem ? `notice: ${entry.problem}` : '',
     ].filter(Boolean);
     return { text: `${returned}\n${footer.join('\n')}`, runId: result.id, status: result.status, durationMs: result.durationMs ?? 0, ledger: entry.ledger };
   }
@@ -223,19 +227,6 @@ export class Gateway {
       if (candidate !== root && !candidate.startsWith(root + path.sep)) throw new InvalidInputError(`"${rel}" is outside the API tree; paths are relative to it, like "servers" or "skills".`);
     }
     return real;
-  }
-
-  /** Long output: a copy of the full log goes into the workspace so later code can read it without printing it all. */
-  private copyLogToWorkspace(result: RunResult, session: string): string | undefined {
-    const rel = `.logs/${result.id}.log`;
-    try {
-      const target = path.join(this.ctx.dataDir, 'sessions', session, 'workspace', rel);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.copyFileSync(result.logPath, target);
-      return rel;
-    } catch {
-      return undefined;
-    }
   }
 }
 

@@ -7,12 +7,88 @@ import { countTokens as countWithTokenizer } from 'gpt-tokenizer';
 import type { EventSink } from '../../../shared/contract';
 import { ContextLedger, RunSummary } from '../../../shared/types';
 import type { RunResult } from '../sandbox/runs';
+import { describeFsError } from '../sandbox/disk';
 import { writeFileAtomic } from '../settings';
 
-/** Tokens of a text with an offline tokenizer (o200k_base); special-token text counts as plain text, never throws. */
+/**
+ * Texts up to this many characters are counted exactly; longer ones are estimated from exact counts of samples of
+ * themselves (the tokenizer runs at 0.3-10 MB/s depending on the text: counting 100 MB exactly would take minutes).
+ */
+export const EXACT_CHARS_MAX = 256 * 1024;
+/**
+ * The tokenizer is quadratic in the length of a run of text without spaces (80 KB: 8.6 s), so it only ever sees
+ * pieces this long, cut at whitespace where there is some near the end.
+ */
+const PIECE_CHARS = 2048;
+const SAMPLES = 8;
+const SAMPLE_CHARS = 8 * 1024;
+/** Work done between two yields to the event loop when counting asynchronously. */
+const SLICE_MS = 8;
+
+const countPiece = (piece: string): number => countWithTokenizer(piece, { disallowedSpecial: new Set() });
+
+/** Piece boundaries over text[from, to): at most PIECE_CHARS each, never splitting a surrogate pair. */
+function* pieces(text: string, from: number, to: number): Generator<[number, number]> {
+  let start = from;
+  while (start < to) {
+    let end = Math.min(start + PIECE_CHARS, to);
+    if (end < to) {
+      // Before a space, so the word after keeps its leading space as the tokenizer would see it.
+      let cut = end;
+      while (cut > end - 256 && cut > start + 1 && text.charCodeAt(cut) > 32) cut--;
+      if (cut > start + 1 && text.charCodeAt(cut) <= 32) end = cut;
+      const code = text.charCodeAt(end - 1);
+      if (code >= 0xd800 && code <= 0xdbff) end--;
+    }
+    yield [start, end];
+    start = end;
+  }
+}
+
+/** Sample windows an estimate is calibrated on, spread evenly over the text. */
+function sampleWindows(length: number): Array<[number, number]> {
+  const step = length / SAMPLES;
+  return Array.from({ length: SAMPLES }, (_, i): [number, number] => {
+    const start = Math.floor(i * step);
+    return [start, Math.min(length, start + SAMPLE_CHARS)];
+  });
+}
+
+/**
+ * Tokens of a text with an offline tokenizer (o200k_base); special-token text counts as plain text, never throws.
+ * Linear and bounded: exact up to EXACT_CHARS_MAX, an estimate beyond (see README for its error). Blocks for up to
+ * about a second on the worst text; countTokensAsync does the same work in slices.
+ */
 export function countTokens(text: string): number {
   if (!text) return 0;
-  return countWithTokenizer(text, { disallowedSpecial: new Set() });
+  const windows: Array<[number, number]> = text.length <= EXACT_CHARS_MAX ? [[0, text.length]] : sampleWindows(text.length);
+  let tokens = 0;
+  let chars = 0;
+  for (const [from, to] of windows) {
+    for (const [start, end] of pieces(text, from, to)) tokens += countPiece(text.slice(start, end));
+    chars += to - from;
+  }
+  return chars === text.length ? tokens : Math.round((tokens / chars) * text.length);
+}
+
+/** countTokens without holding the event loop: yields every few milliseconds, so timers and I/O go on meanwhile. */
+export async function countTokensAsync(text: string): Promise<number> {
+  if (!text) return 0;
+  const windows: Array<[number, number]> = text.length <= EXACT_CHARS_MAX ? [[0, text.length]] : sampleWindows(text.length);
+  let tokens = 0;
+  let chars = 0;
+  let sliceStart = performance.now();
+  for (const [from, to] of windows) {
+    for (const [start, end] of pieces(text, from, to)) {
+      tokens += countPiece(text.slice(start, end));
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+    chars += to - from;
+  }
+  return chars === text.length ? tokens : Math.round((tokens / chars) * text.length);
 }
 
 /** Text a tool result would have taken in a model's context: strings as they are, anything else as JSON. */
@@ -35,7 +111,12 @@ export interface LedgerEntry {
   /** Skills the run's code imported (`./skills/<name>`, `skills.<name>`). */
   skills: string[];
   ledger: ContextLedger;
+  /** Set when the entry could not be written (a full disk); the numbers are still right. */
+  problem?: string;
 }
+
+/** Characters of one run's tool results counted (or sampled) one by one; beyond, at the rate found so far. */
+export const RUN_COUNTED_CHARS_MAX = 4 * 1024 * 1024;
 
 export interface LedgerTotal extends ContextLedger {
   runs: number;
@@ -73,7 +154,7 @@ const add = (a: LedgerTotal | undefined, l: ContextLedger): LedgerTotal => ({
 export class ContextLedgerBook {
   readonly file: string;
   /** Per running run: tokens counted so far, and the counting still queued. Only numbers are kept, never results. */
-  private readonly pending = new Map<string, { tokens: number; counted: Promise<void> }>();
+  private readonly pending = new Map<string, { tokens: number; chars: number; counted: Promise<void> }>();
 
   constructor(
     private readonly dataDir: string,
@@ -82,18 +163,18 @@ export class ContextLedgerBook {
     this.file = path.join(dataDir, 'ledger.jsonl');
   }
 
-  /** The bridge's onResult hook. Counting waits a tick, so a large result never delays the reply to the sandbox. */
+  /**
+   * The bridge's onResult hook. Counting happens later, in slices, so a large result never delays the reply to the
+   * sandbox nor holds the event loop; past RUN_COUNTED_CHARS_MAX a run's results are estimated at the rate counted so far.
+   */
   readonly onResult = (call: { runId: string }, data: unknown): void => {
-    const run = this.pending.get(call.runId) ?? { tokens: 0, counted: Promise.resolve() };
-    run.counted = run.counted.then(
-      () =>
-        new Promise<void>((resolve) =>
-          setImmediate(() => {
-            run.tokens += countTokens(resultText(data));
-            resolve();
-          }),
-        ),
-    );
+    const run = this.pending.get(call.runId) ?? { tokens: 0, chars: 0, counted: Promise.resolve() };
+    run.counted = run.counted.then(async () => {
+      const text = resultText(data);
+      const tokens = run.chars >= RUN_COUNTED_CHARS_MAX && run.tokens > 0 ? Math.round((run.tokens / run.chars) * text.length) : await countTokensAsync(text);
+      run.tokens += tokens;
+      run.chars += text.length;
+    });
     this.pending.set(call.runId, run);
   };
 
@@ -105,10 +186,15 @@ export class ContextLedgerBook {
     const counting = this.pending.get(run.id);
     await counting?.counted;
     this.pending.delete(run.id);
-    const ledger = makeLedger(counting?.tokens ?? 0, countTokens(printed));
+    const ledger = makeLedger(counting?.tokens ?? 0, await countTokensAsync(printed));
     const entry: LedgerEntry = { runId: run.id, session: run.session, origin: run.origin, day: localDay(finishedAt), finishedAt, skills: skillsImportedBy(code), ledger };
-    fs.mkdirSync(this.dataDir, { recursive: true });
-    fs.appendFileSync(this.file, JSON.stringify(entry) + '\n');
+    try {
+      fs.mkdirSync(this.dataDir, { recursive: true });
+      fs.appendFileSync(this.file, JSON.stringify(entry) + '\n');
+    } catch (error) {
+      // The run is over and its answer is due: a ledger line that cannot be written is reported, not thrown.
+      entry.problem = `the context ledger could not be saved: ${describeFsError(error, this.dataDir)}`;
+    }
     this.attachToRunSummary(run.id, ledger);
     this.emit?.('ledger.updated', { runId: run.id, ledger });
     return entry;

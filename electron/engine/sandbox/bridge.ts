@@ -12,8 +12,11 @@ export interface BridgeCallContext {
   session: string;
 }
 
-/** Gateway hook: rewrite arguments (PII substitution), or refuse the call (approval) with a reason. */
-export type InterceptCall = (call: BridgeCallContext) => Promise<{ args: unknown } | { deny: string }>;
+/**
+ * Gateway hook: rewrite arguments (PII substitution), or refuse the call (approval) with a reason; `notice` is told to
+ * whoever reads the run (an approval that was waited for, or that expired).
+ */
+export type InterceptCall = (call: BridgeCallContext) => Promise<({ args: unknown } | { deny: string }) & { notice?: string }>;
 /** Gateway hook: sees every successful result and its size (context ledger). */
 export type OnToolResult = (call: BridgeCallContext, data: unknown, bytes: number) => void;
 
@@ -26,6 +29,12 @@ export interface BridgeHostOptions {
   onResult?: OnToolResult;
   /** Called twice per call: when it starts (no `ok` yet) and when it ends. */
   onToolCall(event: ToolCallEvent): void;
+  /** Bytes one frame may hold, and bytes of calls (and unread replies) in flight at once. */
+  limits: { frameBytes: number; inFlightBytes: number };
+  /** A limit was passed: the run must end, with this sentence. Called once. */
+  onLimitExceeded(message: string): void;
+  /** Something the run's reader should know (from the intercept hook). */
+  onNotice?(message: string): void;
 }
 
 interface CallFrame {
@@ -44,12 +53,16 @@ function isCallFrame(value: unknown, secret: string): value is CallFrame {
 
 export class BridgeHost implements BridgeEndpoint {
   readonly secret: string;
+  readonly limits: { frameBytes: number; inFlightBytes: number };
   private readonly inFlight = new AbortController();
+  private bytesInFlight = 0;
+  private exceeded = false;
   private nextEventId = 1;
   private readonly settled: Promise<void>[] = [];
 
   constructor(private readonly options: BridgeHostOptions) {
     this.secret = options.secret;
+    this.limits = options.limits;
     setMaxListeners(0, this.inFlight.signal); // one listener per concurrent call
   }
 
@@ -61,7 +74,24 @@ export class BridgeHost implements BridgeEndpoint {
       return; // not a frame: the transport is dedicated, so this is noise from a misbehaving script
     }
     if (!isCallFrame(frame, this.secret)) return;
-    this.settled.push(this.answer(frame, Buffer.byteLength(line), reply));
+    const bytes = Buffer.byteLength(line);
+    // Each call holds its arguments until it is answered: code that sends calls faster than servers answer them
+    // would otherwise grow the host without bound.
+    if (this.bytesInFlight + bytes > this.limits.inFlightBytes) {
+      this.limitExceeded(`the run's tool calls in flight held more than ${formatBytes(this.limits.inFlightBytes)} of arguments; the run was stopped`);
+      return;
+    }
+    this.bytesInFlight += bytes;
+    const answered = this.answer(frame, bytes, reply).finally(() => (this.bytesInFlight -= bytes));
+    this.settled.push(answered);
+  }
+
+  /** The transport saw more than a limit allows (a frame without end, replies the code never reads). */
+  limitExceeded(message: string): void {
+    if (this.exceeded) return;
+    this.exceeded = true;
+    this.close();
+    this.options.onLimitExceeded(message);
   }
 
   /** Waits for replies still being written (used by tests and by the run manager before it finishes). */
@@ -83,6 +113,7 @@ export class BridgeHost implements BridgeEndpoint {
     try {
       if (interceptCall) {
         const decision = await interceptCall(context);
+        if (decision.notice) this.options.onNotice?.(decision.notice);
         if ('deny' in decision) throw new Error(`call refused: ${decision.deny}`);
         context.args = decision.args;
       }
@@ -100,24 +131,50 @@ export class BridgeHost implements BridgeEndpoint {
   }
 }
 
-/** Splits a byte stream into lines without rescanning earlier chunks (results can be many megabytes). */
+/**
+ * Splits a byte stream into lines without rescanning earlier chunks (results can be many megabytes). A line longer
+ * than `maxLineBytes` is never assembled: `onTooLong` is called once and everything after it is dropped, so a stream
+ * without newlines costs at most that many bytes.
+ */
 export class LineSplitter {
   private parts: Buffer[] = [];
+  private pendingBytes = 0;
+  private tooLong = false;
 
-  constructor(private readonly onLine: (line: string) => void) {}
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly maxLineBytes = Number.POSITIVE_INFINITY,
+    private readonly onTooLong: () => void = () => undefined,
+  ) {}
 
   push(chunk: Buffer): void {
+    if (this.tooLong) return;
     let start = 0;
     let newline = chunk.indexOf(0x0a, start);
     while (newline !== -1) {
+      if (this.overLimit(newline - start)) return;
       this.parts.push(chunk.subarray(start, newline));
       const line = this.parts.length === 1 ? this.parts[0].toString('utf8') : Buffer.concat(this.parts).toString('utf8');
       this.parts = [];
+      this.pendingBytes = 0;
       this.onLine(line);
       start = newline + 1;
       newline = chunk.indexOf(0x0a, start);
     }
-    if (start < chunk.length) this.parts.push(chunk.subarray(start));
+    if (start < chunk.length) {
+      if (this.overLimit(chunk.length - start)) return;
+      this.parts.push(chunk.subarray(start));
+      this.pendingBytes += chunk.length - start;
+    }
+  }
+
+  private overLimit(more: number): boolean {
+    if (this.pendingBytes + more <= this.maxLineBytes) return false;
+    this.tooLong = true;
+    this.parts = [];
+    this.pendingBytes = 0;
+    this.onTooLong();
+    return true;
   }
 }
 
@@ -129,11 +186,16 @@ export class FrameDemuxer {
   private readonly mark: string;
   private pending = '';
   private frameParts: string[] | undefined;
+  private frameChars = 0;
+  private tooLong = false;
 
+  /** A frame longer than `maxFrameChars` is dropped whole, and `onTooLong` called (once): memory stays bounded. */
   constructor(
     secret: string,
     private readonly onText: (text: string) => void,
     private readonly onFrame: (line: string) => void,
+    private readonly maxFrameChars = Number.POSITIVE_INFINITY,
+    private readonly onTooLong: () => void = () => undefined,
   ) {
     this.mark = '\u001e' + secret + '\u001f';
   }
@@ -144,14 +206,21 @@ export class FrameDemuxer {
     while (text.length > 0) {
       if (this.frameParts) {
         const newline = text.indexOf('\n');
-        if (newline === -1) {
-          this.frameParts.push(text);
-          return;
-        }
-        this.frameParts.push(text.slice(0, newline));
+        const piece = newline === -1 ? text : text.slice(0, newline);
+        this.frameChars += piece.length;
+        if (this.frameChars > this.maxFrameChars) {
+          this.frameParts = [];
+          if (!this.tooLong) {
+            this.tooLong = true;
+            this.onTooLong();
+          }
+        } else this.frameParts.push(piece);
+        if (newline === -1) return;
         const frame = this.frameParts.join('');
+        const complete = this.frameChars <= this.maxFrameChars;
         this.frameParts = undefined;
-        this.onFrame(frame);
+        this.frameChars = 0;
+        if (complete) this.onFrame(frame);
         text = text.slice(newline + 1);
         continue;
       }
@@ -184,4 +253,8 @@ export class FrameDemuxer {
     }
     return 0;
   }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : `${+(bytes / 1024).toFixed(1)} KB`;
 }

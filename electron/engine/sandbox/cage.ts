@@ -1,6 +1,7 @@
 // Process-tree limits the sandbox runtime does not give: a cgroup per run capping processes (fork bombs) and memory
-// (allocations outside the JS heap), and a way to kill every process in it. Linux cgroup v1 or v2; elsewhere absent.
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+// (the whole tree), a way to kill every process in it, and removal of every folder we create (at dispose, at exit,
+// and those left by processes that died). Linux cgroup v1; elsewhere absent.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface RunCage {
@@ -30,13 +31,49 @@ function ownCgroupPath(controller: string): string | undefined {
   return undefined;
 }
 
+const ROOT_PREFIX = 'skillgraph-';
+
 function tryCreate(base: string): string | undefined {
   try {
-    const dir = path.join(base, `skillgraph-${process.pid}`);
+    removeLeftovers(base);
+    const dir = path.join(base, `${ROOT_PREFIX}${process.pid}`);
     mkdirSync(dir, { recursive: true });
     return dir;
   } catch {
     return undefined;
+  }
+}
+
+/** Folders of processes that died without removing theirs (killed, crashed): their runs' cgroups, then the root. */
+function removeLeftovers(base: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(name.startsWith(ROOT_PREFIX) ? name.slice(ROOT_PREFIX.length) : NaN);
+    if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+    removeRoot(path.join(base, name));
+  }
+}
+
+function removeRoot(root: string): void {
+  try {
+    for (const entry of readdirSync(root, { withFileTypes: true })) if (entry.isDirectory()) tryRemove(path.join(root, entry.name), 1);
+  } catch {
+    return;
+  }
+  tryRemove(root, 1);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -71,10 +108,29 @@ function detectHierarchies(): Hierarchy[] {
 }
 
 let hierarchies: Hierarchy[] | undefined;
+let exitHookSet = false;
 
 export function cgroupsAvailable(): boolean {
-  hierarchies ??= detectHierarchies();
+  if (!hierarchies) {
+    hierarchies = detectHierarchies();
+    // Run cgroups are removed as runs end; this process's own folder goes when it exits.
+    if (hierarchies.length > 0 && !exitHookSet) {
+      exitHookSet = true;
+      process.once('exit', () => removeCageRoots());
+    }
+  }
   return hierarchies.length > 0;
+}
+
+/** Removes this process's cgroup folders (and any run folder still in them); later runs create them again. */
+export function removeCageRoots(): void {
+  for (const hierarchy of hierarchies ?? []) removeRoot(hierarchy.root);
+  hierarchies = undefined;
+}
+
+/** This process's cgroup folders (tests check they are gone). */
+export function cageRoots(): string[] {
+  return (hierarchies ?? []).map((h) => h.root);
 }
 
 /** A cgroup (in every writable hierarchy) for one sandboxed process tree; undefined where cgroups are not writable. */
@@ -131,8 +187,8 @@ export function createRunCage(name: string, maxProcesses: number, memoryBytes: n
   };
 }
 
-function tryRemove(dir: string): void {
-  for (let attempt = 0; attempt < 20; attempt++) {
+function tryRemove(dir: string, attempts = 20): void {
+  for (let attempt = 0; attempt < attempts; attempt++) {
     try {
       rmdirSync(dir);
       return;

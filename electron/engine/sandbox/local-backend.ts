@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Socket } from 'node:net';
 import { SandboxManager } from '@anthropic-ai/sandbox-runtime';
 import { LineSplitter } from './bridge';
-import { createRunCage, type RunCage } from './cage';
+import { createRunCage, removeCageRoots, type RunCage } from './cage';
 import { NODE_RUNNER_SOURCE, PY_RUNNER_SOURCE } from './runtime/sources';
 import { SandboxError, type SandboxBackend, type SandboxExecRequest, type SandboxExecResult, type SandboxLimits, type SandboxRuntime } from './types';
 
@@ -21,7 +21,15 @@ export interface LocalSandboxOptions {
   node?: string;
   /** Runners kept started ahead per runtime and workspace; DEFAULT_SPARES when omitted. */
   spares?: Partial<Record<SandboxRuntime, number>>;
+  /** Workspaces (with runtime and rules) that keep spares at once; the least recently used lose theirs first. */
+  maxWarmWorkspaces?: number;
+  /** A workspace's spares end after this long without a run. */
+  idleMs?: number;
 }
+
+/** Each session keeps spares only while it is among the few most recent, and only for a while (issue #13 item 7). */
+export const DEFAULT_MAX_WARM_WORKSPACES = 4;
+export const DEFAULT_SPARE_IDLE_MS = 5 * 60_000;
 
 /**
  * Two node spares because TypeScript and JavaScript share the node runner: a runner needs 200-400 ms to be ready,
@@ -46,6 +54,10 @@ interface Runner {
   bridgeSocket: Socket;
   controlSocket: Socket;
   cage: RunCage | undefined;
+  /** The run's TMPDIR (writable inside the sandbox), removed with the runner. */
+  tmpDir: string;
+  /** Set once a run drives it: from then on the run cleans up after it. */
+  taken: boolean;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves true once the runner has started and waits for its entry, false if it ended before that. */
   ready: Promise<boolean>;
@@ -109,6 +121,7 @@ async function releaseSandboxManager(): Promise<void> {
   sandboxTeardown = (async () => {
     await init?.catch(() => undefined);
     if (init) await SandboxManager.reset();
+    removeCageRoots(); // every runner is gone: nothing of ours stays under /sys/fs/cgroup
   })();
   await sandboxTeardown;
 }
@@ -130,7 +143,9 @@ export class LocalSandboxBackend implements SandboxBackend {
   readonly name = 'local' as const;
   private readonly runtimeDir = path.join(tmpdir(), `skillgraph-sandbox-${process.pid}-${randomUUID().slice(0, 8)}`);
   private python: Promise<PythonInstall> | undefined;
+  /** Spares per context, least recently used first (Map order). */
   private readonly pool = new Map<string, Spare[]>();
+  private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private runtimeFilesWritten = false;
   private readonly live = new Set<Runner>();
   private readonly spawning = new Set<Promise<Runner>>();
@@ -224,6 +239,8 @@ export class LocalSandboxBackend implements SandboxBackend {
     for (const runner of runners) this.kill(runner);
     await Promise.all(runners.map((runner) => this.reap(runner)));
     this.pool.clear();
+    for (const timer of this.idleTimers.values()) clearTimeout(timer);
+    this.idleTimers.clear();
     rmSync(this.runtimeDir, { recursive: true, force: true });
     if (this.holdsSandbox) {
       this.holdsSandbox = false;
@@ -235,10 +252,41 @@ export class LocalSandboxBackend implements SandboxBackend {
     if (this.disposed) return Promise.resolve(false);
     const key = poolKey(context);
     const spares = (this.pool.get(key) ?? []).filter((spare) => !spare.failed && (spare.settled === undefined || spare.settled.alive));
+    this.pool.delete(key); // re-inserted last: the most recently used
     this.pool.set(key, spares);
+    this.touch(key);
     const wanted = Math.max(1, this.options.spares?.[context.runtime] ?? DEFAULT_SPARES[context.runtime]);
     while (spares.length < wanted) spares.push(this.startSpare(context));
     return Promise.all(spares.map((spare) => spare.runner.then((runner) => runner?.ready ?? false))).then((ready) => ready.some(Boolean));
+  }
+
+  /** Restarts the context's idle clock and ends the spares of the least recently used contexts beyond the bound. */
+  private touch(key: string): void {
+    clearTimeout(this.idleTimers.get(key));
+    const timer = setTimeout(() => this.evict(key), this.options.idleMs ?? DEFAULT_SPARE_IDLE_MS);
+    timer.unref();
+    this.idleTimers.set(key, timer);
+    const max = Math.max(1, this.options.maxWarmWorkspaces ?? DEFAULT_MAX_WARM_WORKSPACES);
+    for (const oldest of this.pool.keys()) {
+      if (this.pool.size <= max) break;
+      this.evict(oldest);
+    }
+  }
+
+  /** Ends a context's spares (those still starting end once started). */
+  private evict(key: string): void {
+    clearTimeout(this.idleTimers.get(key));
+    this.idleTimers.delete(key);
+    const spares = this.pool.get(key) ?? [];
+    this.pool.delete(key);
+    for (const spare of spares) void spare.runner.then((runner) => runner && this.kill(runner));
+  }
+
+  /** Spares kept now, started or starting, across every context (diagnostics and tests). */
+  get sparesKept(): number {
+    let count = 0;
+    for (const spares of this.pool.values()) count += spares.filter((spare) => !spare.failed && (spare.settled === undefined || spare.settled.alive)).length;
+    return count;
   }
 
   private startSpare(context: RunnerContext): Spare {
@@ -275,6 +323,7 @@ export class LocalSandboxBackend implements SandboxBackend {
   /** Runs `entry` on the runner until it exits; `underWay` is called after its first output or a short while. */
   private async drive(runner: Runner, entry: string, req: SandboxExecRequest, underWay: () => void): Promise<SandboxExecResult> {
     const { child, bridgeSocket, controlSocket } = runner;
+    runner.taken = true;
     child.stdout!.setEncoding('utf8');
     child.stderr!.setEncoding('utf8');
     child.stdout!.on('data', req.onStdout);
@@ -283,10 +332,21 @@ export class LocalSandboxBackend implements SandboxBackend {
     child.stdout!.once('data', signalUnderWay);
     child.stderr!.once('data', signalUnderWay);
     const underWayTimer = setTimeout(underWay, 100);
+    const { bridge } = req;
     const reply = (line: string): void => {
-      if (!bridgeSocket.destroyed) bridgeSocket.write(line);
+      if (bridgeSocket.destroyed) return;
+      // Replies the code does not read queue here, in the host's memory.
+      if (bridgeSocket.writableLength + line.length > bridge.limits.inFlightBytes) {
+        bridge.limitExceeded(`the run left more than ${formatMb(bridge.limits.inFlightBytes)} of tool results unread on the bridge; the run was stopped`);
+        return;
+      }
+      bridgeSocket.write(line);
     };
-    const splitter = new LineSplitter((line) => req.bridge.handleFrame(line, reply));
+    const splitter = new LineSplitter(
+      (line) => bridge.handleFrame(line, reply),
+      bridge.limits.frameBytes,
+      () => bridge.limitExceeded(`the run sent a bridge frame longer than ${formatMb(bridge.limits.frameBytes)} (a tool call's arguments, or data that is not a call); the run was stopped`),
+    );
     bridgeSocket.on('data', (chunk: Buffer) => splitter.push(chunk));
 
     const stop = (): void => this.kill(runner);
@@ -295,7 +355,8 @@ export class LocalSandboxBackend implements SandboxBackend {
     controlSocket.end(JSON.stringify({ entry, secret: req.bridge.secret }) + '\n');
     try {
       const { code, signal } = await runner.exited;
-      if (runner.cage?.hitMemoryLimit()) req.onNotice(`the run hit its memory limit (${req.limits.memoryMb} MB) and was killed`);
+      // V8 aborts (exit 134) when the heap reaches its limit; the cgroup kills (SIGKILL) when the whole tree does.
+      if (runner.cage?.hitMemoryLimit() || code === 134 || signal === 'SIGABRT') req.onNotice(`the run hit its memory limit (${req.limits.memoryMb} MB) and was stopped`);
       // Whatever the script left running (background processes) ends with it.
       this.kill(runner);
       await waitForClose(child, 2000);
@@ -306,8 +367,14 @@ export class LocalSandboxBackend implements SandboxBackend {
       child.stdout!.off('data', signalUnderWay);
       child.stderr!.off('data', signalUnderWay);
       req.bridge.close();
-      runner.cage?.dispose();
+      this.cleanUp(runner);
     }
+  }
+
+  /** Removes what a runner leaves on the host: its cgroup and its temporary folder (neither followed if linked). */
+  private cleanUp(runner: Runner): void {
+    runner.cage?.dispose();
+    rmSync(runner.tmpDir, { recursive: true, force: true });
   }
 
   private spawnRunner(context: RunnerContext): Promise<Runner> {
@@ -325,10 +392,15 @@ export class LocalSandboxBackend implements SandboxBackend {
     const python = runtime === 'python' ? await (this.python ??= findPython(this.options.python ?? 'python3')) : undefined;
     const privatePaths = (this.options.privatePaths ?? []).map((p) => path.resolve(p));
     const allowRead = [context.apiDir, context.stagingDir, context.workspaceDir, this.runtimeDir, ...(python?.prefixes ?? [])];
+    // Each runner serves one run, so its own temporary folder is the run's: removed when the runner is reaped. Set in
+    // the command because the sandbox runtime points TMPDIR at a folder of its own that may not exist.
+    const tmpDir = path.join(this.runtimeDir, 'tmp', randomUUID());
+    mkdirSync(tmpDir, { recursive: true });
+    const tmpEnv = `TMPDIR=${quote(tmpDir)} TMP=${quote(tmpDir)} TEMP=${quote(tmpDir)} `;
     const command =
       runtime === 'node'
-        ? `exec ${quote(this.options.node ?? process.execPath)} --max-old-space-size=${limits.memoryMb} --enable-source-maps ${quote(path.join(this.runtimeDir, 'runner.mjs'))}`
-        : `exec ${quote(python!.executable)} -u -X utf8 ${quote(path.join(this.runtimeDir, 'runner.py'))}`;
+        ? `${tmpEnv}exec ${quote(this.options.node ?? process.execPath)} --max-old-space-size=${nodeHeapMb(limits.memoryMb)} --enable-source-maps ${quote(path.join(this.runtimeDir, 'runner.mjs'))}`
+        : `${tmpEnv}exec ${quote(python!.executable)} -u -X utf8 ${quote(path.join(this.runtimeDir, 'runner.py'))}`;
     mkdirSync(context.workspaceDir, { recursive: true });
     mkdirSync(context.stagingDir, { recursive: true });
     const wrapped = await SandboxManager.wrapWithSandboxArgv(
@@ -336,14 +408,13 @@ export class LocalSandboxBackend implements SandboxBackend {
       undefined,
       {
         network: { allowedDomains: context.allowedDomains, deniedDomains: [] },
-        filesystem: { denyRead: [homedir(), ...privatePaths], allowRead, allowWrite: [context.workspaceDir], denyWrite: [] },
+        filesystem: { denyRead: [homedir(), ...privatePaths], allowRead, allowWrite: [context.workspaceDir, tmpDir], denyWrite: [] },
       },
       undefined,
       context.workspaceDir,
     );
     if (this.disposed) throw new SandboxError('backend-unavailable', 'the local sandbox was closed');
-    const overheadBytes = 256 * 1024 * 1024; // the sandbox's own helpers (bash, socat) share the cgroup
-    const cage = createRunCage(`run-${randomUUID()}`, limits.maxProcesses, limits.memoryMb * 1024 * 1024 * 2 + overheadBytes);
+    const cage = createRunCage(`run-${randomUUID()}`, limits.maxProcesses, limits.memoryMb * 1024 * 1024);
     const argv = cage
       ? ['/bin/sh', '-c', 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1"; shift; n=$((n-1)); done; exec "$@"', 'sh', String(cage.procsFiles.length), ...cage.procsFiles, ...wrapped.argv]
       : wrapped.argv;
@@ -376,6 +447,8 @@ export class LocalSandboxBackend implements SandboxBackend {
       bridgeSocket: child.stdio[3] as Socket,
       controlSocket: child.stdio[4] as Socket,
       cage,
+      tmpDir,
+      taken: false,
       exited,
       isReady: false,
       alive: true,
@@ -389,6 +462,8 @@ export class LocalSandboxBackend implements SandboxBackend {
     void exited.then(() => {
       runner.alive = false;
       this.live.delete(runner);
+      // A spare that ended by itself is never driven nor reaped: its cgroup and folder must not stay behind.
+      if (!runner.taken) this.cleanUp(runner);
     });
     return runner;
   }
@@ -411,12 +486,24 @@ export class LocalSandboxBackend implements SandboxBackend {
     await runner.exited;
     await waitForClose(runner.child, 2000);
     for (const stream of runner.child.stdio) stream?.destroy();
-    runner.cage?.dispose();
+    this.cleanUp(runner);
   }
 }
 
 function poolKey(context: RunnerContext): string {
   return JSON.stringify([context.runtime, context.apiDir, context.workspaceDir, context.stagingDir, context.limits, context.allowedDomains]);
+}
+
+/**
+ * The V8 heap's share of the run's memory limit: the cgroup holds the whole tree to `memoryMb`, and the heap stops
+ * below it (code, stacks and buffers live outside the heap) so a heap bomb ends with V8's own error, not a kill.
+ */
+export function nodeHeapMb(memoryMb: number): number {
+  return Math.max(32, Math.floor(memoryMb * 0.75));
+}
+
+function formatMb(bytes: number): string {
+  return `${+(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 function quote(value: string): string {

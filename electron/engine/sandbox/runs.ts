@@ -3,12 +3,14 @@
 // run ends, its tool calls and diagnostics (<data>/runs/<id>.calls.json) so other processes can show them.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
+import { constants as fsConstants, copyFileSync, createWriteStream, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { RunSummary, ToolCallEvent, TypeDiagnostic, type BackendName, type RunLanguage, type RunStatus } from '../../../shared/types';
 import { z } from 'zod';
+import { SkillgraphError } from '../../../shared/errors';
 import { writeFileAtomic } from '../settings';
 import { BridgeHost, type InterceptCall, type OnToolResult } from './bridge';
+import { DiskFullError, describeFsError, folderBytes, isDiskFull } from './disk';
 import { Bundler } from './bundle';
 import { E2BSandboxBackend } from './e2b-backend';
 import { LocalSandboxBackend } from './local-backend';
@@ -81,6 +83,9 @@ const DETAILS_SUFFIX = '.calls.json';
 
 const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
+/** Files listed from one workspace at most (the app shows them; sandboxed code decides how many there are). */
+const WORKSPACE_LIST_MAX = 10_000;
+
 /** One run as it happens: events (also as an async iterator, replayed from the start) and its final result. */
 export class RunHandle extends EventEmitter<RunEvents> {
   readonly done: Promise<RunResult>;
@@ -131,19 +136,27 @@ class OutputRecorder {
   readonly stdout: string[] = [];
   readonly stderr: string[] = [];
   private readonly log: WriteStream;
+  private logFailed = false;
 
   constructor(
     readonly logPath: string,
     private readonly limits: SandboxLimits,
     private readonly publish: (event: RunEvent) => void,
     private readonly overLogCap: () => void,
+    /** The log cannot be written (a full disk): the run must end; output still reaches listeners. */
+    private readonly onLogError: (error: unknown) => void,
   ) {
     this.log = createWriteStream(logPath);
+    this.log.on('error', (error) => {
+      if (this.logFailed) return;
+      this.logFailed = true;
+      this.onLogError(error);
+    });
   }
 
   write(stream: 'stdout' | 'stderr', chunk: string): void {
     const bytes = Buffer.byteLength(chunk);
-    if (this.logged < this.limits.logCapBytes) {
+    if (!this.logFailed && this.logged < this.limits.logCapBytes) {
       this.log.write(chunk);
       this.logged += bytes;
       if (this.logged >= this.limits.logCapBytes) this.overLogCap();
@@ -190,7 +203,11 @@ class OutputRecorder {
       }
       this.tail = [];
     }
-    return new Promise((resolve) => this.log.end(resolve));
+    if (this.logFailed || this.log.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.log.once('error', () => resolve());
+      this.log.end(resolve);
+    });
   }
 }
 
@@ -310,24 +327,54 @@ export class RunManager {
     }
   }
 
+  /**
+   * The session's workspace files. The workspace is written by sandboxed code, so nothing here follows a link: entries
+   * are taken from lstat (a symlink, FIFO or socket is not listed, a linked folder is not entered) and the walk stops
+   * at WORKSPACE_LIST_MAX entries (code can create millions of files).
+   */
   listWorkspaceFiles(session: string): WorkspaceFile[] {
     const root = this.workspaceDir(session);
-    const walk = (relative: string): WorkspaceFile[] => {
-      let entries;
+    const files: WorkspaceFile[] = [];
+    const walk = (relative: string): void => {
+      let names: string[];
       try {
-        entries = readdirSync(path.join(root, relative), { withFileTypes: true });
+        names = readdirSync(path.join(root, relative));
       } catch {
-        return [];
+        return; // removed while we looked, or not a folder any more
       }
-      return entries.flatMap((entry) => {
-        const child = relative ? `${relative}/${entry.name}` : entry.name;
-        if (entry.isDirectory()) return walk(child);
-        if (!entry.isFile()) return [];
-        const stat = statSync(path.join(root, child));
-        return [{ path: child, size: stat.size, mtimeMs: stat.mtimeMs }];
-      });
+      for (const name of names) {
+        if (files.length >= WORKSPACE_LIST_MAX) return;
+        const child = relative ? `${relative}/${name}` : name;
+        let stat;
+        try {
+          stat = lstatSync(path.join(root, child));
+        } catch {
+          continue;
+        }
+        if (stat.isDirectory()) walk(child);
+        else if (stat.isFile()) files.push({ path: child, size: stat.size, mtimeMs: stat.mtimeMs });
+      }
     };
-    return walk('').sort((a, b) => a.path.localeCompare(b.path));
+    walk('');
+    return files.sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /**
+   * Puts a copy of a finished run's full log where the session's later code can read it and never write it
+   * (<data>/sessions/<session>/.staging/logs/, read-only inside the sandbox) and returns that path. Never into the
+   * workspace: there sandboxed code could have planted a link for the host to write through (issue #13).
+   */
+  shareLog(runId: string, session: string): { path: string } | { problem: string } {
+    if (!/^[\w-]+$/.test(runId)) return { problem: `"${runId}" is not a run id` };
+    const target = path.join(this.stagingDir(session), 'logs', `${runId}.log`);
+    try {
+      mkdirSync(path.dirname(target), { recursive: true });
+      copyFileSync(path.join(this.runsDir, `${runId}.log`), target, fsConstants.COPYFILE_EXCL);
+      return { path: target };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { path: target };
+      return { problem: describeFsError(error, this.opts.dataDir) };
+    }
   }
 
   clearSession(session: string): void {
@@ -374,6 +421,12 @@ export class RunManager {
       if (event.type === 'notice') notices.push(event.data);
       handle.publish(event);
     };
+    /** Ends the run for a reason of the host's (a limit, a full disk), saying why once. */
+    const stopFor = (reason: StopReason, message: string): void => {
+      if (abort.signal.aborted) return;
+      publish({ type: 'notice', data: message });
+      abort.abort(reason);
+    };
     let backendName = this.chooseBackend(req);
     const summary = (status: RunStatus, exitCode?: number | null): RunSummary => ({
       id,
@@ -388,18 +441,34 @@ export class RunManager {
       toolCalls: toolCalls.size,
       notice: notices.length > 0 ? notices.join('\n') : undefined,
     });
-    const persist = (value: RunSummary): void => writeFileSync(path.join(this.runsDir, `${id}.json`), JSON.stringify(value));
+    const summaryFile = path.join(this.runsDir, `${id}.json`);
+    // In place, not atomically: on a full disk truncating and rewriting a small file still fits where a new one does not.
+    const persist = (value: RunSummary): void => {
+      try {
+        writeFileSync(summaryFile, JSON.stringify(value));
+      } catch (error) {
+        throw isDiskFull(error) ? new DiskFullError(this.runsDir) : error;
+      }
+    };
     const setStatus = (status: RunStatus): void => {
       persist(summary(status));
       publish({ type: 'status', data: status });
     };
-    const output = new OutputRecorder(logPath, this.limits, publish, () => abort.abort('output-limit' satisfies StopReason));
+    const output = new OutputRecorder(
+      logPath,
+      this.limits,
+      publish,
+      () => abort.abort('output-limit' satisfies StopReason),
+      (error) => stopFor('disk-full', `the run was stopped: ${describeFsError(error, this.runsDir)}`),
+    );
+    const clock = new RunClock(this.limits.timeoutMs, () => abort.abort('timeout' satisfies StopReason));
     let diagnostics: TypeDiagnostic[] = [];
     let status: RunStatus = 'failed';
     let exitCode: number | null | undefined;
 
     try {
       setStatus('queued');
+      this.checkWorkspaceQuota(session);
       await this.opts.refreshApi?.();
       let code = req.code;
       // esbuild bundles in its own process while the type-checker works on this thread.
@@ -421,12 +490,17 @@ export class RunManager {
         return;
       }
       setStatus('running');
-      const timer = setTimeout(() => abort.abort('timeout' satisfies StopReason), this.limits.timeoutMs);
+      clock.start();
+      const quota = setInterval(() => {
+        const over = this.workspaceOverQuota(session);
+        if (over) stopFor('workspace-quota', `the run was stopped: ${over}`);
+      }, QUOTA_CHECK_MS);
       try {
-        const result = await this.runOnBackend(id, session, code, req, abort.signal, output, publish, toolCalls, (name) => (backendName = name));
+        const result = await this.runOnBackend(id, session, code, req, abort.signal, output, publish, toolCalls, clock, stopFor, (name) => (backendName = name));
         exitCode = result.exitCode;
       } finally {
-        clearTimeout(timer);
+        clock.stop();
+        clearInterval(quota);
       }
       const reason = abort.signal.aborted ? (abort.signal.reason as StopReason) : undefined;
       if (reason === 'cancelled') status = 'cancelled';
@@ -436,10 +510,13 @@ export class RunManager {
       } else if (reason === 'output-limit') {
         status = 'killed';
         publish({ type: 'notice', data: `the run printed more than ${formatBytes(this.limits.logCapBytes)} and was stopped` });
-      } else status = exitCode === 0 ? 'succeeded' : exitCode === null ? 'killed' : 'failed';
+      } else if (reason) status = 'killed'; // stopFor said why
+      else status = exitCode === 0 ? 'succeeded' : exitCode === null ? 'killed' : 'failed';
     } catch (error) {
       status = 'failed';
-      output.write('stderr', `${error instanceof Error ? error.message : String(error)}\n`);
+      const message = error instanceof SkillgraphError ? error.message : describeFsError(error, this.opts.dataDir);
+      output.write('stderr', `${message}\n`);
+      if (isDiskFull(error)) publish({ type: 'notice', data: message });
     } finally {
       await output.close();
       const details: RunDetails = { toolCalls: [...toolCalls.values()], diagnostics };
@@ -447,10 +524,16 @@ export class RunManager {
       try {
         writeFileAtomic(path.join(this.runsDir, `${id}${DETAILS_SUFFIX}`), JSON.stringify(details));
       } catch (error) {
-        publish({ type: 'notice', data: `the run's tool calls could not be saved: ${error instanceof Error ? error.message : String(error)}` });
+        publish({ type: 'notice', data: `the run's tool calls could not be saved: ${describeFsError(error, this.runsDir)}` });
       }
       const final = summary(status, exitCode);
-      persist(final);
+      try {
+        persist(final);
+      } catch (error) {
+        // A summary left saying "running" would be wrong for ever: without room for the final one, none is kept.
+        rmSync(summaryFile, { force: true });
+        final.notice = [final.notice, `the run's record could not be saved: ${describeFsError(error, this.runsDir)}`].filter(Boolean).join('\n');
+      }
       this.active.delete(id);
       const result: RunResult = {
         ...final,
@@ -466,6 +549,20 @@ export class RunManager {
     }
   }
 
+  /** Refuses to start a run in a workspace already over its quota. */
+  private checkWorkspaceQuota(session: string): void {
+    const over = this.workspaceOverQuota(session);
+    if (over) throw new SandboxError('bad-request', `${over}; nothing was run`);
+  }
+
+  /** Why the session's workspace is over its quota, or undefined when it is not. */
+  private workspaceOverQuota(session: string): string | undefined {
+    const quota = this.limits.workspaceQuotaBytes;
+    const bytes = folderBytes(this.workspaceDir(session), quota);
+    if (bytes <= quota) return undefined;
+    return `the workspace of session "${session}" holds more than its quota of ${formatBytes(quota)}: remove files (or clear the session)`;
+  }
+
   private async runOnBackend(
     id: string,
     session: string,
@@ -475,8 +572,11 @@ export class RunManager {
     output: OutputRecorder,
     publish: (event: RunEvent) => void,
     toolCalls: Map<number, ToolCallEvent>,
+    clock: RunClock,
+    stopFor: (reason: StopReason, message: string) => void,
     useBackend: (name: BackendName) => void,
   ): Promise<{ exitCode: number | null }> {
+    const intercept = this.opts.interceptCall;
     const run = async (name: BackendName) => {
       const backend = this.backends.get(name)!;
       const ready = await backend.available();
@@ -487,12 +587,25 @@ export class RunManager {
         session,
         secret: randomBytes(16).toString('hex'),
         tools: this.opts.tools,
-        interceptCall: this.opts.interceptCall,
+        // The time limit stands still while the host decides on a call (an approval waits for a person).
+        interceptCall: intercept
+          ? async (call) => {
+              const release = clock.hold();
+              try {
+                return await intercept(call);
+              } finally {
+                release();
+              }
+            }
+          : undefined,
         onResult: this.opts.onResult,
         onToolCall: (event) => {
           toolCalls.set(event.id, event);
           publish({ type: 'toolCall', data: event });
         },
+        limits: { frameBytes: this.limits.bridgeFrameBytes, inFlightBytes: this.limits.bridgeInFlightBytes },
+        onLimitExceeded: (message) => stopFor('bridge-limit', message),
+        onNotice: (message) => publish({ type: 'notice', data: message }),
       });
       return backend.execute({
         runId: id,
@@ -520,5 +633,58 @@ export class RunManager {
       }
       throw error;
     }
+  }
+}
+
+/** How often a running run's workspace is measured against its quota. */
+const QUOTA_CHECK_MS = 2_000;
+
+/**
+ * A run's time limit. It stands still while a call waits for the host's decision (an approval, at most the approval's
+ * own timeout): the person deciding is not the run's time, and a 60 s limit would otherwise deny every approval.
+ */
+class RunClock {
+  private remaining: number;
+  private since = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private holds = 0;
+  private running = false;
+
+  constructor(
+    limitMs: number,
+    private readonly onExpire: () => void,
+  ) {
+    this.remaining = limitMs;
+  }
+
+  start(): void {
+    this.running = true;
+    if (this.holds === 0) this.tick();
+  }
+
+  /** Stops the clock until the returned function is called (holds nest). */
+  hold(): () => void {
+    if (this.holds++ === 0 && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.remaining -= performance.now() - this.since;
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holds === 0 && this.running) this.tick();
+    };
+  }
+
+  stop(): void {
+    this.running = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private tick(): void {
+    this.since = performance.now();
+    this.timer = setTimeout(this.onExpire, Math.max(0, this.remaining));
   }
 }

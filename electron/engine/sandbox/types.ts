@@ -19,6 +19,12 @@ export interface SandboxLimits {
   logCapBytes: number;
   /** Processes and threads the run may hold at once (fork bombs), where cgroups are available. */
   maxProcesses: number;
+  /** Bytes of one bridge frame (a tool call's arguments); a longer one ends the run. */
+  bridgeFrameBytes: number;
+  /** Bytes of tool calls in flight plus replies the code has not read yet; more ends the run. */
+  bridgeInFlightBytes: number;
+  /** Bytes the session's workspace may hold on disk; checked before and during a run (see README). */
+  workspaceQuotaBytes: number;
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = {
@@ -27,13 +33,16 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   outputCapBytes: 1024 * 1024,
   logCapBytes: 64 * 1024 * 1024,
   maxProcesses: 256,
+  bridgeFrameBytes: 16 * 1024 * 1024,
+  bridgeInFlightBytes: 64 * 1024 * 1024,
+  workspaceQuotaBytes: 1024 * 1024 * 1024,
 };
 
 /** What the sandbox executes: TypeScript and JavaScript are bundled to one ESM file run by Node. */
 export type SandboxRuntime = 'node' | 'python';
 
 /** Why the host stopped a run; passed as the AbortSignal's reason. */
-export type StopReason = 'cancelled' | 'timeout' | 'output-limit';
+export type StopReason = 'cancelled' | 'timeout' | 'output-limit' | 'bridge-limit' | 'workspace-quota' | 'disk-full';
 
 export interface BridgeCall {
   id: number;
@@ -47,6 +56,10 @@ export interface BridgeEndpoint {
   /** Per-run secret every frame carries, so printed text is never taken for a call. */
   readonly secret: string;
   handleFrame(line: string, reply: (line: string) => void): void;
+  /** What a transport may buffer: one frame, and calls plus unread replies in flight. */
+  readonly limits: { frameBytes: number; inFlightBytes: number };
+  /** The transport saw more than `limits` allow: the run ends with this sentence. */
+  limitExceeded(message: string): void;
   /** Calls still in flight are aborted when the process ends. */
   close(): void;
 }
