@@ -39,17 +39,25 @@ export class GatewayRunHooks {
     this.runs.delete(runId);
   }
 
-  readonly interceptCall = async (call: BridgeCallContext): Promise<{ args: unknown } | { deny: string }> => {
+  /**
+   * A call waiting for approval stops the run's time limit (RunManager holds the clock while this hook decides), so it
+   * waits up to the approval timeout (ten minutes by default) whatever the run's limit; the outcome is told to the
+   * agent as a notice in the answer, besides the error the code gets for a refused call.
+   */
+  readonly interceptCall = async (call: BridgeCallContext): Promise<({ args: unknown } | { deny: string }) & { notice?: string }> => {
     const run = this.runs.get(call.runId);
     if (!run) return { args: call.args };
     const args = run.piiFilter ? this.vaults.forSession(run.session).restore(call.args) : call.args;
     const settings = this.opts.settings();
     if (settings.requireApproval && isWritingTool(call.server, call.tool, this.opts.toolDocs(), settings.writeTools)) {
+      const asked = performance.now();
       const outcome = await this.opts.approvals.request(
         { runId: call.runId, server: call.server, tool: call.tool, args },
         { signal: run.stop.signal, timeoutMs: this.opts.approvalTimeoutMs },
       );
-      if (!outcome.allow) return { deny: outcome.reason };
+      const waited = `${Math.round((performance.now() - asked) / 1000)} s`;
+      if (!outcome.allow) return { deny: outcome.reason, notice: `${call.server}/${call.tool} waited ${waited} for approval and was refused: ${outcome.reason}` };
+      return { args, notice: `${call.server}/${call.tool} waited ${waited} for approval and was allowed` };
     }
     return { args };
   };
