@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ContextLedgerBook, countTokens, skillsImportedBy } from './ledger';
+import { countTokens as countWhole } from 'gpt-tokenizer';
+import { ContextLedgerBook, countTokens, countTokensAsync, EXACT_CHARS_MAX, skillsImportedBy } from './ledger';
 
 const dirs: string[] = [];
 function tempData(): string {
@@ -22,6 +23,43 @@ describe('countTokens', () => {
     expect(countTokens('hello world')).toBe(2);
     expect(countTokens('a <|endoftext|> b')).toBeGreaterThan(3);
   });
+
+  const repoFile = (rel: string) => fs.readFileSync(path.join(__dirname, '../../..', rel), 'utf8');
+  const exact = (text: string) => countWhole(text, { disallowedSpecial: new Set() });
+  const realTexts = () => ({
+    json: repoFile('package-lock.json'),
+    prose: repoFile('README.md').repeat(30),
+    source: repoFile('electron/engine/sandbox/runs.ts').repeat(12),
+    base64: Buffer.from(repoFile('package-lock.json')).toString('base64'),
+  });
+
+  it('counts a text in pieces within 0.1% of the tokenizer on the whole text, up to EXACT_CHARS_MAX', () => {
+    for (const [kind, text] of Object.entries(realTexts())) {
+      const sample = text.slice(0, EXACT_CHARS_MAX);
+      expect(Math.abs(countTokens(sample) - exact(sample)) / exact(sample), kind).toBeLessThan(0.001);
+    }
+  });
+
+  it('estimates a longer text within 2% of the exact count (the error the README states)', () => {
+    for (const [kind, text] of Object.entries(realTexts())) {
+      expect(text.length, kind).toBeGreaterThan(EXACT_CHARS_MAX);
+      expect(Math.abs(countTokens(text) - exact(text)) / exact(text), kind).toBeLessThan(0.02);
+    }
+  }, 60_000);
+
+  it('counts 50 MB without a space and lets timers run meanwhile', async () => {
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 1);
+    const text = Array.from({ length: 50 * 1024 }, (_, i) => ((i * 2654435761) >>> 0).toString(36).padEnd(1024, 'q')).join('');
+    const tokens = await countTokensAsync(text);
+    clearInterval(ticker);
+    expect(tokens).toBeGreaterThan(text.length / 10);
+    expect(tokens).toBeLessThan(text.length);
+    expect(ticks, 'the event loop was held for the whole count').toBeGreaterThan(0);
+    // a 400 KB line without spaces, the case that took minutes whole, is counted exactly and agrees with the sync count
+    const line = text.slice(0, 400 * 1024);
+    expect(await countTokensAsync(line)).toBe(countTokens(line));
+  }, 60_000);
 });
 
 describe('skillsImportedBy', () => {

@@ -38,3 +38,31 @@ describe('LineSplitter', () => {
     expect(lines).toEqual([big, 'short']);
   });
 });
+
+describe('bounded buffering', () => {
+  it('LineSplitter never assembles a line longer than its limit, says so once, and drops what follows', () => {
+    const lines: string[] = [];
+    let tooLong = 0;
+    const splitter = new LineSplitter((line) => lines.push(line), 1024, () => tooLong++);
+    splitter.push(Buffer.from('short\n'));
+    for (let i = 0; i < 100; i++) splitter.push(Buffer.alloc(600, 97)); // 60 KB without a newline
+    splitter.push(Buffer.from('\nafter\n'));
+    expect(lines).toEqual(['short']);
+    expect(tooLong).toBe(1);
+  });
+
+  it('FrameDemuxer drops a frame longer than its limit and keeps the text around it', () => {
+    const mark = '\u001es3cret\u001f';
+    let text = '';
+    const frames: string[] = [];
+    let tooLong = 0;
+    const demuxer = new FrameDemuxer('s3cret', (t) => (text += t), (f) => frames.push(f), 100, () => tooLong++);
+    demuxer.push(`before ${mark}{"id":1}\n`);
+    for (let i = 0; i < 50; i++) demuxer.push(`${i === 0 ? mark : ''}${'x'.repeat(40)}`);
+    demuxer.push('\nafter');
+    demuxer.flush();
+    expect(frames).toEqual(['{"id":1}']);
+    expect(tooLong).toBe(1);
+    expect(text).toBe('before after');
+  });
+});
