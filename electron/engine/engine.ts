@@ -116,6 +116,7 @@ export class Engine {
       e2bApiKey: current.e2bApiKey,
       allowedDomains: current.allowedDomains,
       privatePaths: [locations.graphDir],
+      limits: current.workspaceQuotaMb ? { workspaceQuotaBytes: current.workspaceQuotaMb * 1024 * 1024 } : undefined,
       refreshApi: async () => void (await skills.materialize(catalog.apiDir)),
       interceptCall: gatewayHooks.interceptCall,
       onResult: ledger.onResult,

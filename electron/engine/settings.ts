@@ -16,6 +16,8 @@ export const AppSettings = z.object({
   /** Tools (server/tool) the user marks as writing, in addition to tools not annotated read-only. */
   writeTools: z.array(z.string()).default([]),
   piiFilter: z.boolean().default(true),
+  /** Megabytes a session's workspace may hold on disk (default 1024); a run that passes it is stopped. */
+  workspaceQuotaMb: z.number().int().positive().optional(),
 });
 export type AppSettings = z.infer<typeof AppSettings>;
 
