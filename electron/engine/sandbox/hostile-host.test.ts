@@ -51,7 +51,7 @@ beforeAll(async () => {
     apiDir: fixture.apiDir,
     tools: fixture.tools,
     backend: 'local',
-    limits: { timeoutMs: 20_000, memoryMb: 256, maxProcesses: 64, bridgeFrameBytes: 4 * 1024 * 1024 },
+    limits: { timeoutMs: 20_000, memoryMb: 256, maxProcesses: 64, bridgeFrameBytes: 4 * 1024 * 1024, bridgeInFlightBytes: 8 * 1024 * 1024 },
   });
 }, 60_000);
 
@@ -133,6 +133,16 @@ describe('the bridge', () => {
     expect(peak - before).toBeLessThan(200 * 1024 * 1024);
     const after = await runs.start({ code: `import { echo } from './servers/everything'; console.log(await echo({ message: 'alive' }));`, language: 'typescript', origin: 'app' }).done;
     expect(after.stdout).toContain('alive');
+  }, 60_000);
+});
+
+describe('the bridge, calls in flight', () => {
+  it('calls sent faster than servers answer end the run once their arguments pass the in-flight limit', async () => {
+    const code = `import { callMCPTool } from './servers/_bridge';\nconst pad = 'p'.repeat(1024 * 1024);\nconst calls = Array.from({ length: 20 }, () => callMCPTool('everything', 'trigger-long-running-operation', { duration: 10, steps: 1, pad }).catch((e) => e.message));\nconsole.log('sent');\nconsole.log(await Promise.all(calls));\nconsole.log('NOT STOPPED');`;
+    const result = await runs.start({ code, language: 'typescript', origin: 'app', skipTypeCheck: true }).done;
+    expect(result.status).toBe('killed');
+    expect(result.stdout).not.toContain('NOT STOPPED');
+    expect(result.notice).toContain('tool calls in flight held more than 8 MB');
   }, 60_000);
 });
 
