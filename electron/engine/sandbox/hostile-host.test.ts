@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../engine';
 import { gatewayForEngine } from '../gateway';
 import { ApprovalQueue } from '../gateway/approvals';
+import { ContextLedgerBook } from '../gateway/ledger';
 import { GatewayRunHooks } from '../gateway/run-hooks';
 import { cageRoots } from './cage';
 import { LocalSandboxBackend } from './local-backend';
@@ -144,6 +145,31 @@ describe('the bridge, calls in flight', () => {
     expect(result.stdout).not.toContain('NOT STOPPED');
     expect(result.notice).toContain('tool calls in flight held more than 8 MB');
   }, 60_000);
+});
+
+describe('large results and the ledger', () => {
+  it('a 30 MB tool result without spaces is delivered, counted, and the run ends', async () => {
+    const ledger = new ContextLedgerBook(fixture.dataDir);
+    const counted = new RunManager({ dataDir: fixture.dataDir, apiDir: fixture.apiDir, tools: fixture.tools, backend: 'local', onResult: ledger.onResult, limits: { timeoutMs: 30_000 } });
+    try {
+      const file = path.join(fixture.sharedDir, 'nospace.txt');
+      const bytes = Buffer.alloc(30 * 1024 * 1024);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = 97 + ((i * 7919 + (i >> 9)) % 26);
+      fs.writeFileSync(file, bytes);
+      const code = `import { readTextFile } from './servers/filesystem';\nconst { content } = await readTextFile({ path: ${JSON.stringify(file)} });\nconsole.log('length', content.length);`;
+      const handle = counted.start({ code, language: 'typescript', origin: 'app' });
+      const entry = await ledger.observe(handle, code);
+      const result = await handle.done;
+      expect(result.status).toBe('succeeded');
+      expect(result.stdout).toBe(`length ${30 * 1024 * 1024}\n`);
+      // o200k on random letters: about 1.9 characters per token (estimated from samples at this size)
+      expect(entry.ledger.toolResultTokens).toBeGreaterThan((30 * 1024 * 1024) / 4);
+      expect(entry.ledger.toolResultTokens).toBeLessThan((30 * 1024 * 1024) / 1.2);
+      expect(counted.list().find((run) => run.id === result.id)?.status).toBe('succeeded');
+    } finally {
+      await counted.dispose();
+    }
+  }, 90_000);
 });
 
 describe('memory, temporary files and cgroups', () => {

@@ -335,8 +335,9 @@ export class LocalSandboxBackend implements SandboxBackend {
     const { bridge } = req;
     const reply = (line: string): void => {
       if (bridgeSocket.destroyed) return;
-      // Replies the code does not read queue here, in the host's memory.
-      if (bridgeSocket.writableLength + line.length > bridge.limits.inFlightBytes) {
+      // Replies the code does not read queue here, in the host's memory. One large reply may pass (it is in memory
+      // already); a backlog of them may not.
+      if (bridgeSocket.writableLength > bridge.limits.inFlightBytes) {
         bridge.limitExceeded(`the run left more than ${formatMb(bridge.limits.inFlightBytes)} of tool results unread on the bridge; the run was stopped`);
         return;
       }
