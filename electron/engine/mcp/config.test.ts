@@ -134,16 +134,16 @@ describe('importing secrets', () => {
     const result = await store.importText(
       JSON.stringify({ mcpServers: { work: github('ghp_work_value'), home: github('ghp_home_value'), search: { command: 'x', env: { SEARCH_KEY: 's-1' } }, search2: { command: 'y', env: { SEARCH_KEY: 's-1' } } } }),
     );
-    expect(store.list().work.env).toEqual({ GITHUB_TOKEN: '${env:GITHUB_TOKEN_WORK}' });
-    expect(store.list().home.env).toEqual({ GITHUB_TOKEN: '${env:GITHUB_TOKEN_HOME}' });
-    expect(store.list().search.env).toEqual({ SEARCH_KEY: '${env:SEARCH_KEY}' });
-    expect(store.list().search2.env).toEqual({ SEARCH_KEY: '${env:SEARCH_KEY}' });
+    expect(store.list().work).toMatchObject({ env: { GITHUB_TOKEN: '${env:GITHUB_TOKEN_WORK}' } });
+    expect(store.list().home).toMatchObject({ env: { GITHUB_TOKEN: '${env:GITHUB_TOKEN_HOME}' } });
+    expect(store.list().search).toMatchObject({ env: { SEARCH_KEY: '${env:SEARCH_KEY}' } });
+    expect(store.list().search2).toMatchObject({ env: { SEARCH_KEY: '${env:SEARCH_KEY}' } });
     expect(result.requiredEnv).toContainEqual({ server: 'work', variable: 'GITHUB_TOKEN_WORK', source: 'env.GITHUB_TOKEN', renamedFrom: 'GITHUB_TOKEN' });
     expect(result.requiredEnv).toContainEqual({ server: 'home', variable: 'GITHUB_TOKEN_HOME', source: 'env.GITHUB_TOKEN', renamedFrom: 'GITHUB_TOKEN' });
 
     // A later import cannot know the value behind an existing ${env:SEARCH_KEY}, so it does not reuse the name.
     const later = await store.importText(JSON.stringify({ mcpServers: { other: { command: 'z', env: { SEARCH_KEY: 's-2' } } } }));
-    expect(store.list().other.env).toEqual({ SEARCH_KEY: '${env:SEARCH_KEY_OTHER}' });
+    expect(store.list().other).toMatchObject({ env: { SEARCH_KEY: '${env:SEARCH_KEY_OTHER}' } });
     expect(later.requiredEnv).toEqual([{ server: 'other', variable: 'SEARCH_KEY_OTHER', source: 'env.SEARCH_KEY', renamedFrom: 'SEARCH_KEY' }]);
     const saved = await readFile(path.join(dir, 'mcp.json'), 'utf8');
     for (const literal of ['ghp_work_value', 'ghp_home_value', 's-1', 's-2']) expect(saved).not.toContain(literal);
