@@ -4,7 +4,9 @@ import fs from 'node:fs/promises';
 import type { ServerConfig, SearchKind, ToolDoc } from '../../shared/types';
 import { InvalidInputError } from '../../shared/errors';
 import { Engine } from '../engine/engine';
+import type { ImportResult } from '../engine/mcp/config';
 import { generateApiTree } from '../engine/mcp/generator';
+import { maskConfigSecrets } from '../engine/mcp/redact';
 import { locationsOf, printJsonOr, str, type Command } from './command';
 
 const KINDS: SearchKind[] = ['skill', 'page', 'journal', 'tool'];
@@ -35,6 +37,18 @@ function keyValues(list: unknown, flag: string): Record<string, string> | undefi
     out[item.slice(0, eq)] = item.slice(eq + 1);
   }
   return out;
+}
+
+/** The import's lines about variables: which to set, where each value was, and why a name got a suffix. */
+export function describeRequiredEnv(result: ImportResult): string[] {
+  if (result.requiredEnv.length === 0) return [];
+  const lines = ['Set these environment variables before the servers start (values are not stored in mcp.json):'];
+  for (const item of result.requiredEnv) {
+    const where = item.source ? `; the imported file had it in ${item.source}` : '';
+    const renamed = item.renamedFrom ? `; named per server, because ${item.renamedFrom} already has another value` : '';
+    lines.push(`  ${item.variable.padEnd(28)} for ${item.server}${where}${renamed}`);
+  }
+  return lines;
 }
 
 export function describeTool(doc: ToolDoc, detail: 'name' | 'summary' | 'full'): string {
@@ -101,11 +115,11 @@ export const ENGINE_COMMANDS: Command[] = [
   {
     name: 'servers list',
     usage: 'servers list [--json]',
-    summary: 'List configured MCP servers (secrets stay as ${env:…} references).',
+    summary: 'List configured MCP servers (secrets stay as ${env:…} references; literal secret-looking values are masked).',
     async run({ values }) {
       await withEngine(values, async (engine) => {
         const configs = engine.serverConfigs.list();
-        const rows = Object.entries(configs).map(([name, config]) => ({ name, config }));
+        const rows = Object.entries(configs).map(([name, config]) => ({ name, config: maskConfigSecrets(config) }));
         printJsonOr(values, rows, () =>
           rows.length
             ? rows.map(({ name, config }) => `${name.padEnd(20)} ${'command' in config ? [config.command, ...(config.args ?? [])].join(' ') : config.url}`).join('\n')
@@ -128,7 +142,7 @@ export const ENGINE_COMMANDS: Command[] = [
       else throw new InvalidInputError('Give the server a command after -- (e.g. `-- npx -y @modelcontextprotocol/server-memory`) or a --url.');
       await withEngine(values, async (engine) => {
         await engine.serverConfigs.add(name, JSON.parse(JSON.stringify(config)) as ServerConfig);
-        printJsonOr(values, { added: name, config }, () => `Added server ${name}. Run \`skillgraph api generate\` to generate its API.`);
+        printJsonOr(values, { added: name, config: maskConfigSecrets(config) }, () => `Added server ${name}. Run \`skillgraph api generate\` to generate its API.`);
       });
     },
   },
@@ -155,7 +169,7 @@ export const ENGINE_COMMANDS: Command[] = [
       await withEngine(values, async (engine) => {
         const result = await engine.serverConfigs.importFile(path.resolve(file));
         printJsonOr(values, result, () =>
-          [`Imported ${result.imported.length} server(s)${result.imported.length ? ': ' + result.imported.join(', ') : ''}.`, ...result.skipped.map((s) => `Skipped ${s.name}: ${s.reason}`)].join('\n'),
+          [`Imported ${result.imported.length} server(s)${result.imported.length ? ': ' + result.imported.join(', ') : ''}.`, ...result.skipped.map((s) => `Skipped ${s.name}: ${s.reason}`), ...describeRequiredEnv(result)].join('\n'),
         );
       });
     },
@@ -166,7 +180,7 @@ export const ENGINE_COMMANDS: Command[] = [
     summary: 'Start the configured servers, list their tools and write the API tree (servers/<server>/<tool>.ts|.py).',
     options: { out: { type: 'string' } },
     async run({ values }) {
-      await withEngine(values, async (engine) => {
+      return withEngine(values, async (engine) => {
         const result = await engine.catalog.refresh();
         let out = engine.catalog.apiDir;
         if (str(values.out)) {
@@ -174,12 +188,17 @@ export const ENGINE_COMMANDS: Command[] = [
           await generateApiTree(out, await engine.pool.catalog());
         }
         const states = engine.pool.states();
+        const failed = states.filter((s) => s.status === 'failed');
         printJsonOr(values, { out, written: result.written.length, unchanged: result.unchanged, removed: result.removed.length, tools: result.docs.length, servers: states }, () =>
           [
             `API tree in ${path.join(out, 'servers')}: ${result.docs.length} tools, ${result.written.length} files written, ${result.unchanged} unchanged, ${result.removed.length} removed.`,
             ...states.map((s) => `  ${s.name.padEnd(20)} ${s.status}${s.error ? `: ${s.error}` : ` (${s.toolCount} tools)`}`),
           ].join('\n'),
         );
+        // A tree missing a server's tools is not a success: scripts and CI must see it.
+        if (failed.length === 0) return 0;
+        process.stderr.write(`[skillgraph] ${failed.length} server(s) failed: ${failed.map((s) => s.name).join(', ')}\n`);
+        return 1;
       });
     },
   },

@@ -1,5 +1,6 @@
 // Browser mode host: serves the renderer and the API contract over HTTP + WebSocket on 127.0.0.1.
-// Every request needs the per-start random token (compared in constant time) and a same-origin `Origin`.
+// Every request needs our own Host, a well-formed path (request-checks.ts), the per-start random token (compared in
+// constant time) and a same-origin `Origin`.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -8,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { isMethodName, methods, type EventName, type Handlers } from '../../shared/contract';
 import { InvalidInputError, toWireError } from '../../shared/errors';
 import type { EventListener } from '../engine/events';
+import { allowedHosts, checkRequest, isRejection, statusForError } from './request-checks';
 
 export interface BrowserServerOptions {
   handlers: Handlers;
@@ -73,16 +75,20 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`, ...(opts.extraOrigins ?? [])]);
 
   const server = http.createServer((req, res) => {
-    handleHttp(req, res).catch((error) => sendJson(res, 500, { ok: false, error: toWireError(error) }));
+    handleHttp(req, res).catch((error) => {
+      const wire = toWireError(error);
+      sendJson(res, statusForError(wire.code), { ok: false, error: wire });
+    });
   });
 
   async function handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname.startsWith('/api/')) return handleApi(req, res, url.pathname.slice('/api/'.length));
+    const checked = checkRequest(req, allowedHosts(port, opts.extraOrigins));
+    if (isRejection(checked)) return sendJson(res, checked.status, { ok: false, error: { code: checked.code, message: checked.message } });
+    if (checked.path.startsWith('/api/')) return handleApi(req, res, checked.path.slice('/api/'.length));
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { ok: false, error: { code: 'method-not-allowed', message: 'Only GET here.' } });
-    serveStatic(url.pathname, res);
+    serveStatic(checked.path, res);
   }
 
   async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, name: string): Promise<void> {
@@ -117,12 +123,13 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       sendJson(res, 200, { ok: true, result });
     } catch (error) {
       const wire = toWireError(error);
-      sendJson(res, wire.code === 'not-found' ? 404 : wire.code === 'invalid-input' ? 400 : 500, { ok: false, error: wire });
+      sendJson(res, statusForError(wire.code), { ok: false, error: wire });
     }
   }
 
+  /** `pathname` is already decoded and checked by checkRequest. */
   function serveStatic(pathname: string, res: http.ServerResponse): void {
-    let rel = decodeURIComponent(pathname);
+    let rel = pathname;
     if (rel === '/' || !path.extname(rel)) rel = '/index.html';
     const file = path.resolve(staticRoot, '.' + rel);
     // Path guard: nothing outside the renderer folder is ever served.
@@ -156,7 +163,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   });
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const checked = checkRequest(req, allowedHosts(port, opts.extraOrigins));
     const origin = req.headers.origin;
     const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     const given = offered.find((p) => p.startsWith('token.'))?.slice('token.'.length) ?? '';
@@ -164,7 +171,8 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n\r\n`);
       socket.destroy();
     };
-    if (url.pathname !== '/events') return reject(404, 'Not Found');
+    if (isRejection(checked)) return reject(checked.status, checked.status === 403 ? 'Forbidden' : 'Bad Request');
+    if (checked.path !== '/events') return reject(404, 'Not Found');
     if (origin && !allowedOrigins().has(origin)) return reject(403, 'Forbidden');
     if (!tokensEqual(given, token)) return reject(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {

@@ -31,6 +31,24 @@ describe('PiiVault.redact', () => {
     expect(vault.size).toBe(0);
   });
 
+  it('finds values next to other numbers: a card after an order number, an IBAN then a card, phones in a row', () => {
+    const vault = new PiiVault();
+    expect(vault.redact('order 12 4111 1111 1111 1111 shipped')).toBe('order 12 [CARD_1] shipped');
+    expect(vault.redact('DE89 3704 0044 0532 0130 00 4111 1111 1111 1111')).toBe('[IBAN_1] [CARD_1]');
+    expect(vault.redact('GB82WEST12345698765432 5500 0000 0000 0004')).toBe('[IBAN_2] [CARD_2]');
+    expect(vault.redact('+1 415 555 2671 +1 212 555 0199 +49 30 12345678')).toBe('[PHONE_1] [PHONE_2] [PHONE_3]');
+    expect(vault.redact('212-555-0199 415-555-2671')).toBe('[PHONE_4] [PHONE_5]'); // written differently, so new placeholders
+    expect(vault.redact('cards 4111111111111111 5500000000000004, amex 3782 822463 10005')).toBe('cards [CARD_3] [CARD_4], amex [CARD_5]');
+    expect(vault.redact('qty 3 4111-1111-1111-1111 7')).toBe('qty 3 [CARD_6] 7');
+  });
+
+  it('does not join neighbouring numbers into a card or an IBAN', () => {
+    const vault = new PiiVault();
+    // 3-3-4 phone groups and short ids never form a card, even where their digits pass Luhn.
+    const text = 'ids 123 456 7890 123 4567 and 2024-01-15 12 34 56 78 90 12 34';
+    expect(vault.redact(text)).toBe(text);
+  });
+
   it('gives the same value the same placeholder every time, across calls', () => {
     const vault = new PiiVault();
     expect(vault.redact('a@example.com b@example.com a@example.com')).toBe('[EMAIL_1] [EMAIL_2] [EMAIL_1]');

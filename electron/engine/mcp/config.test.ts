@@ -59,7 +59,7 @@ describe('ServerConfigStore', () => {
       { name: 'bad name', reason: 'invalid name: use letters, digits, ".", "_" or "-"' },
       { name: 'broken', reason: 'the entry has neither `command` (stdio) nor `url` (HTTP)' },
     ]);
-    expect(result.requiredEnv).toEqual([{ server: 'github', variable: 'GITHUB_PERSONAL_ACCESS_TOKEN' }]);
+    expect(result.requiredEnv).toEqual([{ server: 'github', variable: 'GITHUB_PERSONAL_ACCESS_TOKEN', source: 'env.GITHUB_PERSONAL_ACCESS_TOKEN' }]);
     const saved = await readFile(path.join(dir, 'mcp.json'), 'utf8');
     expect(saved).not.toContain('ghp_realsecret123');
     expect(store.list().github).toEqual({
@@ -94,11 +94,59 @@ describe('ServerConfigStore', () => {
     expect(store.list().perplexity).toMatchObject({ env: { PERPLEXITY_API_KEY: '${env:PERPLEXITY_KEY}' } });
     expect(store.list().fetch).toEqual({ type: 'sse', url: 'http://localhost:3000/sse' });
     const fromCursor = await store.importFile(cursor);
-    expect(fromCursor.requiredEnv).toEqual([{ server: 'linear', variable: 'LINEAR_AUTHORIZATION' }]);
+    expect(fromCursor.requiredEnv).toEqual([{ server: 'linear', variable: 'LINEAR_AUTHORIZATION', source: 'headers.Authorization' }]);
     expect(store.list().linear).toEqual({ url: 'https://mcp.linear.app/mcp', headers: { Authorization: '${env:LINEAR_AUTHORIZATION}' } });
     expect(await readFile(path.join(dir, 'mcp.json'), 'utf8')).not.toContain('lin_abc');
     await writeFile(path.join(dir, 'other.json'), '{"editor.fontSize": 12}');
     await expect(store.importFile(path.join(dir, 'other.json'))).rejects.toThrow(/no `mcpServers`, `servers` or `mcp.servers`/);
+  });
+});
+
+describe('importing secrets', () => {
+  it('moves secrets written in args (--api-key=X, --token X, Bearer X) into ${env:…} references', async () => {
+    const store = new ServerConfigStore(dir);
+    await store.load();
+    const result = await store.importText(
+      JSON.stringify({
+        mcpServers: {
+          brave: { command: 'npx', args: ['-y', 'brave-search', '--api-key=BSA-literal-1', '--token', 'tok-literal-2', '--verbose', '--header', 'Bearer bearer-literal-3'] },
+        },
+      }),
+    );
+    expect(result.imported).toEqual(['brave']);
+    expect(store.list().brave).toEqual({
+      command: 'npx',
+      args: ['-y', 'brave-search', '--api-key=${env:BRAVE_API_KEY}', '--token', '${env:BRAVE_TOKEN}', '--verbose', '--header', 'Bearer ${env:BRAVE_TOKEN_2}'],
+    });
+    expect(result.requiredEnv).toEqual([
+      { server: 'brave', variable: 'BRAVE_API_KEY', source: 'args --api-key' },
+      { server: 'brave', variable: 'BRAVE_TOKEN', source: 'args --token' },
+      { server: 'brave', variable: 'BRAVE_TOKEN_2', source: 'args Bearer', renamedFrom: 'BRAVE_TOKEN' },
+    ]);
+    const saved = await readFile(path.join(dir, 'mcp.json'), 'utf8');
+    for (const literal of ['BSA-literal-1', 'tok-literal-2', 'bearer-literal-3']) expect(saved).not.toContain(literal);
+  });
+
+  it('gives two servers with different values of one variable distinct names, and shares a name when the value is the same', async () => {
+    const store = new ServerConfigStore(dir);
+    await store.load();
+    const github = (token: string) => ({ command: 'npx', args: ['-y', '@modelcontextprotocol/server-github'], env: { GITHUB_TOKEN: token } });
+    const result = await store.importText(
+      JSON.stringify({ mcpServers: { work: github('ghp_work_value'), home: github('ghp_home_value'), search: { command: 'x', env: { SEARCH_KEY: 's-1' } }, search2: { command: 'y', env: { SEARCH_KEY: 's-1' } } } }),
+    );
+    expect(store.list().work).toMatchObject({ env: { GITHUB_TOKEN: '${env:GITHUB_TOKEN_WORK}' } });
+    expect(store.list().home).toMatchObject({ env: { GITHUB_TOKEN: '${env:GITHUB_TOKEN_HOME}' } });
+    expect(store.list().search).toMatchObject({ env: { SEARCH_KEY: '${env:SEARCH_KEY}' } });
+    expect(store.list().search2).toMatchObject({ env: { SEARCH_KEY: '${env:SEARCH_KEY}' } });
+    expect(result.requiredEnv).toContainEqual({ server: 'work', variable: 'GITHUB_TOKEN_WORK', source: 'env.GITHUB_TOKEN', renamedFrom: 'GITHUB_TOKEN' });
+    expect(result.requiredEnv).toContainEqual({ server: 'home', variable: 'GITHUB_TOKEN_HOME', source: 'env.GITHUB_TOKEN', renamedFrom: 'GITHUB_TOKEN' });
+
+    // A later import cannot know the value behind an existing ${env:SEARCH_KEY}, so it does not reuse the name.
+    const later = await store.importText(JSON.stringify({ mcpServers: { other: { command: 'z', env: { SEARCH_KEY: 's-2' } } } }));
+    expect(store.list().other).toMatchObject({ env: { SEARCH_KEY: '${env:SEARCH_KEY_OTHER}' } });
+    expect(later.requiredEnv).toEqual([{ server: 'other', variable: 'SEARCH_KEY_OTHER', source: 'env.SEARCH_KEY', renamedFrom: 'SEARCH_KEY' }]);
+    const saved = await readFile(path.join(dir, 'mcp.json'), 'utf8');
+    for (const literal of ['ghp_work_value', 'ghp_home_value', 's-1', 's-2']) expect(saved).not.toContain(literal);
   });
 });
 

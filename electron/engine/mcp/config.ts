@@ -5,19 +5,38 @@ import path from 'node:path';
 import { McpServersFile, ServerConfig } from '../../../shared/types';
 import { McpConfigError, MissingEnvVarError } from './errors';
 import { compareCodeUnits } from './names';
+import { argSecrets, SECRET_KEY } from './redact';
 import { isObject } from './schema-common';
 
 const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const ENV_REFERENCE = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
-/** Keys whose literal values are secrets: moved to `${env:...}` references on import. */
-const SECRET_KEY = /token|secret|password|passwd|api[-_]?key|apikey|credential|auth|cookie|session|private[-_]?key|(^|[-_])pat($|[-_])|(^|[-_])key$/i;
 
 export interface ImportResult {
   imported: string[];
   skipped: { name: string; reason: string }[];
   /** Environment variables the imported servers now reference and that must be set before they start. */
-  requiredEnv: { server: string; variable: string }[];
+  requiredEnv: RequiredEnv[];
 }
+
+export interface RequiredEnv {
+  server: string;
+  variable: string;
+  /** Where the imported file had the value (`env.GITHUB_TOKEN`, `args --api-key`, `headers.Authorization`, `input id`). */
+  source?: string;
+  /** The name the value would have had, when it was suffixed to stay distinct from another server's value. */
+  renamedFrom?: string;
+}
+
+/** One literal secret found in an imported entry, before it has its variable name. */
+interface FoundSecret {
+  server: string;
+  base: string;
+  value: string;
+  source: string;
+}
+
+/** Names a literal secret's variable; pass one of the import collects (and returns a placeholder), pass two names. */
+type NameSecret = (found: FoundSecret) => string;
 
 export function validateServerName(name: string): void {
   if (!SERVER_NAME.test(name)) {
@@ -80,32 +99,31 @@ function envNameFor(...parts: string[]): string {
 }
 
 /**
- * Normalises one imported entry into our ServerConfig: VS Code `${input:id}` and literal secrets in `env`
- * and `headers` become `${env:NAME}` references, so no secret is ever written to mcp.json.
+ * Normalises one imported entry into our ServerConfig: VS Code `${input:id}` and literal secrets in `env`, `headers`
+ * and `args` (`--api-key=X`, `--token X`, `Bearer X`) become `${env:NAME}` references, so no secret is written to mcp.json.
  */
-function normaliseImported(server: string, raw: unknown, requiredEnv: ImportResult['requiredEnv']): ServerConfig {
+function normaliseImported(server: string, raw: unknown, requiredEnv: RequiredEnv[], nameSecret: NameSecret): ServerConfig {
   if (!isObject(raw)) throw new Error('the entry is not an object');
   const entry: Record<string, unknown> = { ...raw };
-  const noteEnv = (variable: string) => {
-    if (!requiredEnv.some((item) => item.server === server && item.variable === variable)) requiredEnv.push({ server, variable });
+  const noteEnv = (item: RequiredEnv) => {
+    if (!requiredEnv.some((known) => known.server === server && known.variable === item.variable)) requiredEnv.push(item);
   };
   const fromInputs = (text: string): string =>
     text.replace(/\$\{input:([^}]+)\}/g, (_match, id: string) => {
       const variable = envNameFor(id);
-      noteEnv(variable);
+      noteEnv({ server, variable, source: `input ${id}` });
       return `\${env:${variable}}`;
     });
-  const fromVsCodeEnv = (text: string): string => text.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (match, variable: string) => (noteEnv(variable), match));
-  const secretsToEnv = (record: unknown, prefix: string[]): Record<string, string> | undefined => {
+  const fromVsCodeEnv = (text: string): string => text.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (match, variable: string) => (noteEnv({ server, variable }), match));
+  const secret = (base: string, value: string, source: string): string => `\${env:${nameSecret({ server, base, value, source })}}`;
+  const secretsToEnv = (record: unknown, where: 'env' | 'headers'): Record<string, string> | undefined => {
     if (!isObject(record)) return undefined;
     const out: Record<string, string> = {};
     for (const [key, value] of Object.entries(record)) {
       if (typeof value !== 'string') continue;
       const text = fromVsCodeEnv(fromInputs(value));
       if (SECRET_KEY.test(key) && text && !/\$\{env:/.test(text)) {
-        const variable = prefix.length === 0 ? envNameFor(key) : envNameFor(...prefix, key);
-        noteEnv(variable);
-        out[key] = `\${env:${variable}}`;
+        out[key] = secret(where === 'env' ? envNameFor(key) : envNameFor(server, key), text, `${where}.${key}`);
       } else out[key] = text;
     }
     return out;
@@ -113,8 +131,15 @@ function normaliseImported(server: string, raw: unknown, requiredEnv: ImportResu
   if (entry.type === 'local') entry.type = 'stdio';
   if (typeof entry.command === 'string') {
     const config: Record<string, unknown> = { command: fromInputs(entry.command) };
-    if (Array.isArray(entry.args)) config.args = entry.args.map((arg) => fromVsCodeEnv(fromInputs(String(arg))));
-    const env = secretsToEnv(entry.env, []);
+    if (Array.isArray(entry.args)) {
+      const args = entry.args.map((arg) => fromVsCodeEnv(fromInputs(String(arg))));
+      for (const found of argSecrets(args)) {
+        const base = /^(Bearer|Basic|Token)$/i.test(found.flag) ? envNameFor(server, 'token') : envNameFor(server, found.flag);
+        args[found.index] = found.rewrite(secret(base, found.value, `args ${found.flag}`));
+      }
+      config.args = args;
+    }
+    const env = secretsToEnv(entry.env, 'env');
     if (env && Object.keys(env).length > 0) config.env = env;
     if (typeof entry.cwd === 'string') config.cwd = entry.cwd;
     if (entry.disabled === true) config.disabled = true;
@@ -125,12 +150,46 @@ function normaliseImported(server: string, raw: unknown, requiredEnv: ImportResu
     const config: Record<string, unknown> = { url: fromInputs(url) };
     if (entry.type === 'sse' || entry.transport === 'sse') config.type = 'sse';
     else if (entry.type === 'http' || entry.type === 'streamable-http') config.type = entry.type;
-    const headers = secretsToEnv(entry.headers, [server]);
+    const headers = secretsToEnv(entry.headers, 'headers');
     if (headers && Object.keys(headers).length > 0) config.headers = headers;
     if (entry.disabled === true) config.disabled = true;
     return ServerConfig.parse(config);
   }
   throw new Error('the entry has neither `command` (stdio) nor `url` (HTTP)');
+}
+
+/**
+ * Variable names for the literal secrets of one import. A name stays as found (GITHUB_TOKEN) when every server in
+ * the file has the same value for it and no configured server uses it yet; otherwise each server gets its own
+ * (GITHUB_TOKEN_WORK, GITHUB_TOKEN_HOME), so two different tokens never collapse into one variable.
+ */
+function nameSecrets(found: FoundSecret[], taken: Set<string>): Map<FoundSecret, string> {
+  const names = new Map<FoundSecret, string>();
+  const valueOf = new Map<string, string>();
+  const claim = (wanted: string, value: string): string => {
+    for (let n = 1; ; n++) {
+      const name = n === 1 ? wanted : `${wanted}_${n}`;
+      if (taken.has(name)) continue;
+      const holder = valueOf.get(name);
+      if (holder === undefined || holder === value) {
+        valueOf.set(name, value);
+        return name;
+      }
+    }
+  };
+  const byBase = new Map<string, FoundSecret[]>();
+  for (const item of found) byBase.set(item.base, [...(byBase.get(item.base) ?? []), item]);
+  for (const [base, items] of byBase) {
+    // Different values within one server only need a counter (BRAVE_TOKEN_2); across servers, the server's name.
+    const oneValue = new Set(items.map((item) => item.value)).size === 1;
+    const oneServer = new Set(items.map((item) => item.server)).size === 1;
+    const shared = (oneValue || oneServer) && !taken.has(base);
+    for (const item of items) {
+      const wanted = shared ? base : `${base}_${envNameFor(item.server)}`;
+      names.set(item, claim(wanted, item.value));
+    }
+  }
+  return names;
 }
 
 /** Finds the server map in Claude Desktop / Cursor (`mcpServers`), VS Code mcp.json (`servers`) or settings.json (`mcp.servers`). */
@@ -221,6 +280,22 @@ export class ServerConfigStore {
     if (!entries) throw new McpConfigError(`${source} has no \`mcpServers\`, \`servers\` or \`mcp.servers\` object to import`);
     const result: ImportResult = { imported: [], skipped: [], requiredEnv: [] };
     const next = { ...this.servers };
+    // Pass one finds every literal secret of the file, so names can be chosen knowing all servers' values.
+    const found: FoundSecret[] = [];
+    for (const name of Object.keys(entries)) {
+      try {
+        normaliseImported(name, entries[name], [], (item) => (found.push(item), 'PENDING'));
+      } catch {
+        // Reported by pass two.
+      }
+    }
+    const taken = new Set(Object.values(this.servers).flatMap(referencedEnv));
+    const names = nameSecrets(found, taken);
+    const nameSecret: NameSecret = (item) => {
+      const match = found.find((known) => known.server === item.server && known.source === item.source && known.value === item.value);
+      if (!match) throw new Error(`internal: secret at ${item.source} was not seen in the first pass`);
+      return names.get(match)!;
+    };
     for (const name of Object.keys(entries).sort(compareCodeUnits)) {
       if (!SERVER_NAME.test(name)) {
         result.skipped.push({ name, reason: 'invalid name: use letters, digits, ".", "_" or "-"' });
@@ -230,9 +305,14 @@ export class ServerConfigStore {
         result.skipped.push({ name, reason: 'a server with this name is already configured' });
         continue;
       }
-      const requiredEnv: ImportResult['requiredEnv'] = [];
+      const requiredEnv: RequiredEnv[] = [];
+      const naming: NameSecret = (item) => {
+        const variable = nameSecret(item);
+        if (!requiredEnv.some((known) => known.variable === variable)) requiredEnv.push({ server: name, variable, source: item.source, ...(variable !== item.base ? { renamedFrom: item.base } : {}) });
+        return variable;
+      };
       try {
-        next[name] = normaliseImported(name, entries[name], requiredEnv);
+        next[name] = normaliseImported(name, entries[name], requiredEnv, naming);
         result.imported.push(name);
         result.requiredEnv.push(...requiredEnv);
       } catch (error) {

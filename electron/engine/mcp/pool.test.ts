@@ -1,14 +1,15 @@
 // The pool against real MCP servers: the three npm servers, a fixture server built on the SDK, and servers that
 // crash, hang or send malformed tools; each failure is reported per server while the others keep working.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerState } from '../../../shared/types';
+import type { ServerConfig, ServerState } from '../../../shared/types';
 import { McpServerError, McpTimeoutError, McpToolCallError } from './errors';
-import { everythingEntry, fixtureConfig, realServerConfigs } from './fixtures/real-servers';
+import { everythingEntry, fixtureConfig, fixtureServer, realServerConfigs } from './fixtures/real-servers';
 import { McpPool } from './pool';
 import { toolResultToData } from './result';
 
@@ -131,10 +132,114 @@ describe('McpPool failures stay per server', () => {
     });
     await expect(pool.listTools('leaky')).rejects.toThrow(McpServerError);
     const [state] = pool.states();
-    expect(state.error).toContain('rejected token ***');
+    expect(state.error).toContain('rejected token [redacted SKILLGRAPH_TEST_SECRET]');
     expect(state.error).not.toContain('sup3r-s3cret-value');
   });
 });
+
+describe('McpPool redacts secrets from everything a server sends', () => {
+  const SECRET = 'ghp_Secr3tTok3nValue_42';
+  const leaky = (env: Record<string, string>) =>
+    makePool({ env: { LEAKY_TOKEN: SECRET }, configs: { leaky: { ...fixtureConfig('leaky'), env } } as Record<string, ServerConfig> });
+  const base64 = Buffer.from(SECRET).toString('base64');
+
+  it('masks a ${env:…} value in results, structured content, encodings, errors, JSON-RPC errors, stderr and tool lists', async () => {
+    const pool = leaky({ API_TOKEN: '${env:LEAKY_TOKEN}' });
+    const tools = await pool.listTools('leaky');
+    const result = await pool.callTool('leaky', 'leak');
+    const toolError = await pool.callTool('leaky', 'leak_error');
+    const rpcError = await pool.callTool('leaky', 'leak_rpc_error').then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    const seen = JSON.stringify({ tools, result, toolError, rpc: rpcError && { message: rpcError.message, stack: rpcError.stack }, states: pool.states() });
+    expect(seen).not.toContain(SECRET);
+    expect(seen).not.toContain(base64);
+    expect(seen).not.toContain(encodeURIComponent(SECRET));
+    expect(result.structuredContent).toEqual({ token: '[redacted LEAKY_TOKEN]', nested: [{ token: '[redacted LEAKY_TOKEN]' }] });
+    expect(JSON.parse((result.content[0] as { text: string }).text)).toMatchObject({ token: '[redacted LEAKY_TOKEN]', header: 'Bearer [redacted LEAKY_TOKEN]' });
+    expect(tools[0].description).toBe('Returns the token ([redacted LEAKY_TOKEN])');
+    expect(() => toolResultToData(toolError, { server: 'leaky', tool: 'leak_error' })).toThrow('401 for token [redacted LEAKY_TOKEN]');
+    expect(rpcError?.message).toContain('upstream rejected [redacted LEAKY_TOKEN]');
+  });
+
+  it('masks a secret written literally in the config (a secret-named env key), and keeps the server usable', async () => {
+    const pool = leaky({ API_TOKEN: SECRET });
+    const result = await pool.callTool('leaky', 'leak');
+    expect(JSON.stringify(result)).not.toContain(SECRET);
+    expect(result.structuredContent).toEqual({ token: '[redacted env.API_TOKEN]', nested: [{ token: '[redacted env.API_TOKEN]' }] });
+  });
+
+  it('masks stderr in the crash message even when the secret arrives split across writes', async () => {
+    const pool = makePool({
+      env: { LEAKY_TOKEN: SECRET },
+      configs: {
+        split: {
+          command: process.execPath,
+          args: ['-e', "const t = process.env.API_TOKEN; process.stderr.write('bad ' + t.slice(0, 5)); setTimeout(() => { process.stderr.write(t.slice(5) + '\\n'); process.exit(1); }, 50)"],
+          env: { API_TOKEN: '${env:LEAKY_TOKEN}' },
+        },
+      },
+    });
+    await expect(pool.listTools('split')).rejects.toThrow('bad [redacted LEAKY_TOKEN]');
+    expect(JSON.stringify(pool.states())).not.toContain(SECRET.slice(5));
+  });
+});
+
+/** Alive means present and not a zombie (a zombie has exited and only waits to be reaped). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+describe('McpPool ends a server together with the processes it started', () => {
+  it('kills the whole process group of a server that hangs at start, even a child that ignores SIGTERM', async () => {
+    const pool = makePool({ startTimeoutMs: 1500, configs: { hangs: fixtureConfig('hang-with-child') } });
+    const error = await pool.listTools('hangs').then(
+      () => undefined,
+      (failure: Error) => failure,
+    );
+    expect(error).toBeInstanceOf(McpTimeoutError);
+    const [, leader, child] = /leader (\d+) child (\d+)/.exec(error!.message) ?? [];
+    expect(leader && child).toBeTruthy();
+    expect(alive(Number(leader))).toBe(false);
+    expect(alive(Number(child))).toBe(false);
+  });
+
+  it('kills what a healthy server started when the pool closes', async () => {
+    const marker = `skillgraph-orphan-${process.pid}-${Date.now()}`;
+    // A launcher that starts a helper process and then the real server, as `npx`/`uvx` wrappers do.
+    const wrapper = makePool({
+      configs: {
+        wrapped: {
+          command: process.execPath,
+          args: ['-e', `require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(()=>{},1000)', '${marker}'], { stdio: 'ignore' }); require('node:child_process').spawn(process.execPath, [${JSON.stringify(fixtureServer)}, 'paginated'], { stdio: 'inherit' })`],
+        },
+      },
+    });
+    expect((await wrapper.listTools('wrapped')).length).toBe(5);
+    expect(processesWith(marker).filter(alive)).toHaveLength(2); // the launcher (its script names the marker) and its helper
+    await wrapper.close();
+    expect(processesWith(marker).filter(alive)).toEqual([]);
+  });
+});
+
+/** Pids whose command line contains `marker`. */
+function processesWith(marker: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 describe('McpPool protocol behaviour on a real SDK server', () => {
   it('follows nextCursor across tools/list pages', async () => {

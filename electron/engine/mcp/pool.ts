@@ -1,9 +1,9 @@
 // Client pool over @modelcontextprotocol/sdk: starts servers lazily, lists tools page by page, follows
 // tools/list_changed, times out calls, restarts crashed servers with backoff, and reports each server's state.
+// It is the one place where server text is redacted: results, tool lists, errors and stderr leave it without secrets.
 import { EventEmitter } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
@@ -18,7 +18,8 @@ import { z } from 'zod';
 import type { ServerConfig, ServerState } from '../../../shared/types';
 import { resolveEnv } from './config';
 import { McpError, McpServerError, McpTimeoutError } from './errors';
-import { STDIO_MAX_MESSAGE_BYTES, useLineReadBuffer } from './stdio-read-buffer';
+import { SecretRedactor, serverSecrets } from './redact';
+import { ProcessGroupStdioTransport } from './stdio-transport';
 import { compareCodeUnits, serverDirectories } from './names';
 
 export interface McpPoolOptions {
@@ -51,8 +52,9 @@ interface ServerEntry {
   tools?: Tool[];
   /** Tools listed last time the server was up, kept so a failed server's API tree is not deleted. */
   lastTools?: Tool[];
+  /** Tail of the server's stderr, redacted as it arrives (a secret split across chunks is masked once whole). */
   stderr: string;
-  secrets: string[];
+  redactor: SecretRedactor;
   /** Increments with every connection so callbacks of an old connection are ignored. */
   generation: number;
   readyAt: number;
@@ -120,7 +122,7 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
         config,
         state: { name, dir: dirs.get(name)!, transport: transportKind(config), status: config.disabled ? 'stopped' : 'idle', toolCount: 0, restarts: 0 },
         stderr: '',
-        secrets: [],
+        redactor: new SecretRedactor([]),
         generation: 0,
         readyAt: 0,
         failures: 0,
@@ -161,13 +163,15 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     const client = await this.ensureConnected(entry);
     const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
     try {
-      return (await client.callTool({ name: tool, arguments: args }, undefined, { timeout: timeoutMs, signal: opts.signal })) as CallToolResult;
+      const result = (await client.callTool({ name: tool, arguments: args }, undefined, { timeout: timeoutMs, signal: opts.signal })) as CallToolResult;
+      return entry.redactor.value(result);
     } catch (error) {
       if (error instanceof SdkMcpError && error.code === ErrorCode.RequestTimeout) throw new McpTimeoutError(server, tool, timeoutMs);
       if (error instanceof SdkMcpError && error.code === ErrorCode.ConnectionClosed) {
         throw new McpServerError(server, this.redact(entry, `server \`${server}\` closed the connection during \`${tool}\`${this.stderrSuffix(entry)}`));
       }
-      throw error;
+      // A JSON-RPC error's message and data are the server's own text, so they may carry a secret too.
+      throw entry.redactor.error(error);
     }
   }
 
@@ -202,6 +206,7 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
 
   private setState(entry: ServerEntry, patch: Partial<ServerState>): void {
     const next: ServerState = { ...entry.state, ...patch };
+    if (next.error !== undefined) next.error = entry.redactor.text(next.error);
     if (!('error' in patch) && patch.status && patch.status !== entry.state.status) delete next.error;
     if (next.error === undefined) delete next.error;
     if (JSON.stringify(next) === JSON.stringify(entry.state)) return;
@@ -215,7 +220,7 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
   }
 
   private redact(entry: ServerEntry, text: string): string {
-    return entry.secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+    return entry.redactor.text(text);
   }
 
   private ensureConnected(entry: ServerEntry): Promise<Client> {
@@ -235,8 +240,8 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     this.setState(entry, { status: 'starting', error: undefined });
     let client: Client | undefined;
     try {
+      entry.redactor = new SecretRedactor(serverSecrets(entry.config, this.env));
       const resolved = resolveEnv(entry.config, this.env, entry.name);
-      entry.secrets = collectSecrets(entry.config, resolved);
       client = await this.openClient(entry, resolved, generation);
       if (generation !== entry.generation || this.closed) {
         await client.close().catch(() => undefined);
@@ -248,7 +253,7 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
       this.setState(entry, { status: 'ready', error: undefined });
       return client;
     } catch (error) {
-      const failure = error instanceof McpError ? error : new McpServerError(entry.name, this.redact(entry, this.describeStartFailure(entry, error)));
+      const failure = error instanceof McpError ? entry.redactor.error(error) : new McpServerError(entry.name, this.redact(entry, this.describeStartFailure(entry, error)));
       if (generation === entry.generation) {
         entry.failures++;
         entry.lastError = failure;
@@ -290,12 +295,12 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
   }
 
   private stdioTransport(entry: ServerEntry, config: Extract<ServerConfig, { command: string }>, generation: number): Transport {
-    const transport = useLineReadBuffer(
-      new StdioClientTransport({ command: config.command, args: config.args, env: config.env, cwd: config.cwd, stderr: 'pipe', maxBufferSize: STDIO_MAX_MESSAGE_BYTES }),
-    );
-    transport.stderr?.on('data', (chunk: Buffer) => {
+    // Our own transport rather than the SDK's: the server leads its own process group, so closing ends its children too.
+    const transport = new ProcessGroupStdioTransport({ command: config.command, args: config.args, env: config.env, cwd: config.cwd });
+    transport.stderr.on('data', (chunk: Buffer) => {
       if (generation !== entry.generation) return;
-      entry.stderr = (entry.stderr + chunk.toString('utf8')).slice(-this.stderrTail);
+      // Redacted before the tail is cut, so a secret straddling the cut is masked whole, never left half visible.
+      entry.stderr = entry.redactor.text(entry.stderr + chunk.toString('utf8')).slice(-this.stderrTail);
     });
     return transport;
   }
@@ -385,7 +390,8 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
       throw failure;
     }
     const unique = new Map<string, Tool>();
-    for (const tool of tools) if (!unique.has(tool.name)) unique.set(tool.name, tool);
+    // Descriptions and schemas become generated code and tool docs the model reads.
+    for (const tool of entry.redactor.value(tools)) if (!unique.has(tool.name)) unique.set(tool.name, tool);
     const listed = [...unique.values()];
     if (entry.client === client) {
       entry.tools = listed;
@@ -406,22 +412,4 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     if (entry.state.status !== 'stopped') this.setState(entry, { status: 'stopped', error: undefined });
     await client?.close().catch(() => undefined);
   }
-}
-
-/** Values that came from `${env:...}` substitution, so they can be masked in errors and logs. */
-function collectSecrets(original: ServerConfig, resolved: ServerConfig): string[] {
-  const secrets = new Set<string>();
-  const walk = (a: unknown, b: unknown) => {
-    if (typeof a === 'string' && typeof b === 'string') {
-      if (a === b || !/\$\{env:/.test(a)) return;
-      let masked = b;
-      for (const part of a.split(/\$\{env:[A-Za-z_][A-Za-z0-9_]*\}/)) if (part) masked = masked.split(part).join('\u0000');
-      for (const value of masked.split('\u0000')) if (value.length >= 4) secrets.add(value);
-    } else if (Array.isArray(a) && Array.isArray(b)) a.forEach((item, i) => walk(item, b[i]));
-    else if (a && b && typeof a === 'object' && typeof b === 'object') {
-      for (const key of Object.keys(a)) walk((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]);
-    }
-  };
-  walk(original, resolved);
-  return [...secrets].sort((x, y) => y.length - x.length);
 }
