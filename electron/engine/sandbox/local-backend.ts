@@ -10,6 +10,7 @@ import { SandboxManager } from '@anthropic-ai/sandbox-runtime';
 import { LineSplitter } from './bridge';
 import { createRunCage, type RunCage } from './cage';
 import { NODE_RUNNER_SOURCE, PY_RUNNER_SOURCE } from './runtime/sources';
+import { nodeChildEnv } from '../node-runtime';
 import { SandboxError, type SandboxBackend, type SandboxExecRequest, type SandboxExecResult, type SandboxLimits, type SandboxRuntime } from './types';
 
 export interface LocalSandboxOptions {
@@ -360,7 +361,7 @@ export class LocalSandboxBackend implements SandboxBackend {
     };
     const child = spawn(argv[0], argv.slice(1), {
       cwd: context.workspaceDir,
-      env,
+      env: nodeChildEnv(env),
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
       detached: true, // own process group, so the whole tree can be killed at once
     });
