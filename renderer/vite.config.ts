@@ -2,7 +2,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY_META } from '../shared/csp';
+import { CONTENT_SECURITY_POLICY_META } from '../shared/csp.ts';
 
 /** Puts the one CSP into the built index.html (the dev server's inline React preamble would break under it). */
 const contentSecurityPolicy: Plugin = {

@@ -10,6 +10,7 @@ import { SandboxManager } from '@anthropic-ai/sandbox-runtime';
 import { LineSplitter } from './bridge';
 import { createRunCage, type RunCage } from './cage';
 import { NODE_RUNNER_SOURCE, PY_RUNNER_SOURCE } from './runtime/sources';
+import { packagedSandboxConfig } from '../asar';
 import { nodeChildEnv } from '../node-runtime';
 import { SandboxError, type SandboxBackend, type SandboxExecRequest, type SandboxExecResult, type SandboxLimits, type SandboxRuntime } from './types';
 
@@ -82,6 +83,7 @@ function ensureSandboxManager(allowedDomains: string[]): Promise<void> {
       throw new SandboxError('backend-unavailable', `the local sandbox cannot start: ${deps.errors.join(', ')} (install bubblewrap, socat and ripgrep)`);
     }
     await SandboxManager.initialize({
+      ...packagedSandboxConfig(),
       network: { allowedDomains, deniedDomains: [] },
       filesystem: { denyRead: ['~'], allowWrite: [], denyWrite: [] },
     });
