@@ -44,7 +44,8 @@ function guardWebContents(contents: WebContents): void {
 }
 
 async function main(): Promise<void> {
-  const locations = parseLocationArgs(process.argv.slice(2));
+  // `electron main.mjs --data …` in a checkout; `skillgraph --data …` installed, where no script path comes first.
+  const locations = parseLocationArgs(process.argv.slice(app.isPackaged ? 1 : 2));
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
   await app.whenReady();
 
