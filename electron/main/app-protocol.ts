@@ -33,6 +33,15 @@ export function isAppUrl(url: string): boolean {
   }
 }
 
+/** Only http(s), mailto and Logseq links leave the app, and only through the system's handler. */
+export function isAllowedExternalUrl(url: string): boolean {
+  try {
+    return ['http:', 'https:', 'mailto:', 'logseq:'].includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The file an app:// URL names inside `rendererRoot`, or undefined when it names anything else: another
  * host, a path that escapes the folder (also percent-encoded, or with backslashes), a NUL byte.

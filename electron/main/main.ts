@@ -7,22 +7,13 @@ import { createDispatcher } from '../../shared/contract/dispatch';
 import { parseLocationArgs } from '../cli/args';
 import { createHandlers } from '../engine/api/handlers';
 import { Engine } from '../engine/engine';
-import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isAppUrl, serveAppRequest } from './app-protocol';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isAllowedExternalUrl, isAppUrl, serveAppRequest } from './app-protocol';
 import { IPC_CHANNELS } from './channels';
 import { createIpcInvokeHandler, isTrustedSender } from './ipc';
 import { createQuitGuard } from './lifecycle';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererRoot = path.join(here, '..', 'renderer');
-
-/** Only http(s) and mailto links (and Logseq's own) leave the app, and only through the system's handler. */
-export function isAllowedExternalUrl(url: string): boolean {
-  try {
-    return ['http:', 'https:', 'mailto:', 'logseq:'].includes(new URL(url).protocol);
-  } catch {
-    return false;
-  }
-}
 
 // Must happen before `ready`: the scheme gets an origin of its own, counts as secure, and may use fetch.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);

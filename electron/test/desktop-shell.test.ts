@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META } from '../../shared/csp';
-import { APP_INDEX_URL, APP_ORIGIN, isAppUrl, rendererFileFor, serveAppRequest } from '../main/app-protocol';
+import { APP_INDEX_URL, APP_ORIGIN, isAllowedExternalUrl, isAppUrl, rendererFileFor, serveAppRequest } from '../main/app-protocol';
 import { IPC_CHANNELS } from '../main/channels';
 import { createQuitGuard } from '../main/lifecycle';
 import { startBrowserServer } from '../server/browser-server';
@@ -53,6 +53,13 @@ describe('the app:// protocol', () => {
   it('recognises only its own origin as the app', () => {
     expect(isAppUrl(APP_INDEX_URL)).toBe(true);
     for (const other of ['app://skillgraph.evil/', 'app://evil/skillgraph', 'https://skillgraph/', 'file:///index.html', 'about:blank', '']) expect(isAppUrl(other), other).toBe(false);
+  });
+
+  it('lets only web, mail and Logseq links leave the app (to the system\'s handler), never files or scripts', () => {
+    for (const url of ['https://modelcontextprotocol.io/', 'http://127.0.0.1:4870/', 'mailto:me@example.com', 'logseq://graph/notes?page=Skills%2Fx']) expect(isAllowedExternalUrl(url), url).toBe(true);
+    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'app://skillgraph/index.html', 'data:text/html,x', 'vbscript:x', 'not a url', '']) {
+      expect(isAllowedExternalUrl(url), url).toBe(false);
+    }
   });
 
   it('serves the real files with their types, the page with the one CSP, and a 404 for anything else', async () => {
