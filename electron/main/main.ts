@@ -7,16 +7,13 @@ import { createDispatcher } from '../../shared/contract/dispatch';
 import { parseLocationArgs } from '../cli/args';
 import { createHandlers } from '../engine/api/handlers';
 import { Engine } from '../engine/engine';
-import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isAllowedExternalUrl, isAppUrl, serveAppRequest } from './app-protocol';
+import { APP_INDEX_URL, APP_SCHEME, isAllowedExternalUrl, isAppUrl, serveAppRequest } from './app-protocol';
 import { IPC_CHANNELS } from './channels';
 import { createIpcInvokeHandler, isTrustedSender } from './ipc';
 import { createQuitGuard } from './lifecycle';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererRoot = path.join(here, '..', 'renderer');
-
-// Must happen before `ready`: the scheme gets an origin of its own, counts as secure, and may use fetch.
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
 /** Every WebContents ever created (today one window; tomorrow whatever a dependency opens) is held to the same rules. */
 function guardWebContents(contents: WebContents): void {
