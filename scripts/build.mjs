@@ -12,7 +12,9 @@ const quiet = process.argv.includes('--quiet');
 const node = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
 await Promise.all([
   esbuild({ ...node, entryPoints: [path.join(root, 'electron/cli/main.ts')], outfile: path.join(root, 'dist/cli.mjs'), format: 'esm' }),
-  esbuild({ ...node, entryPoints: [path.join(root, 'electron/main/main.ts')], outfile: path.join(root, 'dist/electron/main.mjs'), format: 'esm', external: ['electron'] }),
+  // The Electron main is two files: main.mjs sets the environment dependencies read at load, then imports app.mjs.
+  esbuild({ ...node, entryPoints: [path.join(root, 'electron/main/entry.ts')], outfile: path.join(root, 'dist/electron/main.mjs'), format: 'esm', external: ['electron'] }),
+  esbuild({ ...node, entryPoints: [path.join(root, 'electron/main/main.ts')], outfile: path.join(root, 'dist/electron/app.mjs'), format: 'esm', external: ['electron'] }),
   // Sandboxed preloads cannot require() anything but electron, so the preload bundles its few imports.
   esbuild({ ...node, packages: undefined, entryPoints: [path.join(root, 'electron/main/preload.ts')], outfile: path.join(root, 'dist/electron/preload.cjs'), format: 'cjs', external: ['electron'] }),
   vite({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: quiet ? 'warn' : 'info' }),

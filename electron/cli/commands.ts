@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createHandlers } from '../engine/api/handlers';
 import { Engine } from '../engine/engine';
 import { packageRoot } from '../engine/locations';
+import { electronBindingMissingReason } from '../engine/native-binding';
 import { startBrowserServer } from '../server/browser-server';
 import { ENGINE_COMMANDS } from './engine-commands';
 import { RUN_COMMANDS } from './run-commands';
@@ -25,7 +26,8 @@ export function electronUnavailableReason(env: NodeJS.ProcessEnv = process.env):
   }
   if (!fs.existsSync(binary)) return { reason: `the Electron binary ${binary} is missing` };
   if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return { reason: 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset)' };
-  return { binary };
+  const binding = electronBindingMissingReason();
+  return binding ? { reason: binding } : { binary };
 }
 
 async function serve(values: Record<string, unknown>): Promise<number> {

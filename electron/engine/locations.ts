@@ -65,14 +65,25 @@ export function ensureDataDir(dir: string): void {
   assertWritable(dir, 'Data folder');
 }
 
-/** The installed package's root folder (holds logseq-template/, dist/, package.json). */
-export function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * The installed package's root folder: the nearest folder above this file whose package.json is ours. It holds
+ * dist/ and package.json everywhere; logseq-template/ too, except in an installed app (resources/, beside app.asar).
+ */
+export function packageRoot(start: string = path.dirname(fileURLToPath(import.meta.url))): string {
+  let dir = start;
   for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'logseq-template'))) return dir;
+    if (isOurPackageJson(path.join(dir, 'package.json'))) return dir;
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('Skillgraph cannot find its package folder (logseq-template/ is missing).');
+    if (parent === dir) throw new Error(`Skillgraph cannot find its package folder (no package.json named "skillgraph" above ${start}).`);
     dir = parent;
+  }
+}
+
+function isOurPackageJson(file: string): boolean {
+  try {
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: unknown }).name === 'skillgraph';
+  } catch {
+    return false; // absent or not JSON: keep looking further up
   }
 }
 

@@ -1,41 +1,35 @@
-// Electron IPC host: one `ipcMain.handle` channel per contract method, derived from the contract. Every
-// call checks the sender is our own window and parses its input before the engine sees it.
-import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import { METHOD_NAMES, methods, type Handlers, type MethodName } from '../../shared/contract';
-import { toWireError } from '../../shared/errors';
+// Electron IPC transport: checks the caller is our window's main frame on our app:// origin, then hands the
+// call to the one contract dispatcher that browser mode uses too. No validation or error mapping lives here.
+import type { IpcMainInvokeEvent, WebContents } from 'electron';
+import type { Dispatch, Reply } from '../../shared/contract/dispatch';
+import { isAppUrl } from './app-protocol';
 
-export const INVOKE_PREFIX = 'skillgraph:invoke:';
-export const EVENT_CHANNEL = 'skillgraph:event';
+export const FORBIDDEN_SENDER = 'forbidden-sender';
 
-export function channelFor(method: MethodName): string {
-  return INVOKE_PREFIX + method;
+/** What the trust check reads from an IPC event: the sending WebContents and the frame inside it. */
+export interface IpcSender {
+  sender: Pick<WebContents, 'mainFrame'> | object;
+  senderFrame: { url: string } | null;
 }
 
-export type IpcReply = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+/**
+ * True only for the main frame of our own window showing our own UI: a subframe, another window or a page
+ * that navigated elsewhere may not call the engine.
+ */
+export function isTrustedSender(event: IpcSender, window: { webContents: object }): boolean {
+  if (event.sender !== window.webContents) return false;
+  const frame = event.senderFrame;
+  if (!frame || frame !== (event.sender as Pick<WebContents, 'mainFrame'>).mainFrame) return false;
+  return isAppUrl(frame.url);
+}
 
-/** Registers every contract method; returns the channels so a test can compare them to the contract. */
-export function registerIpcHandlers(
-  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
-  handlers: Handlers,
-  isTrustedSender: (event: IpcMainInvokeEvent) => boolean,
-): string[] {
-  const channels: string[] = [];
-  for (const name of METHOD_NAMES) {
-    const channel = channelFor(name);
-    ipcMain.handle(channel, async (event, raw: unknown): Promise<IpcReply> => {
-      if (!isTrustedSender(event)) return { ok: false, error: { code: 'forbidden-sender', message: 'This window may not call Skillgraph.' } };
-      const parsed = methods[name].input.safeParse(raw ?? {});
-      if (!parsed.success) {
-        return { ok: false, error: { code: 'invalid-input', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ') } };
-      }
-      try {
-        const handler = handlers[name] as (input: unknown) => Promise<unknown>;
-        return { ok: true, result: await handler(parsed.data) };
-      } catch (error) {
-        return { ok: false, error: toWireError(error) };
-      }
-    });
-    channels.push(channel);
-  }
-  return channels;
+/** The `ipcMain.handle` callback for the invoke channel. */
+export function createIpcInvokeHandler(
+  dispatch: Dispatch,
+  trusted: (event: IpcMainInvokeEvent | IpcSender) => boolean,
+): (event: IpcMainInvokeEvent | IpcSender, method: unknown, input: unknown) => Promise<Reply> {
+  return async (event, method, input) => {
+    if (!trusted(event)) return { ok: false, error: { code: FORBIDDEN_SENDER, message: 'This window may not call Skillgraph.' } };
+    return dispatch(method as string, input); // the dispatcher answers unknown-method for anything not a name
+  };
 }

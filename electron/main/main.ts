@@ -1,44 +1,55 @@
-// Electron host: one secure window over the renderer, the engine in the main process, IPC derived from the
-// contract. This and preload.ts are the only files that import `electron`.
+// Electron host: one secure window over the renderer (served from app://), the engine in the main process,
+// IPC through the one contract dispatcher. This and preload.ts are the only files that import `electron`.
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
+import { createDispatcher } from '../../shared/contract/dispatch';
+import { parseLocationArgs } from '../cli/args';
 import { createHandlers } from '../engine/api/handlers';
 import { Engine } from '../engine/engine';
-import { CONTENT_SECURITY_POLICY } from '../server/browser-server';
-import { EVENT_CHANNEL, registerIpcHandlers } from './ipc';
-import { parseLocationArgs } from '../cli/args';
+import { APP_INDEX_URL, APP_SCHEME, isAllowedExternalUrl, isAppUrl, serveAppRequest } from './app-protocol';
+import { IPC_CHANNELS } from './channels';
+import { createIpcInvokeHandler, isTrustedSender } from './ipc';
+import { createQuitGuard } from './lifecycle';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const rendererIndex = path.join(here, '..', 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererIndex).toString();
+const rendererRoot = path.join(here, '..', 'renderer');
 
-/** Only http(s) and mailto links leave the app, and only through the system browser. */
-export function isAllowedExternalUrl(url: string): boolean {
-  try {
-    return ['http:', 'https:', 'mailto:'].includes(new URL(url).protocol);
-  } catch {
-    return false;
-  }
+/** Every WebContents ever created (today one window; tomorrow whatever a dependency opens) is held to the same rules. */
+function guardWebContents(contents: WebContents): void {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  const keepInApp = (event: { preventDefault(): void }, url: string) => {
+    if (isAppUrl(url)) return;
+    event.preventDefault();
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
+  };
+  contents.on('will-navigate', keepInApp);
+  contents.on('will-redirect', keepInApp);
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
 }
 
 async function main(): Promise<void> {
-  const locations = parseLocationArgs(process.argv.slice(2));
+  // `electron main.mjs --data …` in a checkout; `skillgraph --data …` installed, where no script path comes first.
+  const locations = parseLocationArgs(process.argv.slice(app.isPackaged ? 1 : 2));
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
   await app.whenReady();
+
+  // The UI needs no camera, microphone, notifications, clipboard-read, geolocation…: deny all, checks included.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererRoot));
+
   let engine: Engine;
   try {
     engine = await Engine.open({ ...locations, host: 'electron', watch: true });
   } catch (error) {
-    const { dialog } = await import('electron');
     dialog.showErrorBox('Skillgraph cannot start', (error as Error).message);
     app.exit(1);
     return;
   }
-
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
-  });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
   const window = new BrowserWindow({
     width: 1280,
@@ -55,30 +66,44 @@ async function main(): Promise<void> {
     },
   });
 
-  const isTrustedSender = (event: IpcMainInvokeEvent) =>
-    event.sender === window.webContents && (event.senderFrame?.url ?? '').startsWith(rendererUrl.split('#')[0]);
-  registerIpcHandlers(ipcMain, createHandlers(engine), isTrustedSender);
   const unsubscribe = engine.events.subscribe((event, payload) => {
-    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, { event, payload });
+    if (!window.isDestroyed()) window.webContents.send(IPC_CHANNELS.event, { event, payload });
+  });
+  ipcMain.handle(
+    IPC_CHANNELS.invoke,
+    createIpcInvokeHandler(createDispatcher(createHandlers(engine)), (event) => !window.isDestroyed() && isTrustedSender(event, window)),
+  );
+
+  // Cmd+Q, the menu, the last window closing and app.quit() all pass through before-quit: close the engine once.
+  app.on(
+    'before-quit',
+    createQuitGuard(
+      async () => {
+        unsubscribe();
+        ipcMain.removeHandler(IPC_CHANNELS.invoke);
+        await engine.close();
+      },
+      () => app.quit(),
+      (error) => console.error(`Skillgraph did not close cleanly: ${error.message}`),
+    ),
+  );
+  app.on('window-all-closed', () => app.quit());
+  app.on('second-instance', () => {
+    if (window.isDestroyed()) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
   });
 
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.on('will-attach-webview', (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (isAllowedExternalUrl(url) || url.startsWith('logseq://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
   window.once('ready-to-show', () => window.show());
-  await window.loadURL(rendererUrl);
-
-  app.on('window-all-closed', async () => {
-    unsubscribe();
-    await engine.close();
-    app.quit();
-  });
+  await window.loadURL(APP_INDEX_URL);
 }
 
-main().catch((error) => {
-  console.error(`Skillgraph failed to start: ${(error as Error).message}`);
-  app.exit(1);
-});
+// One app per user: a second start focuses the first window instead of opening the same graph twice.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  main().catch((error: unknown) => {
+    console.error(`Skillgraph failed to start: ${(error as Error).message}`);
+    app.exit(1);
+  });
+}

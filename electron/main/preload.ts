@@ -1,23 +1,16 @@
-// Preload for the sandboxed renderer: exposes exactly one object, `window.skillgraph`, that can invoke the
-// contract's methods and listen to its events. Channel names are checked against the contract here too.
-import { contextBridge, ipcRenderer } from 'electron';
-import { EVENT_NAMES, METHOD_NAMES } from '../../shared/contract';
-
-const INVOKE_PREFIX = 'skillgraph:invoke:';
-const EVENT_CHANNEL = 'skillgraph:event';
-const methodNames = new Set<string>(METHOD_NAMES);
-const eventNames = new Set<string>(EVENT_NAMES);
+// Preload for the sandboxed renderer: exposes exactly one object, `window.skillgraph`, over the two fixed
+// channels. It knows no method names and parses nothing: main checks the caller and parses every input.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { IPC_CHANNELS } from './channels';
 
 contextBridge.exposeInMainWorld('skillgraph', {
   invoke(method: string, input: unknown): Promise<unknown> {
-    if (!methodNames.has(method)) return Promise.reject(new Error(`No API method named ${method}.`));
-    return ipcRenderer.invoke(INVOKE_PREFIX + method, input);
+    return ipcRenderer.invoke(IPC_CHANNELS.invoke, String(method), input);
   },
   on(listener: (event: string, payload: unknown) => void): () => void {
-    const wrapped = (_e: unknown, message: { event: string; payload: unknown }) => {
-      if (eventNames.has(message.event)) listener(message.event, message.payload);
-    };
-    ipcRenderer.on(EVENT_CHANNEL, wrapped);
-    return () => ipcRenderer.removeListener(EVENT_CHANNEL, wrapped);
+    // The IPC event object (with `sender`) never reaches the page.
+    const wrapped = (_event: IpcRendererEvent, message: { event: string; payload: unknown }) => listener(message.event, message.payload);
+    ipcRenderer.on(IPC_CHANNELS.event, wrapped);
+    return () => void ipcRenderer.removeListener(IPC_CHANNELS.event, wrapped);
   },
 });

@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { isMethodName, methods, type EventName, type Handlers } from '../../shared/contract';
+import { type EventName, type Handlers } from '../../shared/contract';
+import { createDispatcher, DISPATCH_ERRORS, type Reply } from '../../shared/contract/dispatch';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { InvalidInputError, toWireError } from '../../shared/errors';
 import type { EventListener } from '../engine/events';
 import { allowedHosts, checkRequest, isRejection, statusForError } from './request-checks';
@@ -38,19 +40,6 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Events are dropped for a client whose socket has this much unsent data, so one slow tab cannot grow memory. */
 const MAX_WS_BUFFER = 16 * 1024 * 1024;
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
-
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -74,6 +63,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   let port = 0;
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`, ...(opts.extraOrigins ?? [])]);
 
+  const dispatch = createDispatcher(opts.handlers);
   const server = http.createServer((req, res) => {
     handleHttp(req, res).catch((error) => {
       const wire = toWireError(error);
@@ -105,26 +95,14 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       });
     }
     if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'method-not-allowed', message: 'API calls use POST.' } });
-    if (!isMethodName(name)) return sendJson(res, 404, { ok: false, error: { code: 'unknown-method', message: `No API method named ${name}.` } });
     let body: unknown;
     try {
       body = JSON.parse((await readBody(req)) || '{}');
     } catch (error) {
       return sendJson(res, 400, { ok: false, error: toWireError(error instanceof InvalidInputError ? error : new InvalidInputError('The request body is not valid JSON.')) });
     }
-    const parsed = methods[name].input.safeParse(body);
-    if (!parsed.success) {
-      const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
-      return sendJson(res, 400, { ok: false, error: { code: 'invalid-input', message } });
-    }
-    try {
-      const handler = opts.handlers[name] as (input: unknown) => Promise<unknown>;
-      const result = await handler(parsed.data);
-      sendJson(res, 200, { ok: true, result });
-    } catch (error) {
-      const wire = toWireError(error);
-      sendJson(res, statusForError(wire.code), { ok: false, error: wire });
-    }
+    const reply = await dispatch(name, body);
+    sendJson(res, httpStatusOf(reply), reply);
   }
 
   /** `pathname` is already decoded and checked by checkRequest. */
@@ -243,7 +221,16 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+/** The HTTP status that goes with a reply, so browser tools and logs read the outcome at a glance. */
+export function httpStatusOf(reply: Reply): number {
+  if (reply.ok) return 200;
+  const code = reply.error.code;
+  if (code === DISPATCH_ERRORS.unknownMethod || code === 'not-found') return 404;
+  if (code === DISPATCH_ERRORS.invalidInput) return 400;
+  return statusForError(code);
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: Reply): void {
   if (res.headersSent) return;
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify(body));

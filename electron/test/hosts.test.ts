@@ -1,21 +1,25 @@
-// Both hosts serve the whole contract: every method has a handler over Electron IPC and over browser-mode
-// HTTP, with inputs parsed, and browser mode enforces its token and origin rules.
+// One dispatcher serves the whole contract, and both hosts are thin transports over it: Electron IPC (after
+// its main-frame check) and browser-mode HTTP (after its token and origin checks) give the same replies.
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { METHOD_NAMES } from '../../shared/contract';
+import { createDispatcher, type Dispatch, type Reply } from '../../shared/contract/dispatch';
 import { createHandlers } from '../engine/api/handlers';
 import type { Engine } from '../engine/engine';
-import { channelFor, registerIpcHandlers } from '../main/ipc';
-import { startBrowserServer, type BrowserServer } from '../server/browser-server';
+import { APP_INDEX_URL } from '../main/app-protocol';
+import { createIpcInvokeHandler, isTrustedSender, type IpcSender } from '../main/ipc';
+import { httpStatusOf, startBrowserServer, type BrowserServer } from '../server/browser-server';
 import { openTestEngine, tempDir } from './helpers';
 
 let engine: Engine;
 let server: BrowserServer;
+let dispatch: Dispatch;
 
 beforeAll(async () => {
   engine = await openTestEngine();
+  dispatch = createDispatcher(createHandlers(engine));
   server = await startBrowserServer({
     handlers: createHandlers(engine),
     subscribe: (l) => engine.events.subscribe(l),
@@ -36,40 +40,95 @@ const post = (method: string, body: unknown, headers: Record<string, string> = {
     body: JSON.stringify(body),
   });
 
-describe('the contract is served by both hosts', () => {
-  it('the engine provides a handler for every contract method', () => {
+/** Our window as the trust check sees it: its WebContents and the main frame inside it. */
+function windowShowing(url: string) {
+  const mainFrame = { url };
+  const webContents = { mainFrame };
+  return { window: { webContents }, fromMainFrame: { sender: webContents, senderFrame: mainFrame } satisfies IpcSender };
+}
+
+describe('the one dispatcher over the contract', () => {
+  it('has a handler for every contract method, and answers every one (never "unknown method")', async () => {
     const handlers = createHandlers(engine);
     expect(Object.keys(handlers).sort()).toEqual([...METHOD_NAMES].sort());
-    for (const name of METHOD_NAMES) expect(typeof handlers[name]).toBe('function');
-  });
-
-  it('the Electron host registers one validated IPC channel per method', async () => {
-    const registered = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
-    const ipcMain = { handle: (channel: string, fn: never) => void registered.set(channel, fn), removeHandler: () => {} };
-    let trusted = true;
-    const channels = registerIpcHandlers(ipcMain as never, createHandlers(engine), () => trusted);
-    expect(channels.sort()).toEqual(METHOD_NAMES.map(channelFor).sort());
-
-    const status = (await registered.get(channelFor('app.status'))!({}, {})) as { ok: boolean; result: { graphDir: string } };
-    expect(status.ok).toBe(true);
-    expect(status.result.graphDir).toBe(engine.graphDir);
-
-    const invalid = (await registered.get(channelFor('skills.get'))!({}, { name: 42 })) as { ok: boolean; error: { code: string } };
-    expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
-
-    trusted = false;
-    const forbidden = (await registered.get(channelFor('app.status'))!({}, {})) as { ok: boolean; error: { code: string } };
-    expect(forbidden).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
-  });
-
-  it('browser mode answers every method (never "unknown method")', async () => {
     for (const name of METHOD_NAMES) {
-      const response = await post(name, { __probe: true });
-      const body = (await response.json()) as { ok: boolean; error?: { code: string } };
-      expect(body.error?.code, name).not.toBe('unknown-method');
+      const reply = await dispatch(name, { __probe: true });
+      if (!reply.ok) expect(reply.error.code, name).not.toBe('unknown-method');
     }
-    const unknown = await post('nope.nothing', {});
-    expect(unknown.status).toBe(404);
+  });
+
+  it('answers a call with the handler\'s result', async () => {
+    const reply = await dispatch('app.status', {});
+    expect(reply).toMatchObject({ ok: true, result: { graphDir: engine.graphDir, dataDir: engine.dataDir } });
+  });
+
+  it('refuses names that are not contract methods, including the object\'s own properties', async () => {
+    for (const name of ['nope.nothing', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 42, null, undefined, { toString: () => 'app.status' }]) {
+      const reply = await dispatch(name as string, {});
+      expect(reply, String(name)).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
+    }
+  });
+
+  it('parses the input before the handler sees it, and says which field is wrong', async () => {
+    const reply = await dispatch('skills.get', { name: 42 });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect((reply as Extract<Reply, { ok: false }>).error.message).toMatch(/^name: /);
+    for (const hostile of ['a string', 7, [1, 2], true]) {
+      expect(await dispatch('search.query', hostile), JSON.stringify(hostile)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    }
+  });
+
+  it('turns what a handler throws into a typed error the user can act on', async () => {
+    const reply = await dispatch('skills.get', { name: 'no-such-skill-here' });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect((reply as Extract<Reply, { ok: false }>).error.message).toContain('no-such-skill-here');
+  });
+});
+
+describe('both hosts are thin transports over the same dispatcher', () => {
+  const calls: Array<[string, unknown]> = [
+    ['app.status', {}],
+    ['skills.list', {}],
+    ['skills.get', { name: 42 }],
+    ['skills.get', { name: 'no-such-skill-here' }],
+    ['nope.nothing', {}],
+  ];
+
+  it('Electron IPC and browser-mode HTTP give the dispatcher\'s reply, with an HTTP status that matches it', async () => {
+    const { window, fromMainFrame } = windowShowing(APP_INDEX_URL);
+    const ipcInvoke = createIpcInvokeHandler(dispatch, (event) => isTrustedSender(event, window));
+    for (const [method, input] of calls) {
+      const direct = await dispatch(method, input);
+      const overIpc = await ipcInvoke(fromMainFrame, method, input);
+      const response = await post(method, input);
+      const overHttp = (await response.json()) as Reply;
+      expect(overIpc, method).toEqual(direct);
+      expect(overHttp, method).toEqual(JSON.parse(JSON.stringify(direct)));
+      expect(response.status, method).toBe(httpStatusOf(direct));
+    }
+    expect(httpStatusOf(await dispatch('nope.nothing', {}))).toBe(404);
+    expect(httpStatusOf(await dispatch('skills.get', { name: 42 }))).toBe(400);
+  });
+
+  it('IPC answers only the main frame of our own window showing our app:// page', async () => {
+    const { window, fromMainFrame } = windowShowing(APP_INDEX_URL);
+    const ipcInvoke = createIpcInvokeHandler(dispatch, (event) => isTrustedSender(event, window));
+    const forbidden = { ok: false, error: { code: 'forbidden-sender' } };
+
+    const subframe: IpcSender = { sender: fromMainFrame.sender, senderFrame: { url: APP_INDEX_URL } };
+    const otherWindow = windowShowing(APP_INDEX_URL).fromMainFrame;
+    const navigatedAway = windowShowing('https://evil.example/'), fileUrl = windowShowing('file:///tmp/index.html');
+    const lookalike = windowShowing('app://skillgraph.evil/index.html');
+    const destroyedFrame: IpcSender = { sender: fromMainFrame.sender, senderFrame: null };
+
+    expect(await ipcInvoke(subframe, 'app.status', {}), 'subframe').toMatchObject(forbidden);
+    expect(await ipcInvoke(otherWindow, 'app.status', {}), 'another window').toMatchObject(forbidden);
+    expect(await ipcInvoke(destroyedFrame, 'app.status', {}), 'frame gone').toMatchObject(forbidden);
+    for (const other of [navigatedAway, fileUrl, lookalike]) {
+      const invoke = createIpcInvokeHandler(dispatch, (event) => isTrustedSender(event, other.window));
+      expect(await invoke(other.fromMainFrame, 'app.status', {}), other.fromMainFrame.senderFrame.url).toMatchObject(forbidden);
+    }
+    expect(await ipcInvoke(fromMainFrame, 'app.status', {})).toMatchObject({ ok: true });
   });
 });
 

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { betterSqliteOptions } from '../native-binding';
 import { InvalidInputError } from '../../../shared/errors';
 import type { GraphEvent, ParsedPage, SearchFilters, SearchHit, SearchKind, Skill, ToolDoc } from '../../../shared/types';
 import { pageRows, toolDocRow, normalizeTags, type PageRows, type SearchDocRow } from './documents';
@@ -590,6 +591,7 @@ export class SearchIndex {
 // Opening, checking and replacing the database file.
 
 function openDatabase(dbPath: string): { db: Database.Database; report: OpenReport } {
+  betterSqliteOptions(); // a missing Electron binding is no fault of the file: throw before anything replaces it
   let reason: string | undefined;
   try {
     const db = connect(dbPath);
@@ -626,7 +628,7 @@ function recreateDatabase(dbPath: string, reason: string): { db: Database.Databa
 
 function connect(dbPath: string): Database.Database {
   if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(dbPath), { recursive: true });
-  const db = new Database(dbPath);
+  const db = new Database(dbPath, betterSqliteOptions()); // Electron loads its own build of the binding
   try {
     db.pragma('journal_mode = WAL');
     // A cache: losing the last transactions on power loss is fine, a rebuild restores them.

@@ -10,6 +10,8 @@ import { SandboxManager } from '@anthropic-ai/sandbox-runtime';
 import { LineSplitter } from './bridge';
 import { createRunCage, removeCageRoots, type RunCage } from './cage';
 import { NODE_RUNNER_SOURCE, PY_RUNNER_SOURCE } from './runtime/sources';
+import { packagedSandboxConfig } from '../asar';
+import { nodeChildEnv } from '../node-runtime';
 import { SandboxError, type SandboxBackend, type SandboxExecRequest, type SandboxExecResult, type SandboxLimits, type SandboxRuntime } from './types';
 
 export interface LocalSandboxOptions {
@@ -93,6 +95,7 @@ function ensureSandboxManager(allowedDomains: string[]): Promise<void> {
       throw new SandboxError('backend-unavailable', `the local sandbox cannot start: ${deps.errors.join(', ')} (install bubblewrap, socat and ripgrep)`);
     }
     await SandboxManager.initialize({
+      ...packagedSandboxConfig(),
       network: { allowedDomains, deniedDomains: [] },
       filesystem: { denyRead: ['~'], allowWrite: [], denyWrite: [] },
     });
@@ -432,7 +435,7 @@ export class LocalSandboxBackend implements SandboxBackend {
     };
     const child = spawn(argv[0], argv.slice(1), {
       cwd: context.workspaceDir,
-      env,
+      env: nodeChildEnv(env),
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
       detached: true, // own process group, so the whole tree can be killed at once
     });

@@ -1,6 +1,7 @@
 // SkillgraphClient for browser mode: POST /api/<method> with the bearer token, events over a WebSocket
 // (the token travels as a subprotocol, never in the URL). Reconnects after the server restarts.
 import type { EventName, MethodName } from '../../../shared/contract';
+import type { Reply } from '../../../shared/contract/dispatch';
 import { ApiError, EventFanout, type ConnectionState, type SkillgraphClient } from './client';
 
 const TOKEN_KEY = 'skillgraph.token';
@@ -56,7 +57,7 @@ export function createHttpClient(token: string, base = window.location.origin): 
       } catch {
         throw new ApiError('offline', 'Cannot reach the Skillgraph server. Is `skillgraph serve` still running?');
       }
-      const body = (await response.json().catch(() => null)) as { ok: boolean; result?: unknown; error?: { code: string; message: string } } | null;
+      const body = (await response.json().catch(() => null)) as Reply | null;
       if (!body) throw new ApiError('bad-response', `The server answered ${response.status} without a JSON body.`);
       if (!body.ok) throw new ApiError(body.error?.code ?? 'error', body.error?.message ?? 'Unknown error');
       return body.result as never;

@@ -1,9 +1,10 @@
 // SkillgraphClient over Electron IPC: the preload exposes `window.skillgraph` with invoke() and on().
 import type { EventName, MethodName } from '../../../shared/contract';
+import type { Reply } from '../../../shared/contract/dispatch';
 import { ApiError, EventFanout, type ConnectionState, type SkillgraphClient } from './client';
 
 interface PreloadBridge {
-  invoke(method: string, input: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: { code: string; message: string } }>;
+  invoke(method: string, input: unknown): Promise<Reply>;
   on(listener: (event: string, payload: unknown) => void): () => void;
 }
 
