@@ -1,7 +1,10 @@
 // Builds everything `npm start` and the packaged app need: the renderer with Vite, and the Node side
 // (CLI, Electron main, preload) with esbuild. Dependencies stay external; only our code is bundled.
+// The CLI is split into chunks (ESM splitting): each command's dynamic import() loads only that command's code,
+// so `skillgraph --help` never parses the engine, the SDK or the TypeScript compiler. dist/cli.mjs stays the entry.
 import { build as esbuild } from 'esbuild';
 import { build as vite } from 'vite';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,9 +12,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
 const quiet = process.argv.includes('--quiet');
 
+// Chunk names carry a content hash: drop the previous build's so dist/ holds only what cli.mjs imports.
+fs.rmSync(path.join(root, 'dist/cli-chunks'), { recursive: true, force: true });
 const node = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
 await Promise.all([
-  esbuild({ ...node, entryPoints: [path.join(root, 'electron/cli/main.ts')], outfile: path.join(root, 'dist/cli.mjs'), format: 'esm' }),
+  esbuild({
+    ...node,
+    entryPoints: { cli: path.join(root, 'electron/cli/main.ts') },
+    outdir: path.join(root, 'dist'),
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'cli-chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+  }),
   esbuild({ ...node, entryPoints: [path.join(root, 'electron/main/main.ts')], outfile: path.join(root, 'dist/electron/main.mjs'), format: 'esm', external: ['electron'] }),
   // Sandboxed preloads cannot require() anything but electron, so the preload bundles its few imports.
   esbuild({ ...node, packages: undefined, entryPoints: [path.join(root, 'electron/main/preload.ts')], outfile: path.join(root, 'dist/electron/preload.cjs'), format: 'cjs', external: ['electron'] }),

@@ -3,14 +3,14 @@ import path from 'node:path';
 import fs from 'node:fs/promises';
 import type { ServerConfig, SearchKind, ToolDoc } from '../../shared/types';
 import { InvalidInputError } from '../../shared/errors';
-import { Engine } from '../engine/engine';
-import { generateApiTree } from '../engine/mcp/generator';
+import type { Engine } from '../engine/engine';
 import { locationsOf, printJsonOr, str, type Command } from './command';
 
 const KINDS: SearchKind[] = ['skill', 'page', 'journal', 'tool'];
 
 /** Opens the engine for one command and always closes it. */
 export async function withEngine<T>(values: Record<string, unknown>, fn: (engine: Engine) => Promise<T>): Promise<T> {
+  const { Engine } = await import('../engine/engine');
   const engine = await Engine.open({ ...locationsOf(values), host: 'cli' });
   try {
     await engine.indexing;
@@ -171,6 +171,7 @@ export const ENGINE_COMMANDS: Command[] = [
         let out = engine.catalog.apiDir;
         if (str(values.out)) {
           out = path.resolve(str(values.out)!);
+          const { generateApiTree } = await import('../engine/mcp/generator');
           await generateApiTree(out, await engine.pool.catalog());
         }
         const states = engine.pool.states();

@@ -1,13 +1,16 @@
 // CLI commands of the gateway: `skillgraph mcp` (the MCP server agents connect to, over stdio) and `skillgraph ledger`
 // (tokens that stayed out of the model's context, per day and per skill).
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { Engine } from '../engine/engine';
-import { ContextLedgerBook, createEngineGatewayServer, type LedgerTotal } from '../engine/gateway';
+import type { LedgerTotal } from '../engine/gateway';
 import { resolveDataDir } from '../engine/locations';
 import { locationsOf, printJsonOr, type Command } from './command';
 
 async function serveMcp(values: Record<string, unknown>): Promise<number> {
   // stdout is the protocol channel from here on: anything meant for a person goes to stderr.
+  const [{ Engine }, { createEngineGatewayServer }, { StdioServerTransport }] = await Promise.all([
+    import('../engine/engine'),
+    import('../engine/gateway'),
+    import('@modelcontextprotocol/sdk/server/stdio.js'),
+  ]);
   const engine = await Engine.open({ ...locationsOf(values), host: 'cli', watch: true, warmSandbox: true });
   const server = createEngineGatewayServer(engine);
   const transport = new StdioServerTransport();
@@ -48,6 +51,7 @@ export const GATEWAY_COMMANDS: Command[] = [
     usage: 'ledger [--data <folder>] [--json]',
     summary: 'Show the context ledger: tokens of tool results kept out of the model versus tokens printed, per day and skill.',
     async run({ values }) {
+      const { ContextLedgerBook } = await import('../engine/gateway/ledger');
       const book = new ContextLedgerBook(resolveDataDir(locationsOf(values)));
       const totals = book.totals();
       printJsonOr(values, totals, () => {
