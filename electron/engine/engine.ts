@@ -92,8 +92,9 @@ export class Engine {
     if (options.host !== 'cli') engine.disposers.push(approvals.watch());
     // ... and the runs that the gateway and the CLI start, so they show up live in the app's run list.
     if (options.host !== 'cli') engine.disposers.push(engine.followRunHistory());
-    // The app starts servers in the background so the API tree is fresh; one-shot commands stay lazy.
-    if (options.host !== 'cli') void engine.refreshApi().catch(() => {});
+    // The app generates, in the background, the servers that were never generated; the others keep their last
+    // generation and start on first use (or when asked to refresh), so 36 configured servers cost nothing at launch.
+    if (options.host !== 'cli') void engine.refreshUngeneratedApi().catch(() => {});
     if (options.warmSandbox ?? options.host !== 'cli') void runs.warmUp('default', ['typescript', 'python']).catch(() => {});
     return engine;
   }
@@ -101,7 +102,8 @@ export class Engine {
   /** Forwards server state to the UI and regenerates the API tree when a server's tools change. */
   private followServers(): void {
     const onState = (state: ServerState) => this.events.emit('servers.state', state);
-    const onToolsChanged = () => void this.refreshApi().catch(() => {});
+    // Only the server that changed is listed again: the others are not started for it.
+    const onToolsChanged = (server: string) => void this.refreshApi([server]).catch(() => {});
     this.pool.on('state', onState);
     this.pool.on('toolsChanged', onToolsChanged);
     this.disposers.push(async () => {
@@ -121,9 +123,16 @@ export class Engine {
    * Regenerates the API tree from the servers, then re-checks every skill's schema pins against the new
    * hashes, so skills written against a tool that changed are marked for review.
    */
-  async refreshApi(): Promise<GenerateResult> {
-    const result = await this.catalog.refresh();
+  async refreshApi(only?: readonly string[]): Promise<GenerateResult> {
+    const result = await this.catalog.refresh(only);
     await this.skills.checkPins(this.catalog.schemaHashes());
+    return result;
+  }
+
+  /** Generates the configured servers that have no generation yet (starting only those); undefined when none. */
+  async refreshUngeneratedApi(): Promise<GenerateResult | undefined> {
+    const result = await this.catalog.refreshUngenerated();
+    if (result) await this.skills.checkPins(this.catalog.schemaHashes());
     return result;
   }
 
