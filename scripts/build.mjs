@@ -14,7 +14,7 @@ const quiet = process.argv.includes('--quiet');
 
 // Chunk names carry a content hash: drop the previous build's so dist/ holds only what cli.mjs imports.
 fs.rmSync(path.join(root, 'dist/cli-chunks'), { recursive: true, force: true });
-const CLI_EXTERNAL = ['better-sqlite3', 'typescript', 'e2b', '@anthropic-ai/sandbox-runtime', 'electron', 'ws', 'mldoc', 'chokidar', 'gpt-tokenizer'];
+const CLI_EXTERNAL = ['better-sqlite3', 'esbuild', 'typescript', 'e2b', '@anthropic-ai/sandbox-runtime', 'electron', 'ws', 'mldoc', 'chokidar', 'gpt-tokenizer'];
 const node = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
 await Promise.all([
   esbuild({
@@ -24,6 +24,8 @@ await Promise.all([
     // loaded only by the commands that need it, or reads its own files at run time.
     packages: undefined,
     external: CLI_EXTERNAL,
+    // Bundled CommonJS (cross-spawn, ajv…) calls require() for Node built-ins; ESM output has none of its own.
+    banner: { js: "import { createRequire as __skillgraphRequire } from 'node:module'; const require = __skillgraphRequire(import.meta.url);" },
     entryPoints: { cli: path.join(root, 'electron/cli/main.ts') },
     outdir: path.join(root, 'dist'),
     format: 'esm',
