@@ -1,7 +1,10 @@
 // Builds everything `npm start` and the packaged app need: the renderer with Vite, and the Node side
 // (CLI, Electron main, preload) with esbuild. Dependencies stay external; only our code is bundled.
+// The CLI is split into chunks (ESM splitting): each command's dynamic import() loads only that command's code,
+// so `skillgraph --help` never parses the engine, the SDK or the TypeScript compiler. dist/cli.mjs stays the entry.
 import { build as esbuild } from 'esbuild';
 import { build as vite } from 'vite';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,9 +12,27 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
 const quiet = process.argv.includes('--quiet');
 
+// Chunk names carry a content hash: drop the previous build's so dist/ holds only what cli.mjs imports.
+fs.rmSync(path.join(root, 'dist/cli-chunks'), { recursive: true, force: true });
+const CLI_EXTERNAL = ['better-sqlite3', 'esbuild', 'typescript', 'e2b', '@anthropic-ai/sandbox-runtime', 'electron', 'ws', 'mldoc', 'chokidar', 'gpt-tokenizer'];
 const node = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
 await Promise.all([
-  esbuild({ ...node, entryPoints: [path.join(root, 'electron/cli/main.ts')], outfile: path.join(root, 'dist/cli.mjs'), format: 'esm' }),
+  esbuild({
+    ...node,
+    // Small pure-JS dependencies are bundled into the chunks: resolving and compiling their hundreds of ESM files
+    // (date-fns alone is ~250) cost more at start than all of our code. What stays external is native, huge and
+    // loaded only by the commands that need it, or reads its own files at run time.
+    packages: undefined,
+    external: CLI_EXTERNAL,
+    // Bundled CommonJS (cross-spawn, ajv…) calls require() for Node built-ins; ESM output has none of its own.
+    banner: { js: "import { createRequire as __skillgraphRequire } from 'node:module'; const require = __skillgraphRequire(import.meta.url);" },
+    entryPoints: { cli: path.join(root, 'electron/cli/main.ts') },
+    outdir: path.join(root, 'dist'),
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'cli-chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+  }),
   // The Electron main is two files: main.mjs sets the environment dependencies read at load, then imports app.mjs.
   esbuild({ ...node, entryPoints: [path.join(root, 'electron/main/entry.ts')], outfile: path.join(root, 'dist/electron/main.mjs'), format: 'esm', external: ['electron'] }),
   esbuild({ ...node, entryPoints: [path.join(root, 'electron/main/main.ts')], outfile: path.join(root, 'dist/electron/app.mjs'), format: 'esm', external: ['electron'] }),

@@ -114,12 +114,15 @@ export const StdioServerConfig = z.object({
   env: z.record(z.string(), z.string()).optional(),
   cwd: z.string().optional(),
   disabled: z.boolean().optional(),
+  /** How long this server gets to answer initialize, ms (default 30 s): a slow first `npx -y` download needs more. */
+  startupTimeoutMs: z.number().int().positive().max(600_000).optional(),
 });
 export const HttpServerConfig = z.object({
   type: z.enum(['http', 'streamable-http', 'sse']).optional(),
   url: z.string().url(),
   headers: z.record(z.string(), z.string()).optional(),
   disabled: z.boolean().optional(),
+  startupTimeoutMs: z.number().int().positive().max(600_000).optional(),
 });
 export const ServerConfig = z.union([StdioServerConfig, HttpServerConfig]);
 export type ServerConfig = z.infer<typeof ServerConfig>;

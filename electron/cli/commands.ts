@@ -1,13 +1,12 @@
 // The CLI's command registry and the app commands (start, serve, init, status); each domain adds its own file.
+// Command files import only what describes them; what a command runs is loaded by import() when it runs, so
+// `--help` and a mistyped command cost no engine, SDK or compiler (the build splits the CLI into chunks).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { createHandlers } from '../engine/api/handlers';
-import { Engine } from '../engine/engine';
 import { packageRoot } from '../engine/locations';
 import { electronBindingMissingReason } from '../engine/native-binding';
-import { startBrowserServer } from '../server/browser-server';
 import { ENGINE_COMMANDS } from './engine-commands';
 import { RUN_COMMANDS } from './run-commands';
 import { GATEWAY_COMMANDS } from './gateway-commands';
@@ -31,6 +30,7 @@ export function electronUnavailableReason(env: NodeJS.ProcessEnv = process.env):
 }
 
 async function serve(values: Record<string, unknown>): Promise<number> {
+  const [{ Engine }, { createHandlers }, { startBrowserServer }] = await Promise.all([import('../engine/engine'), import('../engine/api/handlers'), import('../server/browser-server')]);
   const engine = await Engine.open({ ...locationsOf(values), host: 'browser', watch: true });
   const portText = str(values.port);
   const port = portText === undefined ? undefined : Number(portText);
@@ -104,6 +104,7 @@ const APP_COMMANDS: Command[] = [
     summary: 'Create a new Logseq graph from the starter template in an empty or new folder.',
     async run({ values }) {
       if (!str(values.graph)) throw new Error('init needs --graph <folder>: where to create the new graph.');
+      const { Engine } = await import('../engine/engine');
       const engine = await Engine.open({ ...locationsOf(values), host: 'cli', initGraph: true });
       printJsonOr(values, { graph: engine.graphDir, created: engine.locations.createdGraph }, () =>
         engine.locations.createdGraph ? `Created a new graph in ${engine.graphDir}` : `${engine.graphDir} already holds a graph; nothing changed.`,
@@ -116,6 +117,7 @@ const APP_COMMANDS: Command[] = [
     usage: 'status [--json]',
     summary: 'Show the graph, data folder, servers, sandbox and index.',
     async run({ values }) {
+      const [{ Engine }, { createHandlers }] = await Promise.all([import('../engine/engine'), import('../engine/api/handlers')]);
       const engine = await Engine.open({ ...locationsOf(values), host: 'cli' });
       try {
         const status = await createHandlers(engine)['app.status']({});

@@ -3,9 +3,9 @@ import path from 'node:path';
 import fs from 'node:fs/promises';
 import type { ServerConfig, SearchKind, ToolDoc } from '../../shared/types';
 import { InvalidInputError } from '../../shared/errors';
-import { Engine } from '../engine/engine';
+import type { Engine } from '../engine/engine';
+import type { IndexedGraph } from '../engine/indexed-graph';
 import type { ImportResult } from '../engine/mcp/config';
-import { generateApiTree } from '../engine/mcp/generator';
 import { maskConfigSecrets } from '../engine/mcp/redact';
 import { locationsOf, printJsonOr, str, type Command } from './command';
 
@@ -13,12 +13,27 @@ const KINDS: SearchKind[] = ['skill', 'page', 'journal', 'tool'];
 
 /** Opens the engine for one command and always closes it. */
 export async function withEngine<T>(values: Record<string, unknown>, fn: (engine: Engine) => Promise<T>): Promise<T> {
+  const { Engine } = await import('../engine/engine');
   const engine = await Engine.open({ ...locationsOf(values), host: 'cli' });
   try {
     await engine.indexing;
     return await fn(engine);
   } finally {
     await engine.close();
+  }
+}
+
+/**
+ * Opens the index alone, caught up with the graph on disk (only changed page files are read), for one command:
+ * what commands that answer from the index use, so they start no engine, servers or sandbox.
+ */
+export async function withIndex<T>(values: Record<string, unknown>, fn: (view: IndexedGraph) => Promise<T> | T): Promise<T> {
+  const { openIndexedGraph } = await import('../engine/indexed-graph');
+  const view = await openIndexedGraph(locationsOf(values));
+  try {
+    return await fn(view);
+  } finally {
+    view.close();
   }
 }
 
@@ -73,8 +88,8 @@ export const ENGINE_COMMANDS: Command[] = [
         return k as SearchKind;
       });
       const limit = str(values.limit) ? Number(values.limit) : 20;
-      await withEngine(values, async (engine) => {
-        const result = engine.index.search(query, { filters: { kinds, tag: str(values.tag) }, limit });
+      await withIndex(values, ({ index }) => {
+        const result = index.search(query, { filters: { kinds, tag: str(values.tag) }, limit });
         printJsonOr(values, result, () =>
           result.hits.length
             ? result.hits.map((h) => `${h.kind.padEnd(7)} ${h.title}\n        ${renderSnippet(h.snippet)}`).join('\n') + `\n${result.total} result(s)`
@@ -89,26 +104,25 @@ export const ENGINE_COMMANDS: Command[] = [
     summary: 'Show the search index, or rebuild it from the graph (it is a cache: safe to delete).',
     options: { rebuild: { type: 'boolean' } },
     async run({ values }) {
-      await withEngine(values, async (engine) => {
-        if (values.rebuild) {
-          const started = performance.now();
-          engine.index.close();
-          await fs.rm(engine.index.dbPath, { force: true });
-          await fs.rm(engine.index.dbPath + '-wal', { force: true });
-          await fs.rm(engine.index.dbPath + '-shm', { force: true });
-          const { SearchIndex } = await import('../engine/index/search-index');
-          const fresh = SearchIndex.open(engine.index.dbPath);
-          try {
-            const report = await fresh.rebuild(engine.graph.pages());
-            const status = fresh.status();
-            printJsonOr(values, { ...report, ...status }, () => `Rebuilt the index: ${status.pages} pages, ${status.skills} skills in ${((performance.now() - started) / 1000).toFixed(2)}s. Tool docs return with the next \`skillgraph api generate\`.`);
-          } finally {
-            fresh.close();
-          }
-          return;
-        }
-        const status = engine.index.status();
-        printJsonOr(values, { ...status, path: engine.index.dbPath }, () => `Index ${engine.index.dbPath}: ${status.pages} pages, ${status.skills} skills, ${status.tools} tools.`);
+      if (values.rebuild) {
+        const started = performance.now();
+        const { resolveDataDir } = await import('../engine/locations');
+        const { indexPath } = await import('../engine/indexed-graph');
+        // A rebuild starts from an empty file (it is a cache): the catch-up then reads every page once, in one transaction.
+        const dbPath = indexPath(resolveDataDir(locationsOf(values)));
+        for (const suffix of ['', '-wal', '-shm']) await fs.rm(dbPath + suffix, { force: true });
+        await withIndex(values, ({ index, catchUp }) => {
+          const status = index.status();
+          const seconds = (performance.now() - started) / 1000;
+          printJsonOr(values, { read: catchUp.read, warnings: catchUp.warnings, durationMs: seconds * 1000, ...status }, () =>
+            `Rebuilt the index: ${status.pages} pages, ${status.skills} skills in ${seconds.toFixed(2)}s. Tool docs return with the next \`skillgraph api generate\`.`,
+          );
+        });
+        return;
+      }
+      await withIndex(values, ({ index }) => {
+        const status = index.status();
+        printJsonOr(values, { ...status, path: index.dbPath }, () => `Index ${index.dbPath}: ${status.pages} pages, ${status.skills} skills, ${status.tools} tools.`);
       });
     },
   },
@@ -185,6 +199,7 @@ export const ENGINE_COMMANDS: Command[] = [
         let out = engine.catalog.apiDir;
         if (str(values.out)) {
           out = path.resolve(str(values.out)!);
+          const { generateApiTree } = await import('../engine/mcp/generator');
           await generateApiTree(out, await engine.pool.catalog());
         }
         const states = engine.pool.states();

@@ -1,24 +1,41 @@
 // CLI commands of the gateway: `skillgraph mcp` (the MCP server agents connect to, over stdio) and `skillgraph ledger`
 // (tokens that stayed out of the model's context, per day and per skill).
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { Engine } from '../engine/engine';
-import { ContextLedgerBook, createEngineGatewayServer, type LedgerTotal } from '../engine/gateway';
+import type { Engine } from '../engine/engine';
+import type { LedgerTotal } from '../engine/gateway';
 import { resolveDataDir } from '../engine/locations';
 import { locationsOf, printJsonOr, type Command } from './command';
 
 async function serveMcp(values: Record<string, unknown>): Promise<number> {
   // stdout is the protocol channel from here on: anything meant for a person goes to stderr.
-  const engine = await Engine.open({ ...locationsOf(values), host: 'cli', watch: true, warmSandbox: true });
-  const server = createEngineGatewayServer(engine);
+  // The handshake needs only the SDK's server and our six tool schemas: the engine (graph scan, index, sandbox) is
+  // opened on the first tool call, and an MCP server process starts only when code calls it.
+  const [{ createGatewayServer }, { StdioServerTransport }, { prepareLocations }] = await Promise.all([
+    import('../engine/gateway/server'),
+    import('@modelcontextprotocol/sdk/server/stdio.js'),
+    import('../engine/prepare-locations'),
+  ]);
+  // Folder problems are reported now, as the agent's host starts us, not on the first tool call.
+  const locations = prepareLocations({ ...locationsOf(values), host: 'cli' });
+  let engine: Promise<Engine> | undefined;
+  const openEngine = (): Promise<Engine> =>
+    (engine ??= import('../engine/engine').then(({ Engine }) =>
+      Engine.open({ graph: locations.graphDir, data: locations.dataDir, host: 'cli', watch: true, warmSandbox: true }),
+    ));
+  const server = createGatewayServer(async () => {
+    const [{ gatewayForEngine }, opened] = await Promise.all([import('../engine/gateway'), openEngine()]);
+    return gatewayForEngine(opened);
+  });
   const transport = new StdioServerTransport();
   let closing: Promise<void> | undefined;
   const shutdown = () =>
     (closing ??= (async () => {
       await server.close().catch(() => {});
-      await engine.close();
+      // An engine still opening is closed once open; a failed open has nothing to close.
+      const opened = await engine?.catch(() => undefined);
+      await opened?.close();
     })());
   await server.connect(transport);
-  process.stderr.write(`skillgraph mcp: serving graph ${engine.graphDir} (data ${engine.dataDir}) over stdio\n`);
+  process.stderr.write(`skillgraph mcp: serving graph ${locations.graphDir} (data ${locations.dataDir}) over stdio\n`);
   await new Promise<void>((resolve) => {
     process.stdin.once('end', resolve);
     process.stdin.once('close', resolve);
@@ -48,6 +65,7 @@ export const GATEWAY_COMMANDS: Command[] = [
     usage: 'ledger [--data <folder>] [--json]',
     summary: 'Show the context ledger: tokens of tool results kept out of the model versus tokens printed, per day and skill.',
     async run({ values }) {
+      const { ContextLedgerBook } = await import('../engine/gateway/ledger');
       const book = new ContextLedgerBook(resolveDataDir(locationsOf(values)));
       const totals = book.totals();
       printJsonOr(values, totals, () => {

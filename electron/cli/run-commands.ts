@@ -4,7 +4,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { RunLanguage } from '../../shared/types';
 import { InvalidInputError } from '../../shared/errors';
-import { Engine } from '../engine/engine';
 import { locationsOf, printJsonOr, str, type Command } from './command';
 
 const LANGUAGES: Record<string, RunLanguage> = { '.ts': 'typescript', '.mts': 'typescript', '.js': 'javascript', '.mjs': 'javascript', '.py': 'python' };
@@ -47,6 +46,7 @@ export const RUN_COMMANDS: Command[] = [
       }
       const backend = str(values.backend);
       if (backend && backend !== 'local' && backend !== 'e2b') throw new InvalidInputError('--backend is local or e2b.');
+      const { Engine } = await import('../engine/engine');
       const engine = await Engine.open({ ...locationsOf(values), host: 'cli' });
       try {
         const handle = engine.runs.start({ code, language, session: str(values.session), backend: backend as 'local' | 'e2b' | undefined, skipTypeCheck: Boolean(values['no-check']), origin: 'cli' });
@@ -82,6 +82,7 @@ export const RUN_COMMANDS: Command[] = [
     summary: 'Recent runs from the app, the CLI and the gateway, newest first.',
     options: { limit: { type: 'string' } },
     async run({ values }) {
+      const { Engine } = await import('../engine/engine');
       const engine = await Engine.open({ ...locationsOf(values), host: 'cli' });
       try {
         const runs = engine.runs.list().slice(0, Number(str(values.limit) ?? 20));

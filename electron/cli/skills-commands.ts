@@ -5,7 +5,7 @@ import path from 'node:path';
 import { InvalidInputError } from '../../shared/errors';
 import type { Actor, Skill, SkillLanguage } from '../../shared/types';
 import { str, printJsonOr, type Command } from './command';
-import { withEngine } from './engine-commands';
+import { withEngine, withIndex } from './engine-commands';
 
 const PERSON: Actor = { kind: 'person' };
 const LANGUAGE_BY_EXTENSION: Record<string, SkillLanguage> = { '.ts': 'typescript', '.mts': 'typescript', '.js': 'typescript', '.mjs': 'typescript', '.py': 'python' };
@@ -52,8 +52,10 @@ export const SKILL_COMMANDS: Command[] = [
     async run({ values }) {
       const source = str(values.source);
       if (source !== undefined && source !== 'agent' && source !== 'person') throw new InvalidInputError(`--source is agent or person, not "${source}".`);
-      await withEngine(values, async (engine) => {
-        const result = engine.skills.list({ tag: str(values.tag), status: str(values.status), source, language: str(values.language), server: str(values.server) });
+      const filters = { tag: str(values.tag), status: str(values.status), source: source as 'agent' | 'person' | undefined, language: str(values.language), server: str(values.server) };
+      await withIndex(values, ({ index }) => {
+        // What SkillService.list answers, from the index alone (the graph is not loaded for a listing).
+        const result = { skills: index.skills(filters), total: index.countSkills(filters) };
         printJsonOr(values, result, () => (result.skills.length ? result.skills.map(line).join('\n') : 'No skills match.'));
       });
     },

@@ -7,6 +7,8 @@ import { EventBus } from './events';
 import { Graph } from './graph';
 import { SearchIndex, type IndexProgress } from './index/search-index';
 import { IndexFeeder } from './index/feeder';
+import { graphConfigStamp, recordGraphConfigStamp } from './index/catch-up';
+import { indexPath } from './indexed-graph';
 import type { GenerateResult } from './mcp/generator';
 import { McpPool } from './mcp/pool';
 import { ServerConfigStore } from './mcp/config';
@@ -17,51 +19,10 @@ import { SkillService } from './skills/service';
 import { ApprovalQueue } from './gateway/approvals';
 import { ContextLedgerBook } from './gateway/ledger';
 import { GatewayRunHooks, currentSettings } from './gateway/run-hooks';
-import { assertUsableGraphDir, ensureDataDir, explicitGraphDir, resolveDataDir, templateDir, type LocationInput } from './locations';
-import { SettingsStore } from './settings';
-import { createGraphFromTemplate } from './template';
+import { prepareLocations, type EngineLocations, type EngineOptions } from './prepare-locations';
+import type { SettingsStore } from './settings';
 
-export interface EngineOptions extends LocationInput {
-  /** Which host runs the engine; shown in the status bar. */
-  host: 'electron' | 'browser' | 'cli';
-  /** Watch the graph for changes (the app does; one-shot CLI commands do not). */
-  watch?: boolean;
-  /** Create the graph from the starter template when the named folder does not exist. */
-  initGraph?: boolean;
-  /** Prepare the sandbox, a spare runner and the type-checker now, so the first run starts fast (default: not for the CLI). */
-  warmSandbox?: boolean;
-}
-
-export interface EngineLocations {
-  dataDir: string;
-  graphDir: string;
-  createdGraph: boolean;
-}
-
-/**
- * Decides where the graph is and prepares the folders. A graph named explicitly must exist (or `initGraph`
- * must be set); with no graph named, the one saved in settings is used, else a new graph is created from the
- * template inside the data folder. Nothing is created until every check has passed.
- */
-export function prepareLocations(opts: EngineOptions): EngineLocations & { settings: SettingsStore } {
-  const dataDir = resolveDataDir(opts);
-  const explicit = explicitGraphDir(opts);
-  if (explicit && !opts.initGraph) assertUsableGraphDir(explicit);
-  ensureDataDir(dataDir);
-  const settings = new SettingsStore(dataDir);
-  let graphDir = explicit ?? settings.get().graphDir ?? path.join(dataDir, 'graph');
-  graphDir = path.resolve(graphDir);
-  let createdGraph = false;
-  if (!fs.existsSync(graphDir) || (opts.initGraph && fs.readdirSync(graphDir).length === 0)) {
-    if (explicit && !opts.initGraph) assertUsableGraphDir(graphDir);
-    createGraphFromTemplate(templateDir(), graphDir);
-    createdGraph = true;
-  } else {
-    assertUsableGraphDir(graphDir);
-  }
-  if (!explicit && settings.get().graphDir !== graphDir) settings.update({ graphDir });
-  return { dataDir, graphDir, createdGraph, settings };
-}
+export { prepareLocations, type EngineOptions, type EngineLocations } from './prepare-locations';
 
 export class Engine {
   /** Set while the index catches up with the graph (first start, or pages changed while closed). */
@@ -92,8 +53,11 @@ export class Engine {
 
   static async open(options: EngineOptions): Promise<Engine> {
     const { settings, ...locations } = prepareLocations(options);
+    // Taken before the scan: the pages indexed from this scan were parsed with this config.edn (or an older one,
+    // which only makes the next catch-up re-read more than it had to).
+    const configStamp = graphConfigStamp(locations.graphDir);
     const graph = await Graph.open(locations.graphDir);
-    const index = SearchIndex.open(path.join(locations.dataDir, 'index.sqlite'));
+    const index = SearchIndex.open(indexPath(locations.dataDir));
     const serverConfigs = new ServerConfigStore(locations.dataDir);
     const pool = new McpPool({ configs: await serverConfigs.load() });
     const catalog = new ToolCatalog(pool, index, path.join(locations.dataDir, 'api'));
@@ -122,15 +86,16 @@ export class Engine {
       onResult: ledger.onResult,
     });
     const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, catalog, skills, runs, approvals, ledger, gatewayHooks, events);
-    engine.startIndexing(Boolean(options.watch));
+    engine.startIndexing(Boolean(options.watch), configStamp);
     engine.followServers();
     engine.disposers.push(() => runs.dispose()); // before the pool closes, so runs end before their servers
     // The app follows approval requests made by a gateway process sharing this data folder.
     if (options.host !== 'cli') engine.disposers.push(approvals.watch());
     // ... and the runs that the gateway and the CLI start, so they show up live in the app's run list.
     if (options.host !== 'cli') engine.disposers.push(engine.followRunHistory());
-    // The app starts servers in the background so the API tree is fresh; one-shot commands stay lazy.
-    if (options.host !== 'cli') void engine.refreshApi().catch(() => {});
+    // The app generates, in the background, the servers that were never generated; the others keep their last
+    // generation and start on first use (or when asked to refresh), so 36 configured servers cost nothing at launch.
+    if (options.host !== 'cli') void engine.refreshUngeneratedApi().catch(() => {});
     if (options.warmSandbox ?? options.host !== 'cli') void runs.warmUp('default', ['typescript', 'python']).catch(() => {});
     return engine;
   }
@@ -138,7 +103,8 @@ export class Engine {
   /** Forwards server state to the UI and regenerates the API tree when a server's tools change. */
   private followServers(): void {
     const onState = (state: ServerState) => this.events.emit('servers.state', state);
-    const onToolsChanged = () => void this.refreshApi().catch(() => {});
+    // Only the server that changed is listed again: the others are not started for it.
+    const onToolsChanged = (server: string) => void this.refreshApi([server]).catch(() => {});
     this.pool.on('state', onState);
     this.pool.on('toolsChanged', onToolsChanged);
     this.disposers.push(async () => {
@@ -158,9 +124,16 @@ export class Engine {
    * Regenerates the API tree from the servers, then re-checks every skill's schema pins against the new
    * hashes, so skills written against a tool that changed are marked for review.
    */
-  async refreshApi(): Promise<GenerateResult> {
-    const result = await this.catalog.refresh();
+  async refreshApi(only?: readonly string[]): Promise<GenerateResult> {
+    const result = await this.catalog.refresh(only);
     await this.skills.checkPins(this.catalog.schemaHashes());
+    return result;
+  }
+
+  /** Generates the configured servers that have no generation yet (starting only those); undefined when none. */
+  async refreshUngeneratedApi(): Promise<GenerateResult | undefined> {
+    const result = await this.catalog.refreshUngenerated();
+    if (result) await this.skills.checkPins(this.catalog.schemaHashes());
     return result;
   }
 
@@ -168,7 +141,7 @@ export class Engine {
    * Brings the index up to date with the graph (unchanged pages are skipped, so a warm start is quick) and,
    * when watching, keeps it current through the feeder; the UI hears what changed through graph.changed.
    */
-  private startIndexing(watch: boolean): void {
+  private startIndexing(watch: boolean, configStamp: string): void {
     const onProgress = (progress: IndexProgress) => this.events.emit('index.progress', progress);
     let done: Promise<unknown>;
     if (watch) {
@@ -181,6 +154,8 @@ export class Engine {
     }
     this.indexing = done.then(() => {
       this.indexing = undefined;
+      // Commands that answer from the index alone (search) then stat the graph instead of re-reading it.
+      recordGraphConfigStamp(this.index, configStamp);
     });
   }
 

@@ -13,6 +13,8 @@ export class ToolCatalog {
   private docs = new Map<string, ToolDoc[]>();
   private running: Promise<GenerateResult> | undefined;
   private queued: Promise<GenerateResult> | undefined;
+  /** Servers the queued generation lists ('all' once any caller asked for every server). */
+  private queuedOnly: readonly string[] | 'all' | undefined;
   /** Tools of servers that are not up right now, so their part of the tree survives a failure. */
   private lastTools = new Map<string, Tool[]>();
 
@@ -39,27 +41,45 @@ export class ToolCatalog {
   }
 
   /**
-   * Starts every server (as needed), lists tools and regenerates. A call made while a generation runs gets
-   * the next one, which starts when the current ends and serves every call made meanwhile.
+   * Lists tools and regenerates: from every server (starting each as needed), or with `only`, from those servers
+   * alone while the others keep their last generation (a server that reported list_changed, or one never generated).
+   * A call made while a generation runs gets the next one, which starts when the current ends; calls made meanwhile
+   * share it, and it lists every server any of them asked for.
    */
-  refresh(): Promise<GenerateResult> {
+  refresh(only?: readonly string[]): Promise<GenerateResult> {
     if (!this.running) {
-      this.running = this.generate().finally(() => {
+      this.running = this.generate(only).finally(() => {
         this.running = undefined;
       });
       return this.running;
     }
+    this.queuedOnly = only && this.queuedOnly !== 'all' ? [...new Set([...(this.queuedOnly ?? []), ...only])] : 'all';
     this.queued ??= this.running
       .catch(() => undefined)
       .then(() => {
+        const wanted = this.queuedOnly;
         this.queued = undefined;
-        return this.refresh();
+        this.queuedOnly = undefined;
+        return this.refresh(wanted === 'all' ? undefined : wanted);
       });
     return this.queued;
   }
 
-  private async generate(): Promise<GenerateResult> {
-    const listed = await this.pool.catalog();
+  /**
+   * Generates only the configured servers that have no generation yet (no tool docs in the index), so the API tree
+   * and search_tools know every server without starting the ones already known. Nothing to do starts nothing.
+   */
+  async refreshUngenerated(): Promise<GenerateResult | undefined> {
+    const known = new Set(this.index.toolDocs().map((doc) => doc.server));
+    const missing = this.pool
+      .states()
+      .filter((state) => state.status !== 'stopped' && !known.has(state.name))
+      .map((state) => state.name);
+    return missing.length ? this.refresh(missing) : undefined;
+  }
+
+  private async generate(only?: readonly string[]): Promise<GenerateResult> {
+    const listed = only ? await this.listSome(only) : await this.pool.catalog();
     const configured = new Set(this.pool.states().map((s) => s.name));
     const catalog = new Map<string, Tool[]>();
     for (const name of configured) {
@@ -74,6 +94,19 @@ export class ToolCatalog {
     for (const indexed of new Set(this.index.toolDocs().map((d) => d.server))) if (!configured.has(indexed)) this.index.removeServer(indexed);
     this.docs = byServer;
     return result;
+  }
+
+  /** Tools of the named servers; one that fails is reported through its state and keeps its last generation. */
+  private async listSome(names: readonly string[]): Promise<Map<string, Tool[]>> {
+    const configured = new Set(this.pool.states().map((s) => s.name));
+    const wanted = names.filter((name) => configured.has(name));
+    const lists = await Promise.all(wanted.map((name) => this.pool.listTools(name).catch(() => undefined)));
+    const listed = new Map<string, Tool[]>();
+    wanted.forEach((name, i) => {
+      const tools = lists[i];
+      if (tools) listed.set(name, tools);
+    });
+    return listed;
   }
 
   /** Tools recorded by an earlier generation (from the index), for a server that cannot start now. */

@@ -12,7 +12,10 @@ export { ContextLedgerBook, countTokens, makeLedger, resultText, skillsImportedB
 export { PiiVault, PiiVaults, type PiiKind } from './pii';
 export { GatewayRunHooks, currentSettings } from './run-hooks';
 
-/** The gateway over an open engine; the API tree is regenerated once (servers started) before the first answer. */
+/**
+ * The gateway over an open engine. Before its first answer the index has caught up and the servers never generated are
+ * generated; a server with a generation is not started until code calls it (its list_changed then updates the tree).
+ */
 export function gatewayForEngine(engine: Engine): Gateway {
   let ready: Promise<void> | undefined;
   return new Gateway({
@@ -30,13 +33,13 @@ export function gatewayForEngine(engine: Engine): Gateway {
       (ready ??= (async () => {
         await engine.indexing;
         // A server that fails keeps its last generated files; the agent still gets the others.
-        await engine.catalog.refresh().catch(() => {});
+        await engine.refreshUngeneratedApi().catch(() => {});
         await engine.skills.materialize(engine.catalog.apiDir).catch(() => {});
       })()),
   });
 }
 
-/** Builds the MCP server for agents over an open engine. */
-export function createEngineGatewayServer(engine: Engine) {
-  return createGatewayServer(gatewayForEngine(engine));
+/** Builds the MCP server for agents over an engine, open or opened on the first tool call. */
+export function createEngineGatewayServer(engine: Engine | (() => Promise<Engine>)) {
+  return createGatewayServer(typeof engine === 'function' ? async () => gatewayForEngine(await engine()) : gatewayForEngine(engine));
 }

@@ -1,5 +1,7 @@
 // Skillgraph as an MCP server for agents: six small tools over the Gateway (discovery, execute_code, skills), served
 // with the SDK's McpServer. Descriptions are short on purpose: every word here sits in the agent's context on each turn.
+// The tool list is fixed, so initialize and tools/list are answered before any engine exists: the Gateway behind the
+// tools may be opened on the first call.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ListToolsRequestSchema, type CallToolResult, type Tool, type ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -20,7 +22,16 @@ async function answer(work: () => Promise<string>): Promise<CallToolResult> {
   }
 }
 
-export function createGatewayServer(gateway: Gateway): McpServer {
+/** The Gateway, or how to open it when a tool is first called (the graph, the index and the sandbox wait until then). */
+export type GatewaySource = Gateway | (() => Promise<Gateway>);
+
+export function createGatewayServer(source: GatewaySource): McpServer {
+  let opening: Promise<Gateway> | undefined;
+  const open = (): Promise<Gateway> =>
+    (opening ??= (typeof source === 'function' ? source() : Promise.resolve(source)).catch((error: unknown) => {
+      opening = undefined; // the next call tries again (the graph folder may be back)
+      throw error;
+    }));
   const server = new McpServer({ name: 'skillgraph', version: VERSION }, { instructions: GATEWAY_INSTRUCTIONS });
   const agentName = () => {
     const client = server.server.getClientVersion();
@@ -47,19 +58,19 @@ export function createGatewayServer(gateway: Gateway): McpServer {
       inputSchema: { query: z.string(), detail: z.enum(['name', 'summary', 'full']).optional(), limit: z.number().optional() },
       annotations: { readOnlyHint: true },
     },
-    ({ query, detail, limit }) => answer(() => gateway.searchTools(query, detail ?? 'summary', limit)),
+    ({ query, detail, limit }) => answer(async () => (await open()).searchTools(query, detail ?? 'summary', limit)),
   );
 
   registerTool(
     'list_api',
     { description: 'List a folder of the API tree.', inputSchema: { path: z.string().optional() }, annotations: { readOnlyHint: true } },
-    ({ path }) => answer(() => gateway.listApi(path ?? '')),
+    ({ path }) => answer(async () => (await open()).listApi(path ?? '')),
   );
 
   registerTool(
     'read_api',
     { description: 'Read a file of the API tree.', inputSchema: { path: z.string() }, annotations: { readOnlyHint: true } },
-    ({ path }) => answer(() => gateway.readApi(path)),
+    ({ path }) => answer(async () => (await open()).readApi(path)),
   );
 
   // The answer's text is for the model (output, errors, calls); run id, status and ledger ride in _meta, which hosts
@@ -73,7 +84,7 @@ export function createGatewayServer(gateway: Gateway): McpServer {
     },
     async ({ code, language, session }) => {
       try {
-        const run = await gateway.executeCode({ code, language: language ?? 'typescript', session });
+        const run = await (await open()).executeCode({ code, language: language ?? 'typescript', session });
         return { content: [{ type: 'text', text: run.text }], _meta: { runId: run.runId, status: run.status, durationMs: run.durationMs, ledger: run.ledger } };
       } catch (error) {
         return { content: [{ type: 'text', text: toWireError(error).message }], isError: true };
@@ -85,7 +96,7 @@ export function createGatewayServer(gateway: Gateway): McpServer {
   registerTool(
     'search_skills',
     { description: 'Search saved skills.', inputSchema: { query: z.string() }, annotations: { readOnlyHint: true } },
-    ({ query }) => answer(() => gateway.searchSkills(query)),
+    ({ query }) => answer(async () => (await open()).searchSkills(query)),
   );
 
   registerTool(
@@ -103,7 +114,7 @@ export function createGatewayServer(gateway: Gateway): McpServer {
     },
     (input) =>
       answer(async () => {
-        const skill = await gateway.saveSkill(input, agentName());
+        const skill = await (await open()).saveSkill(input, agentName());
         return `Saved skill ${skill.name} as a ${skill.status} for review (page ${skill.pageTitle}). Import it with: ${
           skill.language === 'python' ? `from skills.${skill.name} import ${skill.name}` : `import { ${skillExportName(skill.name)} } from './skills/${skill.name}';`
         }`;

@@ -7,6 +7,7 @@ import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import type { GraphEvent, ParsedPage } from '../../../shared/types';
 import type { GraphConfig } from './config';
 import { isIgnoredPath, isPageFile, normalizeRelPath, readGraphConfig } from './config';
+import { listPageFiles } from './page-files';
 import { pageNameOf } from './names';
 import { contentHash, parsePage } from './parser';
 import { GraphWriter, type GraphStore } from './writer';
@@ -83,27 +84,7 @@ export class Graph implements GraphStore {
 
   private async scan(): Promise<void> {
     const root = this.config.root;
-    const files: string[] = [];
-    const walk = async (dirRel: string): Promise<void> => {
-      let entries;
-      try {
-        entries = await fs.readdir(path.join(root, dirRel), { withFileTypes: true });
-      } catch (error) {
-        if (dirRel === '') throw error;
-        this.warnings.push(`folder ${dirRel} could not be read: ${(error as Error).message}`);
-        return;
-      }
-      const subdirs: Promise<void>[] = [];
-      for (const entry of entries) {
-        const rel = dirRel === '' ? entry.name : `${dirRel}/${entry.name}`;
-        if (entry.isSymbolicLink() || isIgnoredPath(rel, this.config)) continue;
-        if (entry.isDirectory()) subdirs.push(walk(rel));
-        else if (entry.isFile() && isPageFile(rel)) files.push(rel);
-      }
-      await Promise.all(subdirs);
-    };
-    await walk('');
-    files.sort();
+    const files = await listPageFiles(this.config, this.warnings);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < files.length) {

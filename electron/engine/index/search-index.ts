@@ -224,6 +224,46 @@ export class SearchIndex {
     return report;
   }
 
+  /** The file mtime recorded with each indexed page, by path: what the catch-up compares a stat against. */
+  pageMtimes(): Map<string, number> {
+    const rows = this.guarded(() => this.all('SELECT path, mtime_ms FROM pages') as Array<{ path: string; mtime_ms: number }>);
+    return new Map(rows.map((row) => [row.path, row.mtime_ms]));
+  }
+
+  /** A value the index keeps about itself (the graph scan's config stamp, for one). */
+  metaValue(key: string): string | undefined {
+    return this.guarded(() => (this.get('SELECT value FROM meta WHERE key = ?', key) as { value: string } | undefined)?.value);
+  }
+
+  setMetaValue(key: string, value: string): void {
+    this.guarded(() => this.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', key, value));
+  }
+
+  /**
+   * Writes `pages` (replacing their rows) and drops `removedPaths`, in ONE transaction: what a catch-up from disk
+   * found changed. Into an empty index this is a cold build, with the bulk-load settings of `rebuild`.
+   */
+  replacePages(pages: readonly ParsedPage[], removedPaths: readonly string[], meta: Record<string, string> = {}): void {
+    const cold = pages.length >= COLD_BUILD_MIN_PAGES && !this.get('SELECT 1 FROM pages LIMIT 1');
+    const rows = pages.map(pageRows);
+    if (cold) this.setBuildMode('cold');
+    try {
+      this.guarded(() =>
+        this.db.transaction(() => {
+          for (const removed of removedPaths) this.removePage(removed);
+          for (const row of rows) {
+            if (!cold) this.removePage(row.page.path);
+            this.writePage(row);
+          }
+          for (const [key, value] of Object.entries(meta)) this.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', key, value);
+          this.touch();
+        })(),
+      );
+    } finally {
+      if (cold && this.db.open) this.setBuildMode('normal');
+    }
+  }
+
   private setBuildMode(mode: 'cold' | 'normal'): void {
     const settings = mode === 'cold' ? COLD_BUILD_SETTINGS : NORMAL_SETTINGS;
     this.db.pragma(`synchronous = ${settings.synchronous}`);

@@ -123,6 +123,15 @@ describe('McpPool failures stay per server', () => {
     expect(pool.states().find((state) => state.name === 'healthy')?.status).toBe('ready');
   });
 
+  it('gives a server its own startupTimeoutMs from mcp.json instead of the pool default', async () => {
+    const pool = makePool({
+      startTimeoutMs: 60_000,
+      configs: { hangs: { command: process.execPath, args: ['-e', 'setInterval(()=>{},1000)'], startupTimeoutMs: 1500 } },
+    });
+    await expect(pool.listTools('hangs')).rejects.toBeInstanceOf(McpTimeoutError);
+    expect(pool.states()[0]).toMatchObject({ status: 'failed', error: 'server `hangs` did not answer initialize within 1500 ms' });
+  });
+
   it('never shows a secret taken from the environment in an error', async () => {
     const pool = makePool({
       env: { SKILLGRAPH_TEST_SECRET: 'sup3r-s3cret-value' },

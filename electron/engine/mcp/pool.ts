@@ -313,13 +313,15 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     client.onclose = () => {
       if (generation === entry.generation && entry.client === client) this.onUnexpectedClose(entry);
     };
+    // Per server in mcp.json ("startupTimeoutMs"), else the pool's default.
+    const startupTimeoutMs = entry.config.startupTimeoutMs ?? this.startTimeoutMs;
     try {
-      await client.connect(transport, { timeout: this.startTimeoutMs });
+      await client.connect(transport, { timeout: startupTimeoutMs });
       return client;
     } catch (error) {
       await transport.close().catch(() => undefined);
       if (error instanceof SdkMcpError && error.code === ErrorCode.RequestTimeout) {
-        throw new McpTimeoutError(entry.name, undefined, this.startTimeoutMs, this.redact(entry, this.stderrSuffix(entry)));
+        throw new McpTimeoutError(entry.name, undefined, startupTimeoutMs, this.redact(entry, this.stderrSuffix(entry)));
       }
       throw error;
     }
