@@ -41,7 +41,8 @@ const SNAPSHOT_PATH = `${REMOTE_RUNTIME}/snapshot.cjs`;
 const PROBE_TTL_MS = 30_000;
 const DEFAULT_IDLE_MINUTES = 10;
 
-const RUNTIME_FILES: Record<string, string> = { 'runner.mjs': NODE_RUNNER_SOURCE, 'runner.py': PY_RUNNER_SOURCE, 'snapshot.cjs': SNAPSHOT_SCRIPT };
+/** The runtime every session sandbox needs, by file name in .runtime/ (baked into the template by e2b/write-runtime.ts). */
+export const RUNTIME_FILES: Record<string, string> = { 'runner.mjs': NODE_RUNNER_SOURCE, 'runner.py': PY_RUNNER_SOURCE, 'snapshot.cjs': SNAPSHOT_SCRIPT };
 
 /**
  * The SDK's outbound rules for the allowed domains: none means no internet at all; otherwise every address is
@@ -221,6 +222,7 @@ export class E2BSandboxBackend implements SandboxBackend {
       { user: 'root' },
     );
     const entry: SessionSandbox = { sandboxId: sandbox.sandboxId, template, allowedDomains: domains, createdAt: Date.now(), lastUsedAt: Date.now(), idleTimeoutMs, manifests: {} };
+    if (template) entry.manifests.runtime = await this.bakedRuntime(sandbox);
     this.sessions.set(session, entry);
     return { sandbox, entry };
   }
@@ -236,6 +238,18 @@ export class E2BSandboxBackend implements SandboxBackend {
     const source = await host.snapshot();
     await applySync(planSync(source, known), source, host, remote);
     return source;
+  }
+
+  /** What a template baked into .runtime/ (e2b/e2b.Dockerfile), so files already there are not uploaded again. */
+  private async bakedRuntime(sandbox: Sandbox): Promise<Record<string, [number, string]>> {
+    const names = Object.keys(RUNTIME_FILES);
+    const listed = await sandbox.commands.run(`cd ${REMOTE_RUNTIME} && sha256sum ${names.join(' ')} 2>/dev/null; true`, { user: 'root' });
+    const baked: Record<string, [number, string]> = {};
+    for (const line of listed.stdout.split('\n')) {
+      const match = /^([0-9a-f]{64})\s+\*?(\S+)$/.exec(line.trim());
+      if (match && names.includes(match[2])) baked[match[2]] = [Buffer.byteLength(RUNTIME_FILES[match[2]]), match[1]];
+    }
+    return baked;
   }
 
   private async uploadRuntime(sandbox: Sandbox, manifests: SessionSandbox['manifests']): Promise<void> {
