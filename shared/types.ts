@@ -208,6 +208,10 @@ export const RunSummary = z.object({
   toolCalls: z.number().int(),
   ledger: ContextLedger.optional(),
   notice: z.string().optional(),
+  /** The cloud sandbox the run used (E2B). */
+  sandboxId: z.string().optional(),
+  /** Why a run meant for E2B ran locally. */
+  fallbackReason: z.string().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

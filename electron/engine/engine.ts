@@ -77,7 +77,12 @@ export class Engine {
         },
       },
       backend: current.backend,
-      e2bApiKey: current.e2bApiKey,
+      // Read at each E2B run: a changed key (or the variable it names), template or idle timeout needs no restart.
+      e2b: () => {
+        const { e2bApiKey, e2bTemplate, e2bIdleTimeoutMinutes } = settings.get();
+        return { apiKey: e2bApiKey, template: e2bTemplate, idleTimeoutMinutes: e2bIdleTimeoutMinutes };
+      },
+      parallelRuns: current.parallelRuns,
       allowedDomains: current.allowedDomains,
       privatePaths: [locations.graphDir],
       limits: current.workspaceQuotaMb ? { workspaceQuotaBytes: current.workspaceQuotaMb * 1024 * 1024 } : undefined,

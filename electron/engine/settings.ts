@@ -9,8 +9,17 @@ import { InvalidInputError } from '../../shared/errors';
 export const AppSettings = z.object({
   graphDir: z.string().optional(),
   backend: BackendName.default('local'),
-  /** An E2B key, or a reference such as ${env:E2B_API_KEY}; E2B_API_KEY in the environment also selects E2B. */
+  /**
+   * An E2B key, or a reference such as ${env:E2B_API_KEY} read when a run starts (sandbox/e2b-key.ts). A key alone
+   * does not select E2B: `backend` (or a run's --backend) does; without this setting E2B_API_KEY is used.
+   */
   e2bApiKey: z.string().optional(),
+  /** E2B template (name or id) with the runtime pre-baked (see e2b/ in the repository); E2B's base image when unset. */
+  e2bTemplate: z.string().trim().min(1).max(200).optional(),
+  /** Minutes a session's E2B sandbox stays running after its last run before E2B pauses it (resumed by the next run). */
+  e2bIdleTimeoutMinutes: z.number().int().min(1).max(24 * 60).default(10),
+  /** Runs executing at once (any backend); further runs wait in order. */
+  parallelRuns: z.number().int().min(1).max(64).default(4),
   allowedDomains: z.array(z.string()).default([]),
   requireApproval: z.boolean().default(false),
   /** Tools (server/tool) the user marks as writing, in addition to tools not annotated read-only. */

@@ -89,7 +89,7 @@ function StatusBar() {
           </span>
           <span data-testid="status-backend" title={s.backend.reason}>
             Sandbox: {s.backend.name}
-            {s.backend.available ? '' : ' (unavailable)'}
+            {s.backend.name === 'e2b' ? (s.backend.available ? ' (E2B reachable)' : ' (E2B not reachable)') : s.backend.available ? '' : ' (unavailable)'}
           </span>
           <ApprovalsStatus />
           <span data-testid="status-index">

@@ -149,6 +149,13 @@ export const Approval = z.object({
 export const SettingsView = z.object({
   backend: BackendName,
   e2bConfigured: z.boolean(),
+  /** The environment variable the E2B key setting refers to (`${env:NAME}`), when it is a reference. */
+  e2bKeyEnv: z.string().optional(),
+  /** Why no E2B key can be used, when none can. */
+  e2bKeyProblem: z.string().optional(),
+  e2bTemplate: z.string().optional(),
+  e2bIdleTimeoutMinutes: z.number().int(),
+  parallelRuns: z.number().int(),
   allowedDomains: z.array(z.string()),
   requireApproval: z.boolean(),
   writeTools: z.array(z.string()),
@@ -220,7 +227,18 @@ export const methods = {
   'approvals.decide': method(z.object({ id: z.string(), allow: z.boolean() }), Ok, 'Allow or deny a pending tool call.'),
   'settings.get': method(Empty, SettingsView, 'Current app settings (approvals, PII filter, network allowances, sandbox backend); never secrets.'),
   'settings.update': method(
-    z.object({ requireApproval: z.boolean().optional(), allowedDomains: z.array(z.string()).optional(), backend: BackendName.optional(), piiFilter: z.boolean().optional() }),
+    z.object({
+      requireApproval: z.boolean().optional(),
+      allowedDomains: z.array(z.string()).optional(),
+      backend: BackendName.optional(),
+      piiFilter: z.boolean().optional(),
+      /** Stored as the reference ${env:NAME}: the key itself is never sent through the app. */
+      e2bKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name uses letters, digits and _').optional(),
+      /** An E2B template name or id; '' goes back to E2B's base image. */
+      e2bTemplate: z.string().trim().max(200).optional(),
+      e2bIdleTimeoutMinutes: z.number().int().min(1).max(1440).optional(),
+      parallelRuns: z.number().int().min(1).max(64).optional(),
+    }),
     Ok,
     'Change app settings.',
   ),

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError } from '../../../shared/errors';
 import type { Engine } from '../engine';
+import { resolveE2BApiKey } from '../sandbox/e2b-key';
 import { VERSION } from '../version';
 import type { HandlerSlice } from './types';
 
@@ -35,13 +36,31 @@ export function appHandlers(engine: Engine): HandlerSlice<'app.status' | 'settin
       };
     },
     'settings.get': async () => {
-      const { backend, e2bApiKey, allowedDomains, requireApproval, writeTools, piiFilter } = engine.settings.get();
-      return { backend, e2bConfigured: e2bKeyPresent(e2bApiKey), allowedDomains, requireApproval, writeTools, piiFilter };
+      const { backend, e2bApiKey, e2bTemplate, e2bIdleTimeoutMinutes, parallelRuns, allowedDomains, requireApproval, writeTools, piiFilter } = engine.settings.get();
+      const key = resolveE2BApiKey(e2bApiKey);
+      const e2bKeyEnv = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(e2bApiKey?.trim() ?? '')?.[1];
+      return {
+        backend,
+        e2bConfigured: key.key !== undefined,
+        e2bKeyEnv,
+        e2bKeyProblem: key.key === undefined ? key.reason : undefined,
+        e2bTemplate,
+        e2bIdleTimeoutMinutes,
+        parallelRuns,
+        allowedDomains,
+        requireApproval,
+        writeTools,
+        piiFilter,
+      };
     },
-    'settings.update': async (input) => {
-      const next = engine.settings.update(input);
-      // Later runs use the new backend and network rules at once; no restart needed.
-      engine.runs.configure({ backend: next.backend, allowedDomains: next.allowedDomains });
+    'settings.update': async ({ e2bKeyEnv, e2bTemplate, ...input }) => {
+      const next = engine.settings.update({
+        ...input,
+        ...(e2bKeyEnv !== undefined ? { e2bApiKey: `\${env:${e2bKeyEnv}}` } : {}),
+        ...(e2bTemplate !== undefined ? { e2bTemplate: e2bTemplate || undefined } : {}),
+      });
+      // Later runs use the new backend, network rules and parallel limit at once; E2B settings are read per run.
+      engine.runs.configure({ backend: next.backend, allowedDomains: next.allowedDomains, parallelRuns: next.parallelRuns });
       return { ok: true as const };
     },
     'pages.get': async ({ path: relPath }) => {
@@ -52,11 +71,4 @@ export function appHandlers(engine: Engine): HandlerSlice<'app.status' | 'settin
     },
     'search.query': async ({ query, filters, limit, offset }) => engine.index.search(query, { filters, limit, offset }),
   };
-}
-
-/** A key is configured when one is written in the settings, or a ${env:NAME} reference (or E2B_API_KEY) names a set variable. */
-function e2bKeyPresent(setting: string | undefined): boolean {
-  const reference = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(setting?.trim() ?? '');
-  if (reference) return Boolean(process.env[reference[1]]?.trim());
-  return Boolean(setting?.trim()) || Boolean(process.env.E2B_API_KEY?.trim());
 }

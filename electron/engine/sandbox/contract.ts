@@ -1,12 +1,16 @@
 // One contract every sandbox backend meets, run against each (local always; E2B when E2B_API_KEY is set): output
 // streams, the bridge carries concurrent calls, large results and typed errors, frames never leak into stdout,
-// the workspace persists, and cancellation ends the run.
+// the workspace persists (deletions too), time and output limits stop a run, Stop ends every process the run started,
+// and the hostile cases that apply remotely: host files out of reach, host secrets absent from the environment.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunManager } from './runs';
 import { createSandboxFixture, type SandboxFixture } from './test-fixture';
 import type { SandboxBackend } from './types';
 
-export function describeSandboxBackendContract(name: 'local' | 'e2b', makeBackend: () => SandboxBackend, skipReason?: string): void {
+/** `makeBackend` builds the backend as the engine does for this fixture (the local one hides the data folder). */
+export function describeSandboxBackendContract(name: 'local' | 'e2b', makeBackend: (fixture: SandboxFixture) => SandboxBackend, skipReason?: string): void {
   if (skipReason) {
     console.info(`sandbox contract for ${name} skipped: ${skipReason}`);
     describe.skip(`sandbox backend contract: ${name} (skipped: ${skipReason})`, () => {
@@ -17,12 +21,31 @@ export function describeSandboxBackendContract(name: 'local' | 'e2b', makeBacken
   describe(`sandbox backend contract: ${name}`, () => {
     let fixture: SandboxFixture;
     let runs: RunManager;
+    /** Same backend kind with tight limits, for the tests of limits. */
+    let limited: RunManager;
+    const hostSecret = `host-secret-${Date.now()}`;
+    let hostOnlyFile: string;
     beforeAll(async () => {
       fixture = await createSandboxFixture();
-      runs = new RunManager({ dataDir: fixture.dataDir, apiDir: fixture.apiDir, tools: fixture.tools, backend: name, backends: { [name]: makeBackend() } });
+      // A secret in the host's environment (like E2B_API_KEY or a server's token) must not reach sandboxed code.
+      process.env.SKILLGRAPH_CONTRACT_SECRET = hostSecret;
+      hostOnlyFile = path.join(fixture.sharedDir, 'host-only.txt');
+      writeFileSync(hostOnlyFile, 'host only');
+      runs = new RunManager({ dataDir: fixture.dataDir, apiDir: fixture.apiDir, tools: fixture.tools, backend: name, backends: { [name]: makeBackend(fixture) } });
+      limited = new RunManager({
+        dataDir: fixture.dataDir,
+        apiDir: fixture.apiDir,
+        tools: fixture.tools,
+        backend: name,
+        backends: { [name]: makeBackend(fixture) },
+        // On E2B the limit also covers connecting to the session's sandbox and the upload, hence more room there.
+        limits: { timeoutMs: name === 'e2b' ? 20_000 : 4000, logCapBytes: 2 * 1024 * 1024 },
+      });
     });
     afterAll(async () => {
+      delete process.env.SKILLGRAPH_CONTRACT_SECRET;
       await runs?.dispose();
+      await limited?.dispose();
       await fixture?.cleanup();
     });
 
@@ -69,6 +92,43 @@ console.log('big', JSON.stringify(back).length > big.length);
       await runs.start({ code: `open('kept.txt', 'w').write('kept')`, language: 'python', session: 'contract', origin: 'app' }).done;
       const read = await runs.start({ code: `import fs from 'node:fs'; console.log(fs.readFileSync('kept.txt', 'utf8'));`, language: 'javascript', session: 'contract', origin: 'app' }).done;
       expect(read.stdout).toBe('kept\n');
+    });
+
+    it('mirrors files the run deleted or changed back to the session workspace', async () => {
+      await runs.start({ code: `open('a.txt', 'w').write('a'); open('b.txt', 'w').write('b')`, language: 'python', session: 'mirror', origin: 'app' }).done;
+      await runs.start({ code: `import os\nos.remove('a.txt')\nopen('b.txt', 'w').write('b2')`, language: 'python', session: 'mirror', origin: 'app' }).done;
+      expect(runs.listWorkspaceFiles('mirror').map((f) => [f.path, f.size])).toEqual([['b.txt', 2]]);
+    });
+
+    it('keeps host files out of reach', async () => {
+      const code = `import fs from 'node:fs';\ntry { fs.readFileSync(${JSON.stringify(hostOnlyFile)}, 'utf8'); console.log('READ THE HOST FILE'); } catch (e) { console.log('unreadable', (e as NodeJS.ErrnoException).code); }`;
+      const result = await runs.start({ code, language: 'typescript', origin: 'app' }).done;
+      expect(result.stdout).toMatch(/^unreadable E(NOENT|ACCES|PERM)\n$/);
+    });
+
+    it('does not hand the host environment\'s secrets to sandboxed code', async () => {
+      const code = `const leaked = Object.entries(process.env).filter(([k, v]) => k === 'E2B_API_KEY' || k === 'SKILLGRAPH_CONTRACT_SECRET' || (v ?? '').includes(${JSON.stringify(hostSecret)}));\nconsole.log(leaked.length === 0 ? 'clean' : 'LEAKED ' + leaked.map(([k]) => k).join(','));`;
+      expect((await runs.start({ code, language: 'javascript', origin: 'app' }).done).stdout).toBe('clean\n');
+      const py = `import os\nprint('clean' if not [k for k, v in os.environ.items() if k in ('E2B_API_KEY', 'SKILLGRAPH_CONTRACT_SECRET') or ${JSON.stringify(hostSecret)} in v] else 'LEAKED')`;
+      expect((await runs.start({ code: py, language: 'python', origin: 'app' }).done).stdout).toBe('clean\n');
+    });
+
+    it('stops a run at its time limit and one that prints without end at the log cap', async () => {
+      const slow = await limited.start({ code: `console.log('start'); await new Promise(() => setInterval(() => {}, 1000));`, language: 'javascript', origin: 'app' }).done;
+      expect(slow).toMatchObject({ status: 'timeout', stdout: 'start\n' });
+      const flood = await limited.start({ code: `const line = 'x'.repeat(1023) + '\\n'; for (;;) process.stdout.write(line);`, language: 'javascript', origin: 'app' }).done;
+      expect(flood.status).toBe('killed');
+      expect(flood.notice).toMatch(/printed more than 2 MB and was stopped/);
+    });
+
+    it('Stop ends every process the run started, background ones included', async () => {
+      const code = `import { spawn } from 'node:child_process';\nspawn('sh', ['-c', 'while true; do echo t >> ticks; sleep 0.1; done'], { detached: true, stdio: 'ignore' }).unref();\nconsole.log('spawned');\nawait new Promise(() => setInterval(() => {}, 1000));`;
+      const handle = runs.start({ code, language: 'javascript', session: 'stop', origin: 'app' });
+      await new Promise<void>((resolve) => handle.once('stdout', () => resolve()));
+      runs.cancel(handle.id);
+      expect((await handle.done).status).toBe('cancelled');
+      const check = `import fs from 'node:fs';\nconst size = () => (fs.existsSync('ticks') ? fs.statSync('ticks').size : 0);\nconst before = size();\nawait new Promise((r) => setTimeout(r, 1000));\nconsole.log(size() === before ? 'still' : 'STILL WRITING');`;
+      expect((await runs.start({ code: check, language: 'javascript', session: 'stop', origin: 'app' }).done).stdout).toBe('still\n');
     });
 
     it('cancels a running script', async () => {

@@ -12,8 +12,9 @@ import { writeFileAtomic } from '../settings';
 import { BridgeHost, type InterceptCall, type OnToolResult } from './bridge';
 import { DiskFullError, describeFsError, folderBytes, isDiskFull } from './disk';
 import { Bundler } from './bundle';
-import { E2BSandboxBackend } from './e2b-backend';
+import { E2BSandboxBackend, type E2BSettings } from './e2b-backend';
 import { LocalSandboxBackend } from './local-backend';
+import { RunScheduler } from './scheduler';
 import { TypeChecker } from './typecheck';
 import { DEFAULT_LIMITS, SandboxError, type SandboxBackend, type SandboxLimits, type SandboxRuntime, type StopReason, type ToolCaller } from './types';
 
@@ -22,8 +23,12 @@ export interface RunManagerOptions {
   /** Holds the generated `servers/` and the materialised `skills/`. */
   apiDir: string;
   tools: ToolCaller;
+  /** The backend runs use unless they name one; local when unset (an E2B key alone does not select E2B). */
   backend?: BackendName;
-  e2bApiKey?: string;
+  /** E2B key (or ${env:NAME}), template and idle timeout, read at each E2B run. */
+  e2b?: () => E2BSettings;
+  /** Runs executing at once, on any backend (RunScheduler); 4 when unset. */
+  parallelRuns?: number;
   allowedDomains?: string[];
   limits?: Partial<SandboxLimits>;
   /** Extra folders sandboxed code must never read (the graph); the data folder and home are always hidden. */
@@ -226,6 +231,7 @@ export class RunManager {
   private readonly backends = new Map<BackendName, SandboxBackend>();
   private checker: TypeChecker | undefined;
   private readonly bundler: Bundler;
+  private readonly scheduler: RunScheduler;
 
   constructor(private opts: RunManagerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
@@ -234,7 +240,8 @@ export class RunManager {
     mkdirSync(this.runsDir, { recursive: true });
     const dataDir = path.resolve(opts.dataDir);
     this.backends.set('local', opts.backends?.local ?? new LocalSandboxBackend({ privatePaths: [dataDir, ...(opts.privatePaths ?? [])] }));
-    this.backends.set('e2b', opts.backends?.e2b ?? new E2BSandboxBackend({ apiKey: opts.e2bApiKey }));
+    this.backends.set('e2b', opts.backends?.e2b ?? new E2BSandboxBackend({ settings: opts.e2b, dataDir }));
+    this.scheduler = new RunScheduler(opts.parallelRuns ?? 4);
   }
 
   /**
@@ -268,8 +275,14 @@ export class RunManager {
    * Applies changed settings to the next runs: the default backend and the domains sandboxed code may reach.
    * Spare runners prepared with the old network rules are not reused (the pool is keyed on the rules).
    */
-  configure(patch: Pick<RunManagerOptions, 'backend' | 'allowedDomains'>): void {
+  configure(patch: Pick<RunManagerOptions, 'backend' | 'allowedDomains' | 'parallelRuns'>): void {
     this.opts = { ...this.opts, ...patch };
+    if (patch.parallelRuns !== undefined) this.scheduler.setLimit(patch.parallelRuns);
+  }
+
+  /** How many runs execute now, wait for a slot, and the limit. */
+  schedulerStats(): ReturnType<RunScheduler['stats']> {
+    return this.scheduler.stats();
   }
 
   /** Whether a backend can run here, with the reason when it cannot (shown in the status bar). */
@@ -407,8 +420,7 @@ export class RunManager {
 
   private chooseBackend(req: RunRequest): BackendName {
     if (req.backend) return req.backend;
-    if (this.opts.backend) return this.opts.backend;
-    return this.opts.e2bApiKey || process.env.E2B_API_KEY ? 'e2b' : 'local';
+    return this.opts.backend ?? 'local';
   }
 
   private async execute(id: string, req: RunRequest, session: string, handle: RunHandle, abort: AbortController): Promise<void> {
@@ -428,6 +440,9 @@ export class RunManager {
       abort.abort(reason);
     };
     let backendName = this.chooseBackend(req);
+    let sandboxId: string | undefined;
+    let fallbackReason: string | undefined;
+    let releaseSlot: (() => void) | undefined;
     const summary = (status: RunStatus, exitCode?: number | null): RunSummary => ({
       id,
       session,
@@ -440,6 +455,8 @@ export class RunManager {
       origin: req.origin,
       toolCalls: toolCalls.size,
       notice: notices.length > 0 ? notices.join('\n') : undefined,
+      sandboxId,
+      fallbackReason,
     });
     const summaryFile = path.join(this.runsDir, `${id}.json`);
     // In place, not atomically: on a full disk truncating and rewriting a small file still fits where a new one does not.
@@ -489,6 +506,14 @@ export class RunManager {
         status = 'cancelled';
         return;
       }
+      // Queued until the scheduler has a slot: the time limit starts with the run, not with the wait.
+      releaseSlot = await this.scheduler
+        .acquire(abort.signal, (ahead) => publish({ type: 'notice', data: `waiting for a free slot: ${ahead} run${ahead === 1 ? '' : 's'} ahead (${this.scheduler.stats().limit} at once)` }))
+        .catch(() => undefined);
+      if (!releaseSlot) {
+        status = 'cancelled';
+        return;
+      }
       setStatus('running');
       clock.start();
       const quota = setInterval(() => {
@@ -496,8 +521,9 @@ export class RunManager {
         if (over) stopFor('workspace-quota', `the run was stopped: ${over}`);
       }, QUOTA_CHECK_MS);
       try {
-        const result = await this.runOnBackend(id, session, code, req, abort.signal, output, publish, toolCalls, clock, stopFor, (name) => (backendName = name));
+        const result = await this.runOnBackend(id, session, code, req, abort.signal, output, publish, toolCalls, clock, stopFor, (name) => (backendName = name), (reason) => (fallbackReason = reason));
         exitCode = result.exitCode;
+        sandboxId = result.sandboxId;
       } finally {
         clock.stop();
         clearInterval(quota);
@@ -518,6 +544,7 @@ export class RunManager {
       output.write('stderr', `${message}\n`);
       if (isDiskFull(error)) publish({ type: 'notice', data: message });
     } finally {
+      releaseSlot?.();
       await output.close();
       const details: RunDetails = { toolCalls: [...toolCalls.values()], diagnostics };
       // Before the final summary: a process that sees the run end (it watches the summaries) finds its details there.
@@ -575,7 +602,8 @@ export class RunManager {
     clock: RunClock,
     stopFor: (reason: StopReason, message: string) => void,
     useBackend: (name: BackendName) => void,
-  ): Promise<{ exitCode: number | null }> {
+    fellBack: (reason: string) => void,
+  ): Promise<{ exitCode: number | null; sandboxId?: string }> {
     const intercept = this.opts.interceptCall;
     const run = async (name: BackendName) => {
       const backend = this.backends.get(name)!;
@@ -609,6 +637,7 @@ export class RunManager {
       });
       return backend.execute({
         runId: id,
+        session,
         runtime: req.language === 'python' ? 'python' : 'node',
         code,
         apiDir: this.opts.apiDir,
@@ -628,6 +657,7 @@ export class RunManager {
       return await run(preferred);
     } catch (error) {
       if (preferred === 'e2b' && error instanceof SandboxError && error.code === 'backend-unavailable') {
+        fellBack(error.message);
         publish({ type: 'notice', data: `${error.message}; running locally instead` });
         return run('local');
       }

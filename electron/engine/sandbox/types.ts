@@ -66,6 +66,8 @@ export interface BridgeEndpoint {
 
 export interface SandboxExecRequest {
   runId: string;
+  /** The session the run belongs to (its workspace); E2B keeps one sandbox per session. */
+  session?: string;
   runtime: SandboxRuntime;
   /** The bundled module (node) or script (python). */
   code: string;
@@ -88,6 +90,8 @@ export interface SandboxExecResult {
   exitCode: number | null;
   /** Signal that ended the process, when it did not exit by itself. */
   signal?: string;
+  /** The cloud sandbox the run used (E2B), shown with the run. */
+  sandboxId?: string;
 }
 
 export interface SandboxBackend {

@@ -178,7 +178,14 @@ function RunDetailBody({ run }: { run: RunDetail }) {
         <dt>Language</dt>
         <dd>
           {run.language} on {run.backend}
+          {run.sandboxId && <span className="muted"> (sandbox {run.sandboxId})</span>}
         </dd>
+        {run.fallbackReason && (
+          <>
+            <dt>Ran locally because</dt>
+            <dd data-testid="run-fallback">{run.fallbackReason}</dd>
+          </>
+        )}
         <dt>Started</dt>
         <dd>{new Date(run.startedAt).toLocaleString()}</dd>
         <dt>Duration</dt>

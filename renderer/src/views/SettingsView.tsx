@@ -193,9 +193,74 @@ function Backend({ settings, saving, save }: SectionProps) {
       </fieldset>
       <p className={`hint ${settings.backend === 'e2b' && !settings.e2bConfigured ? 'warn' : 'muted'}`} data-testid="e2b-key-state">
         {settings.e2bConfigured
-          ? 'An E2B API key is configured.'
-          : 'No E2B API key is configured: set E2B_API_KEY in the environment (or e2bApiKey in config.json) before using E2B.'}
+          ? `An E2B API key is configured${settings.e2bKeyEnv ? ` (read from ${settings.e2bKeyEnv} when a run starts)` : ''}.`
+          : `No E2B API key is configured: ${settings.e2bKeyProblem ?? 'set E2B_API_KEY in the environment'}.`}
       </p>
+      <E2BOptions settings={settings} saving={saving} save={save} />
+      <label className="setting-row">
+        Runs at once
+        <input
+          type="number"
+          min={1}
+          max={64}
+          defaultValue={settings.parallelRuns}
+          key={`parallel-${settings.parallelRuns}`}
+          disabled={saving}
+          data-testid="parallel-runs"
+          onBlur={(e) => {
+            const value = Number(e.currentTarget.value);
+            if (Number.isInteger(value) && value >= 1 && value <= 64 && value !== settings.parallelRuns) void save({ parallelRuns: value }, `Runs at once ${value}`);
+          }}
+        />
+      </label>
+      <p className="muted">Further runs wait in order, on either backend. On E2B each session runs one run at a time in its own sandbox.</p>
     </section>
+  );
+}
+
+/** E2B key (as a reference to an environment variable: the key itself never passes through the app), template, idle timeout. */
+function E2BOptions({ settings, saving, save }: SectionProps) {
+  const [keyEnv, setKeyEnv] = useState(settings.e2bKeyEnv ?? 'E2B_API_KEY');
+  const [template, setTemplate] = useState(settings.e2bTemplate ?? '');
+  const keyProblem = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(keyEnv) ? undefined : 'An environment variable name uses letters, digits and _.';
+  return (
+    <fieldset className="stack" disabled={saving}>
+      <legend>E2B</legend>
+      <label className="setting-row">
+        Key from environment variable
+        <input value={keyEnv} onChange={(e) => setKeyEnv(e.currentTarget.value)} data-testid="e2b-key-env" aria-invalid={keyProblem ? true : undefined} />
+        <button type="button" disabled={Boolean(keyProblem) || keyEnv === settings.e2bKeyEnv} onClick={() => void save({ e2bKeyEnv: keyEnv }, `E2B key from \${env:${keyEnv}}`)}>
+          Use
+        </button>
+      </label>
+      {keyProblem && (
+        <p className="error" role="alert">
+          {keyProblem}
+        </p>
+      )}
+      <label className="setting-row">
+        Template
+        <input value={template} placeholder="E2B base image" onChange={(e) => setTemplate(e.currentTarget.value)} data-testid="e2b-template" />
+        <button type="button" disabled={template.trim() === (settings.e2bTemplate ?? '')} onClick={() => void save({ e2bTemplate: template.trim() }, template.trim() ? `E2B template ${template.trim()}` : 'E2B base image')}>
+          Save
+        </button>
+      </label>
+      <label className="setting-row">
+        Pause a session's sandbox after (minutes idle)
+        <input
+          type="number"
+          min={1}
+          max={1440}
+          defaultValue={settings.e2bIdleTimeoutMinutes}
+          key={`idle-${settings.e2bIdleTimeoutMinutes}`}
+          data-testid="e2b-idle-minutes"
+          onBlur={(e) => {
+            const value = Number(e.currentTarget.value);
+            if (Number.isInteger(value) && value >= 1 && value <= 1440 && value !== settings.e2bIdleTimeoutMinutes) void save({ e2bIdleTimeoutMinutes: value }, `E2B idle timeout ${value} min`);
+          }}
+        />
+      </label>
+      <p className="muted">A session keeps one E2B sandbox; E2B pauses it when idle and the next run resumes it with the workspace as it was.</p>
+    </fieldset>
   );
 }
