@@ -9,6 +9,7 @@ import { pageRows, toolDocRow, normalizeTags, type PageRows, type SearchDocRow }
 import { highlightTerms, isoDay, termCount, toFtsQuery, type HighlightTerms } from './query';
 import { leadSnippet, markedSnippet, matchStrength } from './snippets';
 import { MIGRATIONS, RANK_WEIGHTS, SCHEMA_VERSION } from './schema';
+import { referenceRows, removeReferenceRows, writeReferenceRows } from './refs';
 
 export interface OpenReport {
   /** True when the file could not be used as it was and the index was recreated empty. */
@@ -362,6 +363,11 @@ export class SearchIndex {
     return row ? blockOf(row) : undefined;
   }
 
+  /** Rows for the read models kept beside the index (references.ts, simple-query.ts): statements cached, damage handled. */
+  readRows<T>(sql: string, ...params: unknown[]): T[] {
+    return this.guarded(() => this.all(sql, ...params)) as T[];
+  }
+
   /** Skills for the list view, filtered, sorted and paged. `sort: 'usage'` ranks by pages linking to the skill. */
   skills(opts: SkillQuery = {}): Skill[] {
     return this.guarded(() => this.skillsNow(opts));
@@ -524,6 +530,7 @@ export class SearchIndex {
       for (const server of new Set(skill.servers)) this.run('INSERT INTO skill_servers (skill_path, server) VALUES (?, ?)', page.path, server);
     }
     this.insertDoc(rows.doc, tags);
+    writeReferenceRows((sql, ...params) => this.run(sql, ...params), page.path, referenceRows(page));
   }
 
   private insertDoc(doc: SearchDocRow, tags: string[]): void {
@@ -551,6 +558,7 @@ export class SearchIndex {
     this.run('DELETE FROM page_refs WHERE page_path = ?', pagePath);
     this.run('DELETE FROM skills WHERE path = ?', pagePath);
     this.run('DELETE FROM skill_servers WHERE skill_path = ?', pagePath);
+    removeReferenceRows((sql, ...params) => this.run(sql, ...params), pagePath);
     // The delete triggers take the document's text, full-text entries and tags with it.
     this.run("DELETE FROM search_docs WHERE origin = 'graph' AND owner = ?", pagePath);
   }
