@@ -10,6 +10,7 @@ import { highlightTerms, isoDay, termCount, toFtsQuery, type HighlightTerms } fr
 import { leadSnippet, markedSnippet, matchStrength } from './snippets';
 import { MIGRATIONS, RANK_WEIGHTS, SCHEMA_VERSION } from './schema';
 import { referenceRows, removeReferenceRows, writeReferenceRows } from './refs';
+import { plainText, titleFirstOrder } from './reading';
 
 export interface OpenReport {
   /** True when the file could not be used as it was and the index was recreated empty. */
@@ -297,12 +298,14 @@ export class SearchIndex {
       clauses.length
         ? (this.get(`SELECT count(*) AS n FROM ${from} WHERE ${where}`, expression, ...params) as { n: number }).n
         : (this.get('SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH ?', expression) as { n: number }).n;
+    const titleFirst = titleFirstOrder(query);
     const ranked = (expression: string, rowLimit: number, rowOffset: number) =>
       this.all(
         `SELECT d.rowid AS id, d.kind, d.key, d.title, d.skill_name, bm25(search_fts, ${RANK_WEIGHTS.join(', ')}) AS rank
-         FROM ${from} WHERE ${where} ORDER BY rank, d.key LIMIT ? OFFSET ?`,
+         FROM ${from} WHERE ${where} ORDER BY ${titleFirst.sql}rank, d.key LIMIT ? OFFSET ?`,
         expression,
         ...params,
+        ...titleFirst.params,
         rowLimit,
         rowOffset,
       ) as RankedRow[];
@@ -319,8 +322,9 @@ export class SearchIndex {
       const terms = highlightTerms(query);
       const hits = rows.map((row) => {
         const text = this.get('SELECT body, tags FROM search_text WHERE rowid = ?', row.id) as { body: string; tags: string };
-        const bodySnippet = markedSnippet(text.body, terms, SNIPPET_TOKENS);
-        const snippet = bodySnippet ?? markedSnippet(text.tags, terms, SNIPPET_TOKENS) ?? leadSnippet(text.body, SNIPPET_TOKENS);
+        const body = plainText(text.body);
+        const bodySnippet = markedSnippet(body, terms, SNIPPET_TOKENS);
+        const snippet = bodySnippet ?? markedSnippet(text.tags, terms, SNIPPET_TOKENS) ?? leadSnippet(body, SNIPPET_TOKENS);
         const hit = hitOf(row, snippet, -row.rank);
         // A page's body is its blocks' text, so when the body has no match (a title hit) no block has one either.
         if ((row.kind !== 'page' && row.kind !== 'journal') || bodySnippet === null) return hit;
