@@ -59,7 +59,11 @@ function transform(node: Parent): void {
   const next: Array<RootContent | PhrasingContent> = [];
   for (const child of node.children) {
     if (child.type === 'text') {
-      next.push(...(splitLogseqText(child.value) as unknown as PhrasingContent[]));
+      // Logseq shows a block's line breaks as written (Markdown would join the lines into one).
+      child.value.split('\n').forEach((line, i) => {
+        if (i > 0) next.push({ type: 'break' });
+        next.push(...(splitLogseqText(line) as unknown as PhrasingContent[]));
+      });
       continue;
     }
     // [label]([[page]]): a labelled page link.
