@@ -66,6 +66,11 @@ function transform(node: Parent): void {
       });
       continue;
     }
+    // Raw HTML is shown as the text it is, never as markup (and never dropped: nothing the user wrote is lost).
+    if (child.type === 'html') {
+      next.push({ type: 'text', value: child.value });
+      continue;
+    }
     // [label]([[page]]): a labelled page link.
     if (child.type === 'link' && /^\[\[.+\]\]$/.test(decodeURI((child as Link).url))) {
       const name = decodeURI((child as Link).url).slice(2, -2);
