@@ -3,6 +3,7 @@
 import { useMemo, useState } from 'react';
 import type { PageListEntry } from '../../../shared/contract';
 import { ErrorNote } from '../components/ErrorNote';
+import { pageHref } from '../components/logseq/LogseqText';
 import { useQuery } from '../hooks';
 
 type Sort = 'name' | 'updated' | 'backlinks';
@@ -64,7 +65,7 @@ export function AllPagesView() {
             {pages.map((page) => (
               <tr key={page.path}>
                 <td>
-                  <a href={`#/page/${page.path}`}>{page.title}</a>
+                  <a href={pageHref(page.path)}>{page.title}</a>
                   {page.aliases.length > 0 && <span className="muted"> ({page.aliases.join(', ')})</span>}
                   {page.format === 'org' && <span className="muted"> · org</span>}
                 </td>
@@ -106,7 +107,7 @@ function NamespaceItem(props: { node: NamespaceNode }) {
   const { node } = props;
   return (
     <li role="treeitem" aria-expanded={node.children.size ? true : undefined}>
-      {node.page ? <a href={`#/page/${node.page.path}`}>{node.segment}</a> : <span className="muted">{node.segment}</span>}
+      {node.page ? <a href={pageHref(node.page.path)}>{node.segment}</a> : <span className="muted">{node.segment}</span>}
       {node.children.size > 0 && (
         <ul role="group">
           {[...node.children.values()].map((child) => (

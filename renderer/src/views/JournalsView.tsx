@@ -2,7 +2,7 @@
 // with type:: skill-event) stand out inside them. The Journal area lists the skill events alone.
 import { useMemo, useState } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
-import { BlockTree } from '../components/logseq/LogseqText';
+import { BlockTree, pageHref } from '../components/logseq/LogseqText';
 import { useQuery } from '../hooks';
 
 const PAGE_SIZE = 10;
@@ -32,7 +32,7 @@ function JournalDay(props: { path: string; title: string }) {
   return (
     <article className="journal-page" aria-label={props.title}>
       <h2>
-        <a href={`#/page/${props.path}`}>{props.title}</a>
+        <a href={pageHref(props.path)}>{props.title}</a>
       </h2>
       <ErrorNote error={page.error} />
       {page.data && <BlockTree blocks={page.data.blocks} />}

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import type { ReferenceGroup } from '../../../shared/contract';
 import { ErrorNote } from '../components/ErrorNote';
-import { BlockTree, LogseqText, PageLink, PropertiesTable } from '../components/logseq/LogseqText';
+import { BlockTree, LogseqText, PageLink, PropertiesTable, pageHref } from '../components/logseq/LogseqText';
 import { useQuery } from '../hooks';
 
 export function PageView(props: { path: string; highlight?: string }) {
@@ -104,7 +104,7 @@ function ReferenceGroups(props: { groups: ReferenceGroup[] }) {
     <>
       {props.groups.map((group) => (
         <div key={group.page.path} className="ref-group" aria-label={`References on ${group.page.title}`}>
-          <a className="ref-page" href={`#/page/${group.page.path}`}>
+          <a className="ref-page" href={pageHref(group.page.path)}>
             {group.page.title}
           </a>
           <ul>

@@ -106,6 +106,11 @@ export function LogseqText(props: { text: string }) {
   );
 }
 
+/** The in-app address of a page file: each segment encoded, as useRoute decodes each (file names hold %XX). */
+export function pageHref(path: string): string {
+  return `#/page/${path.split('/').map(encodeURIComponent).join('/')}`;
+}
+
 export function PageLink(props: { name: string; tag?: boolean; children?: ReactNode }) {
   return (
     <a className={props.tag ? 'tag' : 'page-ref'} href={`#/name/${encodeURIComponent(props.name)}`} data-ref={props.name}>
@@ -187,14 +192,14 @@ function SimpleQuery(props: { query: string }) {
         <ul className="query-pages">
           {result.data.pages.map((page) => (
             <li key={page.path}>
-              <a href={`#/page/${page.path}`}>{page.title}</a>
+              <a href={pageHref(page.path)}>{page.title}</a>
             </li>
           ))}
         </ul>
       )}
       {result.data?.groups.map((group) => (
         <div key={group.page.path} className="ref-group">
-          <a className="ref-page" href={`#/page/${group.page.path}`}>
+          <a className="ref-page" href={pageHref(group.page.path)}>
             {group.page.title}
           </a>
           <ul>
