@@ -33,7 +33,7 @@ test('review an agent-created skill from the journal', async ({ page, graphDir }
   const app = await startApp({ graphDir });
   try {
     await page.goto(app.loginUrl);
-    await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Journal' }).click();
+    await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Journal', exact: true }).click();
     const days = page.locator('.journal-day h2');
     await expect(days).toHaveText(['2026-01-05', '2026-01-03']);
 

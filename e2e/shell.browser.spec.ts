@@ -13,7 +13,7 @@ test('the app comes up on a fresh graph with real state and working navigation',
   expect(page.url()).not.toContain('token=');
 
   for (const area of ['Servers', 'Console', 'Journal', 'Skills']) {
-    await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: area }).click();
+    await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: area, exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name: area })).toBeVisible();
   }
   await snap(page, testInfo, 'shell');

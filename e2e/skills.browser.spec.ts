@@ -76,7 +76,7 @@ test('script -> skill -> search -> journal -> approve -> rename -> delete', asyn
   await expect(page).toHaveURL(/#\/skills\/sum_two_numbers$/);
 
   // The journal shows the event; reject right there.
-  await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Journal' }).click();
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Journal', exact: true }).click();
   const entry = page.getByRole('listitem', { name: 'created sum_two_numbers' });
   await expect(entry).toBeVisible();
   await entry.getByRole('button', { name: 'Reject sum_two_numbers' }).click();

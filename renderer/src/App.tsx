@@ -6,7 +6,9 @@ import { ServersView } from './views/ServersView';
 import { ConsoleView } from './views/ConsoleView';
 import { JournalView } from './views/JournalView';
 import { SearchPalette } from './views/SearchPalette';
-import { PageView } from './views/PageView';
+import { BlockRouteView, NamedPageView, PageView } from './views/PageView';
+import { AllPagesView } from './views/AllPagesView';
+import { JournalsView } from './views/JournalsView';
 import { SettingsView } from './views/SettingsView';
 import { ApprovalBanner, ApprovalsStatus } from './components/ApprovalBanner';
 import type { ConnectionState } from './client/client';
@@ -16,6 +18,8 @@ const AREAS = [
   { id: 'servers', label: 'Servers', key: '2' },
   { id: 'console', label: 'Console', key: '3' },
   { id: 'journal', label: 'Journal', key: '4' },
+  { id: 'journals', label: 'Journals', key: '5' },
+  { id: 'pages', label: 'All pages', key: '6' },
 ] as const;
 
 export function App() {
@@ -61,7 +65,11 @@ export function App() {
         {area === 'servers' && <ServersView selected={route[1]} tool={route[2]} navigate={navigate} />}
         {area === 'console' && <ConsoleView navigate={navigate} section={route[1]} runId={route[2]} />}
         {area === 'journal' && <JournalView navigate={navigate} />}
-        {area === 'page' && <PageView path={route.slice(1).join('/')} />}
+        {area === 'page' && <PageView key={route.slice(1).join('/')} path={route.slice(1).join('/')} />}
+        {area === 'name' && route[1] && <NamedPageView key={route[1]} name={route[1]} />}
+        {area === 'block' && route[1] && <BlockRouteView key={route[1]} uuid={route[1]} />}
+        {area === 'journals' && <JournalsView />}
+        {area === 'pages' && <AllPagesView />}
         {area === 'settings' && <SettingsView />}
       </main>
       <StatusBar />

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import {
   Actor,
+  Properties,
   BackendName,
   ContextLedger,
   RunLanguage,
@@ -20,8 +21,10 @@ import {
   TypeDiagnostic,
 } from '../types';
 import { method, type MethodDef } from './define';
+import { BlockView, PageBlock, PageListEntry, ReferenceGroup, ResolvedPage, SimpleQueryResult } from './pages';
 
 export { method, type MethodDef, type WireError } from './define';
+export * from './pages';
 
 const Empty = z.object({});
 const Ok = z.object({ ok: z.literal(true) });
@@ -53,6 +56,14 @@ export const PageView = z.object({
   /** Raw Markdown of the page as it is on disk. */
   markdown: z.string(),
   warnings: z.array(z.string()),
+  name: z.string(),
+  format: z.enum(['markdown', 'org']),
+  properties: Properties,
+  aliases: z.array(z.string()),
+  /** The page's blocks in file order (a tree through `parent`). */
+  blocks: z.array(PageBlock),
+  /** Opens the page in the Logseq app: logseq://graph/<graph>?page=<title>. */
+  logseqUrl: z.string(),
 });
 export type PageView = z.infer<typeof PageView>;
 
@@ -242,6 +253,16 @@ export const methods = {
     Ok,
     'Change app settings.',
   ),
+
+  'pages.resolve': method(z.object({ name: z.string().max(1000) }), ResolvedPage, 'The page a [[name]] link opens (case-insensitive, aliases followed).'),
+  'pages.references': method(
+    z.object({ name: z.string().max(1000), unlinked: z.boolean().optional() }),
+    z.object({ linked: z.array(ReferenceGroup), unlinked: z.array(ReferenceGroup).optional() }),
+    'Linked references of a page (blocks on other pages linking it or an alias), and on request its unlinked mentions.',
+  ),
+  'pages.list': method(Empty, z.object({ pages: z.array(PageListEntry) }), 'Every page and journal with aliases and backlink counts.'),
+  'blocks.get': method(z.object({ uuid: z.string().max(100) }), BlockView, 'The block a ((uuid)) reference points to, with its children.'),
+  'query.simple': method(z.object({ query: z.string().max(2000) }), SimpleQueryResult, 'Evaluate a Logseq simple query ({{query …}}) over the index.'),
 } satisfies Record<string, MethodDef>;
 
 export const events = {

@@ -1,13 +1,10 @@
 // Handlers for app state, settings, pages and search.
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { NotFoundError } from '../../../shared/errors';
 import type { Engine } from '../engine';
 import { resolveE2BApiKey } from '../sandbox/e2b-key';
 import { VERSION } from '../version';
 import type { HandlerSlice } from './types';
 
-export function appHandlers(engine: Engine): HandlerSlice<'app.status' | 'settings.get' | 'settings.update' | 'pages.get' | 'search.query'> {
+export function appHandlers(engine: Engine): HandlerSlice<'app.status' | 'settings.get' | 'settings.update' | 'search.query'> {
   return {
     'app.status': async () => {
       const index = engine.index.status();
@@ -62,12 +59,6 @@ export function appHandlers(engine: Engine): HandlerSlice<'app.status' | 'settin
       // Later runs use the new backend, network rules and parallel limit at once; E2B settings are read per run.
       engine.runs.configure({ backend: next.backend, allowedDomains: next.allowedDomains, parallelRuns: next.parallelRuns });
       return { ok: true as const };
-    },
-    'pages.get': async ({ path: relPath }) => {
-      const page = engine.graph.getByPath(relPath);
-      if (!page) throw new NotFoundError(`No page at ${relPath} in the graph.`);
-      const markdown = await fs.readFile(path.join(engine.graphDir, page.path), 'utf8');
-      return { path: page.path, title: page.title, kind: page.kind, markdown, warnings: page.warnings };
     },
     'search.query': async ({ query, filters, limit, offset }) => engine.index.search(query, { filters, limit, offset }),
   };

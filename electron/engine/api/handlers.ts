@@ -4,6 +4,7 @@ import type { Handlers } from '../../../shared/contract';
 import type { Engine } from '../engine';
 import { appHandlers } from './app';
 import { gatewayHandlers } from './gateway';
+import { pageHandlers } from './pages';
 import { runHandlers } from './runs';
 import { serverHandlers } from './servers';
 import { skillHandlers } from './skills';
@@ -11,6 +12,7 @@ import { skillHandlers } from './skills';
 export function createHandlers(engine: Engine): Handlers {
   return {
     ...appHandlers(engine),
+    ...pageHandlers(engine),
     ...serverHandlers(engine),
     ...gatewayHandlers(engine),
     ...skillHandlers(engine),

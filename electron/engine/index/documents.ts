@@ -37,7 +37,9 @@ export function pageRows(page: ParsedPage): PageRows {
   const blockText = page.blocks.map((block) => block.text).filter((text) => text.trim()).join('\n');
   const kind: SearchKind = skill ? 'skill' : page.kind;
   const body = skill ? [skill.description, blockText].filter(Boolean).join('\n') : blockText;
-  const names = skill ? unique([skill.name, skill.id, identifierParts(`${skill.name} ${skill.id}`)]) : identifierParts(page.title);
+  // A page is found by its aliases as by its title (alias:: is another name for the same page).
+  const aliases = listProperty(page.properties['alias']);
+  const names = skill ? unique([skill.name, skill.id, identifierParts(`${skill.name} ${skill.id}`)]) : unique([identifierParts(page.title), ...aliases]);
   const date =
     page.journalDate ??
     isoDay(skill?.updated) ??

@@ -6,6 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from './schema';
+import { linkedReferences } from './references';
 import { SearchIndex } from './search-index';
 import { notePage, skillPage } from './test-fixtures';
 
@@ -119,7 +120,7 @@ describe('SearchIndex.open', () => {
   it('migrates a version 1 database in place: rows kept, its old blocks table replaced by the current one', async () => {
     await indexOnePage();
     const old = new Database(dbPath);
-    old.exec('DROP TABLE blocks; CREATE TABLE blocks (page_path TEXT NOT NULL, position INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (page_path, position)) WITHOUT ROWID');
+    old.exec('DROP TABLE block_refs; DROP TABLE block_props; DROP TABLE blocks; CREATE TABLE blocks (page_path TEXT NOT NULL, position INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (page_path, position)) WITHOUT ROWID');
     old.pragma('user_version = 1');
     old.close();
     const index = SearchIndex.open(dbPath);
@@ -138,7 +139,7 @@ describe('SearchIndex.open', () => {
     await first.rebuild([page, note]);
     first.close();
     const old = new Database(dbPath);
-    old.exec('DROP TABLE blocks');
+    old.exec('DROP TABLE block_refs; DROP TABLE block_props; DROP TABLE blocks');
     old.pragma('user_version = 2');
     old.close();
 
@@ -154,6 +155,26 @@ describe('SearchIndex.open', () => {
     expect(index.blocksOf(note.path).map((block) => block.text)).toEqual(['restart the pinger', 'TODO check the hosts']);
     expect(index.block('((6650a1b2-0000-4000-8000-000000000001))')?.path).toBe(note.path);
     expect((await index.rebuild([page, note])).unchanged).toBe(2);
+    index.close();
+  });
+
+  it('migrates a version 3 database (no reference tables) in place, and the next rebuild fills them in', async () => {
+    const note = notePage('pages/Runbook.md', '- restart the [[Pinger]]\n  owner:: [[Ada]]\n');
+    const first = SearchIndex.open(dbPath);
+    await first.rebuild([page, note]);
+    first.close();
+    const old = new Database(dbPath);
+    old.exec('DROP TABLE block_refs; DROP TABLE block_props');
+    old.pragma('user_version = 3');
+    old.close();
+
+    const index = SearchIndex.open(dbPath);
+    expect(index.openReport).toEqual({ rebuilt: false });
+    expect(index.search('pinger').hits.map((hit) => hit.key)).toEqual([note.path]);
+    expect(linkedReferences(index, ['pinger'])).toEqual([]);
+    expect(await index.rebuild([page, note])).toMatchObject({ written: 2, unchanged: 0 });
+    expect(linkedReferences(index, ['pinger']).map((group) => group.page.path)).toEqual([note.path]);
+    expect(index.readRows('SELECT key, value FROM block_props WHERE path = ?', note.path)).toEqual([{ key: 'owner', value: 'ada' }]);
     index.close();
   });
 

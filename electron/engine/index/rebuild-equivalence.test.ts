@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GraphEvent, ParsedPage, ToolDoc } from '../../../shared/types';
 import { CONTENT_TABLES } from './schema';
 import { SearchIndex } from './search-index';
+import { linkedReferences, listPages } from './references';
 import { notePage, seededRandom, skillMarkdown, skillPath, TEST_GRAPH_CONFIG } from './test-fixtures';
 import { parsePage } from '../graph/parser';
 
@@ -182,6 +183,11 @@ describe('incremental updates and full rebuild', () => {
     const queries = [...WORDS.slice(0, 12), 'skill', 'todo', 'console', '"weekly digest"'];
     for (const query of queries) expect(incremental.search(query, { limit: 200 })).toEqual(rebuilt.search(query, { limit: 200 }));
     expect(incremental.skills({ sort: 'usage' })).toEqual(rebuilt.skills({ sort: 'usage' }));
+    // Linked references (the block_refs table) read the same both ways, and there are some to compare.
+    expect(listPages(incremental)).toEqual(listPages(rebuilt));
+    const targets = [...WORDS.slice(0, 6), ...WORDS.slice(0, 6).map((word) => `skills/${word}_skill`)];
+    for (const target of targets) expect(linkedReferences(incremental, [target])).toEqual(linkedReferences(rebuilt, [target]));
+    expect(targets.some((target) => linkedReferences(rebuilt, [target]).length > 0)).toBe(true);
     expect(incremental.verify()).toEqual([]);
     expect(rebuilt.verify()).toEqual([]);
     incremental.close();
@@ -189,6 +195,8 @@ describe('incremental updates and full rebuild', () => {
 
     const incrementalRows = dumpTables(incrementalPath);
     expect(incrementalRows.pages.length).toBe(graph.files.size);
+    expect(incrementalRows.block_refs.length).toBeGreaterThan(0);
+    expect(incrementalRows.block_props.length).toBeGreaterThan(0);
     // No orphans: every text row and tag belongs to a document.
     expect(incrementalRows.orphans).toEqual([{ n: 0 }, { n: 0 }]);
     expect(incrementalRows).toEqual(dumpTables(rebuiltPath));

@@ -1,9 +1,10 @@
 // The index database's schema and its versions. The index is a disposable cache: a version with no
 // migration path is dropped and rebuilt from the graph rather than repaired.
 import type Database from 'better-sqlite3';
+import { REFS_SCHEMA, REFS_TABLES } from './refs';
 
 /** Bump when the tables change or when the rows derived from a page change (rows must be rebuilt). */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * `MIGRATIONS[n]` takes a database at version n to version n + 1. Version 0 is an empty file. A future
@@ -17,6 +18,9 @@ export const MIGRATIONS: Record<number, (db: Database.Database) => void> = {
   // no page source to derive them from, so every page's hash is cleared: the existing rows keep answering
   // searches, and the next rebuild from the graph (the feeder's start) sees every page as changed and rewrites it.
   2: (db) => db.exec(`${BLOCKS_V3}\nUPDATE pages SET hash = '';`),
+  // Linked references and simple queries (index/refs.ts): block-level refs and properties. Every page's hash is
+  // cleared for the same reason as above: the next rebuild rewrites each page and fills the new tables.
+  3: (db) => db.exec(`${REFS_SCHEMA}\nUPDATE pages SET hash = '';`),
 };
 
 // ord is the block's position in ParsedPage.blocks, so parent (an ord too) resolves within the page. The
@@ -171,4 +175,4 @@ END;
 `;
 
 /** Tables whose rows are derived from the graph and the tool catalog (all but meta and the FTS shadows). */
-export const CONTENT_TABLES = ['pages', 'blocks', 'page_tags', 'page_refs', 'skills', 'skill_servers', 'tool_docs', 'search_docs', 'search_text', 'doc_tags'] as const;
+export const CONTENT_TABLES = ['pages', 'blocks', 'page_tags', 'page_refs', 'skills', 'skill_servers', 'tool_docs', 'search_docs', 'search_text', 'doc_tags', ...REFS_TABLES] as const;

@@ -10,6 +10,8 @@ import { pageRows, toolDocRow, normalizeTags, type PageRows, type SearchDocRow }
 import { highlightTerms, isoDay, termCount, toFtsQuery, type HighlightTerms } from './query';
 import { leadSnippet, markedSnippet, matchStrength } from './snippets';
 import { MIGRATIONS, RANK_WEIGHTS, SCHEMA_VERSION } from './schema';
+import { referenceRows, removeReferenceRows, writeReferenceRows } from './refs';
+import { plainText, titleFirstOrder } from './reading';
 
 export interface OpenReport {
   /** True when the file could not be used as it was and the index was recreated empty. */
@@ -337,12 +339,14 @@ export class SearchIndex {
       clauses.length
         ? (this.get(`SELECT count(*) AS n FROM ${from} WHERE ${where}`, expression, ...params) as { n: number }).n
         : (this.get('SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH ?', expression) as { n: number }).n;
+    const titleFirst = titleFirstOrder(query);
     const ranked = (expression: string, rowLimit: number, rowOffset: number) =>
       this.all(
         `SELECT d.rowid AS id, d.kind, d.key, d.title, d.skill_name, bm25(search_fts, ${RANK_WEIGHTS.join(', ')}) AS rank
-         FROM ${from} WHERE ${where} ORDER BY rank, d.key LIMIT ? OFFSET ?`,
+         FROM ${from} WHERE ${where} ORDER BY ${titleFirst.sql}rank, d.key LIMIT ? OFFSET ?`,
         expression,
         ...params,
+        ...titleFirst.params,
         rowLimit,
         rowOffset,
       ) as RankedRow[];
@@ -359,8 +363,9 @@ export class SearchIndex {
       const terms = highlightTerms(query);
       const hits = rows.map((row) => {
         const text = this.get('SELECT body, tags FROM search_text WHERE rowid = ?', row.id) as { body: string; tags: string };
-        const bodySnippet = markedSnippet(text.body, terms, SNIPPET_TOKENS);
-        const snippet = bodySnippet ?? markedSnippet(text.tags, terms, SNIPPET_TOKENS) ?? leadSnippet(text.body, SNIPPET_TOKENS);
+        const body = plainText(text.body);
+        const bodySnippet = markedSnippet(body, terms, SNIPPET_TOKENS);
+        const snippet = bodySnippet ?? markedSnippet(text.tags, terms, SNIPPET_TOKENS) ?? leadSnippet(body, SNIPPET_TOKENS);
         const hit = hitOf(row, snippet, -row.rank);
         // A page's body is its blocks' text, so when the body has no match (a title hit) no block has one either.
         if ((row.kind !== 'page' && row.kind !== 'journal') || bodySnippet === null) return hit;
@@ -401,6 +406,11 @@ export class SearchIndex {
     if (!id) return undefined;
     const row = this.guarded(() => this.get('SELECT * FROM blocks WHERE uuid = ? ORDER BY path, ord LIMIT 1', id) as BlockRow | undefined);
     return row ? blockOf(row) : undefined;
+  }
+
+  /** Rows for the read models kept beside the index (references.ts, simple-query.ts): statements cached, damage handled. */
+  readRows<T>(sql: string, ...params: unknown[]): T[] {
+    return this.guarded(() => this.all(sql, ...params)) as T[];
   }
 
   /** Skills for the list view, filtered, sorted and paged. `sort: 'usage'` ranks by pages linking to the skill. */
@@ -565,6 +575,7 @@ export class SearchIndex {
       for (const server of new Set(skill.servers)) this.run('INSERT INTO skill_servers (skill_path, server) VALUES (?, ?)', page.path, server);
     }
     this.insertDoc(rows.doc, tags);
+    writeReferenceRows((sql, ...params) => this.run(sql, ...params), page.path, referenceRows(page));
   }
 
   private insertDoc(doc: SearchDocRow, tags: string[]): void {
@@ -592,6 +603,7 @@ export class SearchIndex {
     this.run('DELETE FROM page_refs WHERE page_path = ?', pagePath);
     this.run('DELETE FROM skills WHERE path = ?', pagePath);
     this.run('DELETE FROM skill_servers WHERE skill_path = ?', pagePath);
+    removeReferenceRows((sql, ...params) => this.run(sql, ...params), pagePath);
     // The delete triggers take the document's text, full-text entries and tags with it.
     this.run("DELETE FROM search_docs WHERE origin = 'graph' AND owner = ?", pagePath);
   }

@@ -1,5 +1,6 @@
 // Global search (Ctrl/Cmd+K) over skills, pages, journals and tool docs: results as you type, matches
-// highlighted, kind filters, arrow keys to move and Enter to open the result in its view.
+// highlighted, kind filters, arrow keys to move and Enter to open the result in its view. The keyboard selection
+// moves only with the keys (hover just highlights), so Enter opens what the arrows chose.
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import type { SearchHit, SearchKind } from '../../../shared/types';
 import { ErrorNote } from '../components/ErrorNote';
@@ -87,11 +88,11 @@ export function SearchPalette(props: { onClose: () => void; navigate: (to: strin
               role="option"
               aria-selected={i === active}
               className={i === active ? 'active' : ''}
-              onMouseEnter={() => setActive(i)}
               onClick={() => open(hit)}
             >
               <span className={`kind kind-${hit.kind}`}>{hit.kind}</span>
               <span className="hit-title">{hit.title}</span>
+              {hit.kind === 'tool' && <span className="hit-server muted">{hit.key.slice(0, hit.key.indexOf('/'))}</span>}
               <div className="hit-snippet">
                 <MarkedSnippet snippet={hit.snippet} />
               </div>
