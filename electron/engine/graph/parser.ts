@@ -6,7 +6,8 @@ import { fromMarkdown } from 'mdast-util-from-markdown';
 import type { CodeFence, ParsedBlock, ParsedPage, Properties, PropertyValue } from '../../../shared/types';
 import type { GraphConfig } from './config';
 import { normalizeRelPath, pageFormatOf } from './config';
-import { isoDate, journalDateFromPath, journalTitle, pageNameOf, titleFromPath } from './names';
+import { formatJournalDay, isoDay, journalDayOfTitle } from './journals';
+import { pageNameOf, titleFromPath } from './names';
 
 /** `key:: value` as Logseq's markdown property syntax accepts it (value may be empty). */
 export const PROPERTY_LINE = /^([A-Za-z0-9_][A-Za-z0-9_\-.\/?!*+<>=&$%@]*)::(?:[ \t]+(.*?))?[ \t]*$/;
@@ -274,10 +275,6 @@ function parseFrontMatter(lines: Line[], properties: Properties, config: GraphCo
   return close + 1;
 }
 
-function orgPage(base: Omit<ParsedPage, 'blocks' | 'properties' | 'refs' | 'warnings'>): ParsedPage {
-  return { ...base, properties: {}, blocks: [], refs: [], warnings: ['org-mode page: listed but not parsed (only markdown pages are read)'] };
-}
-
 /**
  * Parses one page file. Never throws: a malformed page is read as far as it goes and the
  * problem is reported in `warnings`.
@@ -285,35 +282,49 @@ function orgPage(base: Omit<ParsedPage, 'blocks' | 'properties' | 'refs' | 'warn
 export function parsePage(raw: string, relPath: string, config: GraphConfig, mtimeMs = 0): ParsedPage {
   const path = normalizeRelPath(relPath);
   const format = pageFormatOf(path);
-  const journalDate = journalDateFromPath(path, config);
-  const fileTitle = journalDate ? journalTitle(journalDate, config) : titleFromPath(path, config);
-  const base = {
-    path,
-    title: fileTitle,
-    name: pageNameOf(fileTitle),
-    kind: journalDate ? ('journal' as const) : ('page' as const),
-    ...(journalDate ? { journalDate: isoDate(journalDate) } : {}),
-    format,
-    hash: contentHash(raw),
-    mtimeMs,
-  };
-  if (format === 'org') return orgPage(base);
-
+  // Logseq (graph_parser/extract.cljc `get-page-name`): `pages/contents.*` is "Contents", else the title the file name carries.
+  const fileTitle = path.startsWith('pages/contents.') ? 'Contents' : titleFromPath(path, config);
+  const hash = contentHash(raw);
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const properties: Properties = {};
   const blocks: ParsedBlock[] = [];
   const pageRefs = new Set<string>();
   const warnings: string[] = [];
-  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-  try {
-    parseOutline(text, config, properties, blocks, pageRefs, warnings);
-  } catch (error) {
-    warnings.push(`page could only be read up to block ${blocks.length}: ${(error as Error).message}`);
+  let titleProperty: string | undefined;
+  if (format === 'org') {
+    // mldoc gathers an Org file's `#+TITLE:` directives into the page's first node, so it names the page wherever it is.
+    const directive = /^[ \t]*#\+title:[ \t]*(.*)$/im.exec(text);
+    if (directive) titleProperty = directive[1];
+    warnings.push('org-mode page: listed but not parsed (only markdown pages are read)');
+  } else {
+    try {
+      titleProperty = parseOutline(text, config, properties, blocks, pageRefs, warnings);
+    } catch (error) {
+      warnings.push(`page could only be read up to block ${blocks.length}: ${(error as Error).message}`);
+    }
   }
-  const title = typeof properties.title === 'string' && properties.title.trim() !== '' ? properties.title.trim().normalize('NFC') : fileTitle;
-  return { ...base, title, name: pageNameOf(title), properties, blocks, refs: [...pageRefs], warnings };
+  let title = titleProperty !== undefined && titleProperty.trim() !== '' ? titleProperty.trim().normalize('NFC') : fileTitle;
+  // A page whose title reads as a date is that day's journal, wherever its file is, titled in the configured format.
+  const day = journalDayOfTitle(title, config.journalPageTitleFormat);
+  if (day) title = formatJournalDay(day, config.journalPageTitleFormat);
+  return {
+    path,
+    title,
+    name: pageNameOf(title),
+    kind: day ? 'journal' : 'page',
+    ...(day ? { journalDate: isoDay(day) } : {}),
+    format,
+    hash,
+    mtimeMs,
+    properties,
+    blocks,
+    refs: [...pageRefs],
+    warnings,
+  };
 }
 
-function parseOutline(text: string, config: GraphConfig, properties: Properties, blocks: ParsedBlock[], pageRefs: Set<string>, warnings: string[]): void {
+/** Reads the outline; returns the `title::` value when Logseq would take it as the title (only from the first parsed node). */
+function parseOutline(text: string, config: GraphConfig, properties: Properties, blocks: ParsedBlock[], pageRefs: Set<string>, warnings: string[]): string | undefined {
   const lines = splitLines(text);
   let index = parseFrontMatter(lines, properties, config, warnings);
   while (index < lines.length) {
@@ -324,6 +335,8 @@ function parseOutline(text: string, config: GraphConfig, properties: Properties,
     index++;
   }
   for (const [key, value] of Object.entries(properties)) propertyRefs(key, value, pageRefs);
+  // Front matter or property lines at the very top are mldoc's first node; a bulleted `- title::` block is not.
+  const leadingTitle = typeof properties.title === 'string' ? properties.title : undefined;
 
   const raws: RawBlock[] = [];
   let current: RawBlock | undefined;
@@ -382,6 +395,7 @@ function parseOutline(text: string, config: GraphConfig, properties: Properties,
     stack.push({ width: rawBlock.width, index: blocks.length });
     blocks.push(block);
   }
+  return leadingTitle;
 }
 
 function buildBlock(raw: RawBlock, text: string, lines: Line[], config: GraphConfig, parent: number, level: number, pageRefs: Set<string>): ParsedBlock {
