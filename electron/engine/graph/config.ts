@@ -14,7 +14,7 @@ export interface GraphConfig {
   journalFileNameFormat: string;
   pagesDirectory: string;
   journalsDirectory: string;
-  /** Graph-relative paths (no leading slash) that Logseq hides. */
+  /** `:hidden` prefixes (no leading slash) that Logseq hides: every path starting with one is ignored. */
   hidden: string[];
   preferredFormat: 'markdown' | 'org';
   /** Indentation Logseq uses when writing nested blocks. */
@@ -67,13 +67,15 @@ export function parseGraphConfig(root: string, ednText: string | null): GraphCon
   const nameFormat = str('file/name-format');
   if (nameFormat === 'triple-lowbar') config.fileNameFormat = 'triple-lowbar';
   else if (nameFormat !== undefined && nameFormat !== 'legacy') config.warnings.push(`unknown :file/name-format ${nameFormat}; using legacy file names`);
-  config.journalPageTitleFormat = str('journal/page-title-format') ?? config.journalPageTitleFormat;
+  // Logseq's get-date-formatter: :journal/page-title-format, else the legacy :date-formatter.
+  config.journalPageTitleFormat = str('journal/page-title-format') ?? str('date-formatter') ?? config.journalPageTitleFormat;
   config.journalFileNameFormat = str('journal/file-name-format') ?? config.journalFileNameFormat;
   config.pagesDirectory = stripSlashes(str('pages-directory') ?? config.pagesDirectory) || 'pages';
   config.journalsDirectory = stripSlashes(str('journals-directory') ?? config.journalsDirectory) || 'journals';
   const preferred = str('preferred-format');
   if (preferred && preferred.toLowerCase() === 'org') config.preferredFormat = 'org';
-  if (Array.isArray(data['hidden'])) config.hidden = (data['hidden'] as unknown[]).filter((h): h is string => typeof h === 'string').map(stripSlashes).filter(Boolean);
+  // Kept as written, minus a leading slash: Logseq matches them as plain string prefixes (logseq/common/config.cljs `hidden?`).
+  if (Array.isArray(data['hidden'])) config.hidden = (data['hidden'] as unknown[]).filter((h): h is string => typeof h === 'string' && h.trim() !== '').map((h) => h.replace(/\\/g, '/').replace(/^\/+/, ''));
   const indentation = str('export/bullet-indentation');
   if (indentation === 'two-spaces') config.bulletIndentation = '  ';
   else if (indentation === 'four-spaces') config.bulletIndentation = '    ';
@@ -118,7 +120,9 @@ export function isIgnoredPath(relPath: string, config: Pick<GraphConfig, 'hidden
     if (segment === 'node_modules') return true;
   }
   for (const prefix of IGNORED_PREFIXES) if (rel === prefix || rel.startsWith(prefix + '/')) return true;
-  for (const hidden of config.hidden) if (rel === hidden || rel.startsWith(hidden + '/')) return true;
+  // `:hidden` entries are string prefixes of "/" + path ("arch" hides archive/x.md too); a folder is skipped when every
+  // path under it matches.
+  for (const hidden of config.hidden) if (`/${rel}/`.startsWith(`/${hidden}`) || `/${rel}`.startsWith(`/${hidden}`)) return true;
   return false;
 }
 

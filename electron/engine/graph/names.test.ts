@@ -63,7 +63,8 @@ describe('journals', () => {
     expect(journalFileName(day, custom)).toBe('2024-01-05.md');
     expect(journalTitle(day, custom)).toBe('2024/01/05');
     expect(journalDateFromPath('daily/2024-01-05.md', custom)).toBeDefined();
-    expect(journalDateFromPath('journals/2024-01-05.md', custom)).toBeUndefined();
+    // As in Logseq, the title decides, not the folder: 2024-01-05 parses with the "yyyy-MM-dd" fallback anywhere.
+    expect(journalDateFromPath('journals/2024-01-05.md', custom)).toBeDefined();
     expect(journalDateFromPath('daily/notes.md', custom)).toBeUndefined();
     expect(journalDateFromPath('daily/2024-02-31.md', custom)).toBeUndefined();
   });
@@ -80,7 +81,7 @@ describe('config.edn', () => {
  :property/separated-by-commas #{:related}
  :macros {"poem" "Rose is $1"}}`);
     expect(config.fileNameFormat).toBe('triple-lowbar');
-    expect(config.hidden).toEqual(['archive', 'drafts']);
+    expect(config.hidden).toEqual(['archive', 'drafts/']);
     expect(config.bulletIndentation).toBe('  ');
     expect(config.commaSeparatedProperties).toContain('related');
     expect(config.journalPageTitleFormat).toBe('MMM do, yyyy');

@@ -1,9 +1,9 @@
 // Page titles, page names and file names exactly as Logseq 0.10 derives them: triple-lowbar and
 // legacy file-name formats, NFC case-insensitive page identity, and journal file names and titles.
 import path from 'node:path';
-import { format as formatDate, parse as parseDate, isValid } from 'date-fns';
 import type { GraphConfig } from './config';
-import { normalizeRelPath, DEFAULT_JOURNAL_FILE_NAME_FORMAT } from './config';
+import { normalizeRelPath } from './config';
+import { formatJournalDay, isoDay, journalDayOf, journalDayOfTitle } from './journals';
 
 const URL_ENCODED = /%[0-9a-f]{2}/gi;
 const TRIPLE_LOWBAR_RESERVED = /[:*?"<>|#\\]+/g;
@@ -91,38 +91,30 @@ export function needsTitleProperty(title: string, config: Pick<GraphConfig, 'fil
   return /[:*?"<>|#\\]/.test(fileName);
 }
 
-const dateFnsOptions = { useAdditionalWeekYearTokens: true, useAdditionalDayOfYearTokens: true } as const;
-
+// Journal names follow cljs-time patterns (graph/journals.ts), not date-fns: `YYYY` is the year, `DD` the day of month.
 export function journalFileName(date: Date, config: Pick<GraphConfig, 'journalFileNameFormat'>): string {
-  return `${formatDate(date, config.journalFileNameFormat, dateFnsOptions)}.md`;
+  return `${formatJournalDay(journalDayOf(date), config.journalFileNameFormat)}.md`;
 }
 
+/** Where Logseq puts a new journal file for `date` (only used when that day has no page yet). */
 export function journalRelPath(date: Date, config: Pick<GraphConfig, 'journalFileNameFormat' | 'journalsDirectory'>): string {
   return `${config.journalsDirectory}/${journalFileName(date, config)}`;
 }
 
 export function journalTitle(date: Date, config: Pick<GraphConfig, 'journalPageTitleFormat'>): string {
-  return formatDate(date, config.journalPageTitleFormat, dateFnsOptions);
+  return formatJournalDay(journalDayOf(date), config.journalPageTitleFormat);
 }
 
 export function isoDate(date: Date): string {
-  return formatDate(date, 'yyyy-MM-dd');
+  return isoDay(journalDayOf(date));
 }
 
-const REFERENCE_DATE = new Date(2000, 0, 1);
-
-/** The date of a journal file, or undefined when the path is not a journal by the graph's rules. */
-export function journalDateFromPath(relPath: string, config: Pick<GraphConfig, 'journalFileNameFormat' | 'journalsDirectory'>): Date | undefined {
-  const rel = normalizeRelPath(relPath);
-  if (!rel.startsWith(config.journalsDirectory + '/')) return undefined;
-  const body = fileBodyOf(rel);
-  for (const fmt of [config.journalFileNameFormat, DEFAULT_JOURNAL_FILE_NAME_FORMAT]) {
-    try {
-      const date = parseDate(body, fmt, REFERENCE_DATE, dateFnsOptions);
-      if (isValid(date) && formatDate(date, fmt, dateFnsOptions) === body) return date;
-    } catch {
-      // An unusual configured format that date-fns cannot parse: try Logseq's default next.
-    }
-  }
-  return undefined;
+/**
+ * The date of a page file when its file name alone makes it a journal in Logseq: the title decoded from the name
+ * parses as a date (configured title format or Logseq's fallbacks), in whatever folder. A `title::` can change this;
+ * parsePage decides on the final title.
+ */
+export function journalDateFromPath(relPath: string, config: Pick<GraphConfig, 'fileNameFormat' | 'journalPageTitleFormat'>): Date | undefined {
+  const day = journalDayOfTitle(titleFromPath(relPath, config), config.journalPageTitleFormat);
+  return day ? new Date(day.year, day.month - 1, day.day) : undefined;
 }

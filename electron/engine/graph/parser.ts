@@ -6,7 +6,8 @@ import { fromMarkdown } from 'mdast-util-from-markdown';
 import type { CodeFence, ParsedBlock, ParsedPage, Properties, PropertyValue } from '../../../shared/types';
 import type { GraphConfig } from './config';
 import { normalizeRelPath, pageFormatOf } from './config';
-import { isoDate, journalDateFromPath, journalTitle, pageNameOf, titleFromPath } from './names';
+import { formatJournalDay, isoDay, journalDayOfTitle } from './journals';
+import { pageNameOf, titleFromPath } from './names';
 
 /** `key:: value` as Logseq's markdown property syntax accepts it (value may be empty). */
 export const PROPERTY_LINE = /^([A-Za-z0-9_][A-Za-z0-9_\-.\/?!*+<>=&$%@]*)::(?:[ \t]+(.*?))?[ \t]*$/;
@@ -17,6 +18,13 @@ const MARKER = /^(TODO|DOING|DONE|LATER|NOW|WAITING|WAIT|CANCELED|CANCELLED|IN-P
 const PAGE_REF = /\[\[([^[\]]+?)\]\]/g;
 const TAG = /(^|[\s,(])#(?!\[\[)([^\s,;!?"'()[\]{}#]+)/g;
 const FENCE_ANYWHERE = /^[ \t]*(?:`{3,}|~{3,})/m;
+/** An Org-style block (`#+BEGIN_SRC ts` ... `#+END_SRC`), which mldoc also reads in markdown pages, case-insensitively. */
+export const SRC_BEGIN = /^[ \t]*#\+begin_(\S+)(?:[ \t]+(.*?))?[ \t]*$/i;
+const SRC_ANYWHERE = /^[ \t]*#\+begin_/im;
+/** mldoc ends a `#+BEGIN_<name>` block at the first line starting (after spaces) with `#+END_<name>`. */
+export function srcEndFor(name: string): RegExp {
+  return new RegExp(`^[ \\t\\f\\r]*#\\+end_${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'i');
+}
 const INLINE_CODE = /(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g;
 const BLOCK_REF = /\(\(([0-9a-fA-F][0-9a-fA-F-]{7,})\)\)/g;
 /** Properties whose values are not page references even when they look like tags. */
@@ -124,8 +132,48 @@ function readTopLevelFences(text: string): { code: CodeFence[]; masked: string }
   return { code, masked: out.join('\n') };
 }
 
-/** Code fences and the text with code masked out, read through remark's mdast. */
+/** `#+BEGIN_SRC` blocks as code (mldoc strips the first code line's indentation from every line), other Org blocks masked. */
+function readSrcBlocks(text: string): { code: CodeFence[]; rest: string } {
+  const lines = text.split('\n');
+  const code: CodeFence[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const fence = FENCE_LINE.exec(lines[i]);
+    if (fence) {
+      // Lines inside a fence are code, not the start of an Org block.
+      const close = closingFenceIndex(lines, i + 1, fence[1]);
+      if (close !== -1) i = close;
+      continue;
+    }
+    const begin = SRC_BEGIN.exec(lines[i]);
+    if (!begin) continue;
+    const end = srcEndFor(begin[1]);
+    let close = i + 1;
+    while (close < lines.length && !end.test(lines[close])) close++;
+    if (close === lines.length) continue;
+    if (begin[1].toLowerCase() === 'src') {
+      const body = lines.slice(i + 1, close);
+      const indent = body.length > 0 ? /^[ \t]*/.exec(body[0])![0].length : 0;
+      const dedented = body.map((line) => {
+        const lead = /^[ \t]*/.exec(line)![0].length;
+        return lead >= indent ? line.slice(indent) : line.trim() === '' ? line : line.trimStart();
+      });
+      code.push({ lang: (begin[2] ?? '').split(/\s+/)[0] ?? '', code: dedented.join('\n') });
+    }
+    for (let j = i; j <= close; j++) lines[j] = ' '.repeat(lines[j].length);
+    i = close;
+  }
+  return { code, rest: lines.join('\n') };
+}
+
+/** Code blocks (fences and `#+BEGIN_SRC`) and the text with code masked out, read through remark's mdast. */
 function readMarkdownBody(text: string): { code: CodeFence[]; masked: string } {
+  if (SRC_ANYWHERE.test(text)) {
+    const { code, rest } = readSrcBlocks(text);
+    if (rest !== text) {
+      const inner = readMarkdownBody(rest);
+      return { code: [...code, ...inner.code], masked: inner.masked };
+    }
+  }
   if (!text.includes('`') && !text.includes('~~~')) return { code: [], masked: text };
   // mdast costs ~0.1 ms per call to set up, so it is kept for blocks with fences; inline code spans
   // alone are masked with CommonMark's backtick-run rule.
@@ -147,6 +195,11 @@ function readMarkdownBody(text: string): { code: CodeFence[]; masked: string } {
   };
   visit(tree as unknown as Parameters<typeof visit>[0]);
   return { code, masked };
+}
+
+/** The code blocks in a block's text (continuation indentation already removed), as the page read gives them. */
+export function codeBlocksOf(blockText: string): CodeFence[] {
+  return readMarkdownBody(blockText).code;
 }
 
 interface RawBlock {
@@ -222,10 +275,6 @@ function parseFrontMatter(lines: Line[], properties: Properties, config: GraphCo
   return close + 1;
 }
 
-function orgPage(base: Omit<ParsedPage, 'blocks' | 'properties' | 'refs' | 'warnings'>): ParsedPage {
-  return { ...base, properties: {}, blocks: [], refs: [], warnings: ['org-mode page: listed but not parsed (only markdown pages are read)'] };
-}
-
 /**
  * Parses one page file. Never throws: a malformed page is read as far as it goes and the
  * problem is reported in `warnings`.
@@ -233,35 +282,49 @@ function orgPage(base: Omit<ParsedPage, 'blocks' | 'properties' | 'refs' | 'warn
 export function parsePage(raw: string, relPath: string, config: GraphConfig, mtimeMs = 0): ParsedPage {
   const path = normalizeRelPath(relPath);
   const format = pageFormatOf(path);
-  const journalDate = journalDateFromPath(path, config);
-  const fileTitle = journalDate ? journalTitle(journalDate, config) : titleFromPath(path, config);
-  const base = {
-    path,
-    title: fileTitle,
-    name: pageNameOf(fileTitle),
-    kind: journalDate ? ('journal' as const) : ('page' as const),
-    ...(journalDate ? { journalDate: isoDate(journalDate) } : {}),
-    format,
-    hash: contentHash(raw),
-    mtimeMs,
-  };
-  if (format === 'org') return orgPage(base);
-
+  // Logseq (graph_parser/extract.cljc `get-page-name`): `pages/contents.*` is "Contents", else the title the file name carries.
+  const fileTitle = path.startsWith('pages/contents.') ? 'Contents' : titleFromPath(path, config);
+  const hash = contentHash(raw);
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const properties: Properties = {};
   const blocks: ParsedBlock[] = [];
   const pageRefs = new Set<string>();
   const warnings: string[] = [];
-  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-  try {
-    parseOutline(text, config, properties, blocks, pageRefs, warnings);
-  } catch (error) {
-    warnings.push(`page could only be read up to block ${blocks.length}: ${(error as Error).message}`);
+  let titleProperty: string | undefined;
+  if (format === 'org') {
+    // mldoc gathers an Org file's `#+TITLE:` directives into the page's first node, so it names the page wherever it is.
+    const directive = /^[ \t]*#\+title:[ \t]*(.*)$/im.exec(text);
+    if (directive) titleProperty = directive[1];
+    warnings.push('org-mode page: listed but not parsed (only markdown pages are read)');
+  } else {
+    try {
+      titleProperty = parseOutline(text, config, properties, blocks, pageRefs, warnings);
+    } catch (error) {
+      warnings.push(`page could only be read up to block ${blocks.length}: ${(error as Error).message}`);
+    }
   }
-  const title = typeof properties.title === 'string' && properties.title.trim() !== '' ? properties.title.trim().normalize('NFC') : fileTitle;
-  return { ...base, title, name: pageNameOf(title), properties, blocks, refs: [...pageRefs], warnings };
+  let title = titleProperty !== undefined && titleProperty.trim() !== '' ? titleProperty.trim().normalize('NFC') : fileTitle;
+  // A page whose title reads as a date is that day's journal, wherever its file is, titled in the configured format.
+  const day = journalDayOfTitle(title, config.journalPageTitleFormat);
+  if (day) title = formatJournalDay(day, config.journalPageTitleFormat);
+  return {
+    path,
+    title,
+    name: pageNameOf(title),
+    kind: day ? 'journal' : 'page',
+    ...(day ? { journalDate: isoDay(day) } : {}),
+    format,
+    hash,
+    mtimeMs,
+    properties,
+    blocks,
+    refs: [...pageRefs],
+    warnings,
+  };
 }
 
-function parseOutline(text: string, config: GraphConfig, properties: Properties, blocks: ParsedBlock[], pageRefs: Set<string>, warnings: string[]): void {
+/** Reads the outline; returns the `title::` value when Logseq would take it as the title (only from the first parsed node). */
+function parseOutline(text: string, config: GraphConfig, properties: Properties, blocks: ParsedBlock[], pageRefs: Set<string>, warnings: string[]): string | undefined {
   const lines = splitLines(text);
   let index = parseFrontMatter(lines, properties, config, warnings);
   while (index < lines.length) {
@@ -272,12 +335,21 @@ function parseOutline(text: string, config: GraphConfig, properties: Properties,
     index++;
   }
   for (const [key, value] of Object.entries(properties)) propertyRefs(key, value, pageRefs);
+  // Front matter or property lines at the very top are mldoc's first node; a bulleted `- title::` block is not.
+  const leadingTitle = typeof properties.title === 'string' ? properties.title : undefined;
 
   const raws: RawBlock[] = [];
   let current: RawBlock | undefined;
   let fence: string | undefined;
+  let srcEnd: RegExp | undefined;
   for (; index < lines.length; index++) {
     const line = lines[index];
+    if (current && srcEnd) {
+      current.lines.push(stripContinuation(line.text, current.indent));
+      current.lastLine = index;
+      if (srcEnd.test(line.text)) srcEnd = undefined;
+      continue;
+    }
     if (current && fence) {
       current.lines.push(stripContinuation(line.text, current.indent));
       current.lastLine = index;
@@ -296,6 +368,12 @@ function parseOutline(text: string, config: GraphConfig, properties: Properties,
       current.lines.push(stripContinuation(line.text, current.indent));
       if (line.text.trim() !== '') current.lastLine = index;
     } else continue;
+    const src = SRC_BEGIN.exec(current.lines[current.lines.length - 1]);
+    if (src) {
+      const end = srcEndFor(src[1]);
+      if (lines.slice(index + 1).some((l) => end.test(l.text))) srcEnd = end;
+      continue;
+    }
     const open = FENCE_LINE.exec(current.lines[current.lines.length - 1]);
     if (open && !(open[1][0] === '`' && open[2].includes('`'))) {
       if (hasClosingFence(lines, index + 1, open[1])) fence = open[1];
@@ -317,6 +395,7 @@ function parseOutline(text: string, config: GraphConfig, properties: Properties,
     stack.push({ width: rawBlock.width, index: blocks.length });
     blocks.push(block);
   }
+  return leadingTitle;
 }
 
 function buildBlock(raw: RawBlock, text: string, lines: Line[], config: GraphConfig, parent: number, level: number, pageRefs: Set<string>): ParsedBlock {
@@ -339,9 +418,10 @@ function buildBlock(raw: RawBlock, text: string, lines: Line[], config: GraphCon
   const bodyLines: string[] = [];
   let rest: number;
   const opening = FENCE_LINE.exec(stripped[0]);
-  const closing = opening ? closingFenceIndex(stripped, 1, opening[1]) : -1;
+  const src = SRC_BEGIN.exec(stripped[0]);
+  const closing = src ? stripped.findIndex((line, i) => i > 0 && srcEndFor(src[1]).test(line)) : opening ? closingFenceIndex(stripped, 1, opening[1]) : -1;
   if (PROPERTY_LINE.test(stripped[0])) rest = takeProperties(0);
-  else if (opening && !(opening[1][0] === '`' && opening[2].includes('`')) && closing !== -1) {
+  else if ((src || (opening && !(opening[1][0] === '`' && opening[2].includes('`')))) && closing !== -1) {
     bodyLines.push(...stripped.slice(0, closing + 1));
     rest = takeProperties(closing + 1);
   } else {

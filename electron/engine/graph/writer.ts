@@ -9,6 +9,7 @@ import type { GraphConfig } from './config';
 import { normalizeRelPath } from './config';
 import { GraphConflictError, GraphFormatError, GraphRenameIncompleteError, GraphWriteError, PageAliasTakenError, PageExistsError, PageNotFoundError, describeFsError } from './errors';
 import { journalRelPath, needsTitleProperty, pageFileName, pageNameOf } from './names';
+import { journalFileFor } from './journals';
 import { contentHash, PROPERTY_LINE } from './parser';
 import type { BlockSpec, PageDoc } from './serializer';
 import { serializeBlocks, serializePage } from './serializer';
@@ -192,7 +193,7 @@ export class GraphWriter {
 
   /** Appends top-level blocks to the journal of `date`, creating it (or filling Logseq's empty `-`). */
   async appendJournalBlocks(date: Date, blocks: BlockSpec[]): Promise<{ path: string; hash: string }> {
-    const relPath = journalRelPath(date, this.config);
+    const relPath = journalFileFor(date, this.store.pages(), (day) => journalRelPath(day, this.config));
     const added = serializeBlocks(blocks, { indentation: this.config.bulletIndentation });
     const { hash } = await this.updateFile(relPath, (current) => {
       if (current === null) return added;

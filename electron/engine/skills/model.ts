@@ -1,6 +1,17 @@
 // Reads a Skill out of a parsed Logseq page (`type:: skill`): pure, no I/O, shared by the index and the
 // skills service so a skill means the same thing wherever it is listed, searched or run.
 import type { Actor, ParsedBlock, ParsedPage, PropertyValue, Skill, SkillLanguage, SkillStatus } from '../../../shared/types';
+import { unescapeProseLine } from '../graph/plain-text';
+
+/** Properties holding prose, escaped on the page so Logseq shows them as plain text (graph/plain-text.ts). */
+export const PROSE_PROPERTIES = new Set(['description']);
+
+/** A CommonMark fence longer than any backtick run inside the code (for text read outside Logseq: usage, SKILL.md). */
+export function fenced(lang: string, code: string): string {
+  const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
+  const marker = '`'.repeat(longest + 1);
+  return `${marker}${lang}\n${code.replace(/\r\n?/g, '\n').replace(/\n+$/, '')}\n${marker}`;
+}
 
 const SKILL_CODE_LANGS: Record<string, SkillLanguage> = {
   ts: 'typescript',
@@ -50,7 +61,7 @@ export function skillFromPage(page: ParsedPage): Skill | null {
     name,
     pageTitle: page.title,
     path: page.path,
-    description: joinValue(props['description']),
+    description: unescapeProseLine(joinValue(props['description'])),
     tags: listValue(props['tags']),
     language,
     status,
@@ -102,21 +113,43 @@ interface Sections {
   inSection: Set<number>;
 }
 
+/** A block that is one code block and nothing else (how a snippet or an example is written). */
+function loneCode(block: ParsedBlock): { lang: string; code: string } | undefined {
+  if (block.code.length !== 1) return undefined;
+  const lines = block.text.split('\n');
+  const whole = (LONE_FENCE.test(block.text) || /^#\+begin_src\b/i.test(lines[0])) && lines.length >= 2;
+  return whole ? block.code[0] : undefined;
+}
+
+/** What a person wrote in a prose block, as Logseq shows it: escapes undone, snippets as markdown fences. */
+function proseOf(block: ParsedBlock, from = 0): string {
+  const code = from === 0 ? loneCode(block) : undefined;
+  if (code) return fenced(code.lang, code.code);
+  return block.text
+    .split('\n')
+    .slice(from)
+    .map(unescapeProseLine)
+    .join('\n')
+    .trim();
+}
+
 function findSections(blocks: ParsedBlock[]): Sections {
   const found: Sections = { usage: '', example: '', inSection: new Set() };
   for (let i = 0; i < blocks.length; i++) {
-    const restLines = blocks[i].text.split('\n').slice(1);
     const section = sectionOf(blocks[i]);
     if (!section || found[section]) continue;
-    const parts = [restLines.join('\n').trim()];
+    const parts = [proseOf(blocks[i], 1)];
+    const children: ParsedBlock[] = [];
     found.inSection.add(i);
     for (let j = i + 1; j < blocks.length && blocks[j].level > blocks[i].level; j++) {
       found.inSection.add(j);
-      parts.push(blocks[j].text.trim());
+      children.push(blocks[j]);
+      parts.push(proseOf(blocks[j]));
     }
+    // An example written as one code block is the call itself; the fence is only how Logseq shows it.
+    const example = section === 'example' && !parts[0] && children.length === 1 ? loneCode(children[0]) : undefined;
     const text = parts.filter(Boolean).join('\n');
-    // An example written as one fenced block is the call itself; the fence is only how Logseq shows it.
-    found[section] = section === 'example' ? (LONE_FENCE.exec(text)?.[2] ?? text) : text;
+    found[section] = example ? example.code : section === 'example' ? (LONE_FENCE.exec(text)?.[2] ?? text) : text;
   }
   return found;
 }

@@ -7,6 +7,12 @@ export const SKILLS_NAMESPACE = 'Skills';
 export const SKILL_NAME_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 /** Agent Skills: 1-64 lowercase letters, digits and single hyphens, not at either end. */
 export const AGENT_SKILL_NAME_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/**
+ * Device names Windows reserves whatever the extension (`con.ts`, `nul.py`, `lpt9.md` cannot be created there). A skill
+ * becomes `skills/<name>.ts`, `<name>/SKILL.md` and a page file, so such a name would break materialized modules and
+ * exports on Windows; trailing dots and spaces, the other Windows trap, cannot pass SKILL_NAME_PATTERN.
+ */
+const WINDOWS_RESERVED_NAMES = new Set(['con', 'prn', 'aux', 'nul', ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [`com${n}`, `lpt${n}`])]);
 
 export class InvalidSkillNameError extends InvalidInputError {
   constructor(readonly skillName: string, reason: string) {
@@ -28,6 +34,7 @@ export function validateSkillName(name: string): string {
   }
   if (name.includes('__')) throw new InvalidSkillNameError(name, 'it has two underscores in a row');
   if (name.endsWith('_')) throw new InvalidSkillNameError(name, 'it ends with an underscore');
+  if (WINDOWS_RESERVED_NAMES.has(name)) throw new InvalidSkillNameError(name, `Windows reserves "${name}" as a device name (files such as ${name}.ts cannot exist there)`);
   return name;
 }
 
@@ -42,7 +49,7 @@ export function suggestSkillName(raw: string): string {
     .replace(/_+$/, '')
     .slice(0, 64)
     .replace(/_+$/, '');
-  return snake;
+  return WINDOWS_RESERVED_NAMES.has(snake) ? `${snake}_skill` : snake;
 }
 
 export function skillPageTitle(name: string): string {

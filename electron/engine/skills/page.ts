@@ -2,9 +2,12 @@
 // edits that change only the lines a skill operation owns, so whatever else a person wrote in Logseq survives.
 import type { Actor, PropertyValue, SkillLanguage, SkillStatus } from '../../../shared/types';
 import type { GraphConfig } from '../graph/config';
-import { parsePage, PROPERTY_LINE } from '../graph/parser';
-import { serializeBlocks, serializeProperties, type BlockSpec, type PageDoc, type PropertyList } from '../graph/serializer';
-import { locateSkillCode, sectionOf } from './model';
+import { codeBlocksOf, parsePage, PROPERTY_LINE, SRC_BEGIN, srcEndFor } from '../graph/parser';
+import { escapeProseLine } from '../graph/plain-text';
+import { codeBlockText, serializeBlocks, serializeProperties, type BlockSpec, type PageDoc, type PropertyList } from '../graph/serializer';
+import { fenced, locateSkillCode, sectionOf, PROSE_PROPERTIES } from './model';
+
+export { fenced };
 
 export interface SkillPageFields {
   id: string;
@@ -56,14 +59,23 @@ export function formatPins(pins: Record<string, string>): string {
     .join(', ');
 }
 
-/** A fence longer than any backtick run inside the code, so the code can never close it early. */
-export function fenced(lang: string, code: string): string {
-  const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
-  const marker = '`'.repeat(longest + 1);
-  return `${marker}${lang}\n${code.replace(/\r\n?/g, '\n').replace(/\n+$/, '')}\n${marker}`;
+/**
+ * A markdown fenced snippet (```lang ... ```, or a longer fence) split into its language and code, or undefined when
+ * `text` is not exactly one snippet. An unclosed fence runs to the end, as in CommonMark.
+ */
+export function unwrapSnippet(text: string): { lang: string; code: string } | undefined {
+  const lines = text.replace(/\r\n?/g, '\n').trim().split('\n');
+  const open = /^(`{3,}|~{3,})[ \t]*([^\s`]*)[^`]*$/.exec(lines[0]);
+  if (!open) return undefined;
+  const closeAt = lines.findIndex((line, i) => i > 0 && line.trim().startsWith(open[1]) && line.trim().replace(open[1][0] === '`' ? /`/g : /~/g, '') === '');
+  if (closeAt !== -1 && closeAt !== lines.length - 1) return undefined;
+  return { lang: open[2], code: lines.slice(1, closeAt === -1 ? undefined : closeAt).join('\n') };
 }
 
-/** Usage prose as child blocks: one per line, fenced snippets kept whole, so Logseq shows it as written. */
+/**
+ * Usage prose as child blocks: one per line (trimmed; blank lines dropped), each escaped so Logseq shows it as the
+ * plain text it is, and fenced snippets kept whole as code blocks Logseq reads back exactly.
+ */
 export function usageBlocks(usage: string): BlockSpec[] {
   const blocks: BlockSpec[] = [];
   const lines = usage.replace(/\r\n?/g, '\n').split('\n');
@@ -77,20 +89,31 @@ export function usageBlocks(usage: string): BlockSpec[] {
         body.push(lines[i]);
         if (lines[i].trim().startsWith(open[1]) && lines[i].trim().replace(/[`~]/g, '') === '') break;
       }
-      if (!body[body.length - 1].trim().startsWith(open[1]) || body.length === 1) body.push(open[1]);
-      blocks.push({ text: body.join('\n') });
+      const snippet = unwrapSnippet(body.join('\n'))!;
+      blocks.push({ text: codeBlockText(snippet.lang, snippet.code) });
     } else {
-      blocks.push({ text: line.replace(/^[-*+][ \t]+/, '') });
+      blocks.push({ text: escapeProseLine(line) });
     }
   }
   return blocks;
+}
+
+/** A property as the page holds it: prose properties (the description) escaped so Logseq shows them as plain text. */
+function pageProperty(key: string, value: PropertyValue): [string, PropertyValue] {
+  return PROSE_PROPERTIES.has(key.toLowerCase()) && typeof value === 'string' ? [key, escapeProseLine(oneLine(value))] : [key, value];
+}
+
+/** The Example (a call, written as code) or Code block of a skill page. */
+function codeSection(lang: string, text: string): string {
+  const snippet = unwrapSnippet(text);
+  return snippet ? codeBlockText(snippet.lang || lang, snippet.code) : codeBlockText(lang, text);
 }
 
 function skillProperties(fields: SkillPageFields): PropertyList {
   const list: PropertyList = [
     ['type', 'skill'],
     ['skill-id', fields.id],
-    ['description', oneLine(fields.description)],
+    pageProperty('description', fields.description),
     ['tags', normalizeTags(fields.tags)],
     ['language', fields.language],
     ['status', fields.status],
@@ -107,14 +130,11 @@ function skillProperties(fields: SkillPageFields): PropertyList {
 /** The page a new skill gets: properties, then the description, Usage, Example and Code blocks. */
 export function skillPageDoc(fields: SkillPageFields): PageDoc {
   const lang = FENCE_LANG[fields.language];
-  const blocks: BlockSpec[] = [{ text: oneLine(fields.description) }];
+  const blocks: BlockSpec[] = [{ text: escapeProseLine(oneLine(fields.description)) }];
   const usage = usageBlocks(fields.usage);
   if (usage.length) blocks.push({ text: 'Usage', children: usage });
-  if (fields.example.trim()) {
-    const example = /^\s*(`{3,}|~{3,})/.test(fields.example) ? fields.example.trim() : fenced(lang, fields.example.trim());
-    blocks.push({ text: 'Example', children: [{ text: example }] });
-  }
-  blocks.push({ text: 'Code', children: [{ text: fenced(lang, fields.code) }] });
+  if (fields.example.trim()) blocks.push({ text: 'Example', children: [{ text: codeSection(lang, fields.example.trim()) }] });
+  blocks.push({ text: 'Code', children: [{ text: codeBlockText(lang, fields.code) }] });
   return { properties: skillProperties(fields), blocks };
 }
 
@@ -148,7 +168,7 @@ export function setPageProperties(content: string, updates: Array<[string, Prope
   const hadProperties = end > 0;
   for (const [key, value] of updates) {
     const at = text.lines.slice(0, end).findIndex((line) => PROPERTY_LINE.exec(line)![1].toLowerCase() === key.toLowerCase());
-    const rendered = value === null ? [] : serializeProperties([[key, value]]);
+    const rendered = value === null ? [] : serializeProperties([pageProperty(key, value)]);
     if (at >= 0) {
       text.lines.splice(at, 1, ...rendered);
       end += rendered.length - 1;
@@ -181,29 +201,36 @@ export function replaceSkillCode(content: string, relPath: string, config: Graph
   const text = split(content);
   if (!at) {
     while (text.lines.length && text.lines[text.lines.length - 1] === '') text.lines.pop();
-    text.lines.push(...indentBlock(serializeBlocks([{ text: 'Code', children: [{ text: fenced(FENCE_LANG[language], code) }] }], { indentation: config.bulletIndentation }), ''), '');
+    text.lines.push(...indentBlock(serializeBlocks([{ text: 'Code', children: [{ text: codeBlockText(FENCE_LANG[language], code) }] }], { indentation: config.bulletIndentation }), ''), '');
     return join(text);
   }
   const block = page.blocks[at.block];
-  let seen = -1;
+  const target = block.code[at.fence];
+  const bullet = /^([ \t]*)[-*+][ \t]/.exec(text.lines[block.startLine]);
+  const continuation = `${bullet ? bullet[1] : ''}  `;
+  // The code regions of the block in file order; the one to replace is the first holding the code the page reads.
   for (let i = block.startLine; i < block.endLine; i++) {
-    const open = /^([ \t]*(?:[-*+][ \t]+)?)(`{3,}|~{3,})(.*)$/.exec(text.lines[i]);
-    if (!open || open[3].includes('`')) continue;
-    if (++seen !== at.fence) {
-      // Skip to this fence's close so a fence inside it is not counted.
-      for (i++; i < block.endLine && !new RegExp(`^[ \\t]*${open[2][0]}{${open[2].length},}[ \\t]*$`).test(text.lines[i]); i++);
+    const src = SRC_BEGIN.exec(text.lines[i].replace(/^([ \t]*)[-*+][ \t]+/, '$1'));
+    const open = src ? null : /^([ \t]*(?:[-*+][ \t]+)?)(`{3,}|~{3,})(.*)$/.exec(text.lines[i]);
+    if (!src && (!open || open[3].includes('`'))) continue;
+    const closeLine = src ? srcEndFor(src[1]) : new RegExp(`^[ \\t]*${open![2][0] === '`' ? '`' : '~'}{${open![2].length},}[ \\t]*$`);
+    let close = i + 1;
+    while (close < block.endLine && !closeLine.test(text.lines[close])) close++;
+    const regionText = text.lines
+      .slice(i, close + 1)
+      .map((line, n) => (n === 0 ? line.slice(/^[ \t]*(?:[-*+][ \t]+)?/.exec(line)![0].length) : line.slice(Math.min(/^[ \t]*/.exec(line)![0].length, continuation.length))))
+      .join('\n');
+    const found = codeBlocksOf(regionText)[0];
+    if (!found || found.code !== target.code || found.lang !== target.lang) {
+      i = close;
       continue;
     }
-    let close = i + 1;
-    const closeLine = new RegExp(`^[ \\t]*${open[2][0] === '`' ? '`' : '~'}{${open[2].length},}[ \\t]*$`);
-    while (close < block.endLine && !closeLine.test(text.lines[close])) close++;
-    const bullet = /^([ \t]*)[-*+][ \t]/.exec(text.lines[block.startLine]);
-    const continuation = `${bullet ? bullet[1] : ''}  `;
-    const fence = fenced(open[3].trim() || FENCE_LANG[language], code).split('\n');
-    const marker = /^`+/.exec(fence[0])![0];
-    const inner = fence.slice(1, -1).map((line) => (line === '' ? '' : continuation + line));
+    const prefix = /^[ \t]*(?:[-*+][ \t]+)?/.exec(text.lines[i])![0];
+    const lang = (src ? (src[2] ?? '').split(/\s+/)[0] : open![3].trim().split(/\s+/)[0]) || FENCE_LANG[language];
+    const lines = codeBlockText(lang, code).split('\n');
     const closeIndent = close < text.lines.length ? /^[ \t]*/.exec(text.lines[close])![0] : continuation;
-    text.lines.splice(i, close - i + 1, `${open[1]}${marker}${open[3]}`, ...inner, `${closeIndent}${marker}`);
+    const inner = lines.slice(1, -1).map((line) => (line === '' ? '' : continuation + line));
+    text.lines.splice(i, close - i + 1, prefix + lines[0], ...inner, closeIndent + lines[lines.length - 1]);
     return join(text);
   }
   return content;
@@ -240,10 +267,11 @@ export function replaceUsage(content: string, relPath: string, config: GraphConf
 export function replaceDescriptionBlock(content: string, relPath: string, config: GraphConfig, oldDescription: string, description: string): string {
   const page = parsePage(content, relPath, config, 0);
   const first = page.blocks[0];
-  if (!first || first.level !== 0 || oneLine(first.text) !== oneLine(oldDescription) || first.endLine - first.startLine !== 1) return content;
+  if (!first || first.level !== 0 || first.endLine - first.startLine !== 1) return content;
+  if (first.text !== escapeProseLine(oneLine(oldDescription)) && oneLine(first.text) !== oneLine(oldDescription)) return content;
   const text = split(content);
   const bullet = /^([ \t]*[-*+][ \t]+)/.exec(text.lines[first.startLine]);
   if (!bullet) return content;
-  text.lines[first.startLine] = bullet[1] + oneLine(description);
+  text.lines[first.startLine] = bullet[1] + escapeProseLine(oneLine(description));
   return join(text);
 }
