@@ -121,6 +121,16 @@ export const HttpServerConfig = z.object({
   type: z.enum(['http', 'streamable-http', 'sse']).optional(),
   url: z.string().url(),
   headers: z.record(z.string(), z.string()).optional(),
+  /** OAuth sign-in settings; without them Skillgraph registers itself dynamically where the server allows it. */
+  oauth: z
+    .object({
+      clientId: z.string().min(1).optional(),
+      clientSecret: z.string().min(1).optional(),
+      scope: z.string().min(1).optional(),
+      clientMetadataUrl: z.string().url().optional(),
+    })
+    .strict()
+    .optional(),
   disabled: z.boolean().optional(),
   startupTimeoutMs: z.number().int().positive().max(600_000).optional(),
 });

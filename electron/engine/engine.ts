@@ -1,5 +1,6 @@
 // The engine's composition root: builds every service for one graph folder and one data folder. The app,
 // browser mode, the CLI, the MCP gateway and the tests all open the engine through here. Never imports electron.
+import { OAuthCredentialStore, openInSystemBrowser } from './mcp/oauth';
 import fs from 'node:fs';
 import path from 'node:path';
 import { RunSummary, type BackendName, type GraphEvent, type ServerState } from '../../shared/types';
@@ -59,7 +60,9 @@ export class Engine {
     const graph = await Graph.open(locations.graphDir);
     const index = SearchIndex.open(indexPath(locations.dataDir));
     const serverConfigs = new ServerConfigStore(locations.dataDir);
-    const pool = new McpPool({ configs: await serverConfigs.load() });
+    // HTTP servers that ask for OAuth get a sign-in in the user's browser; credentials are sealed under <data>/oauth/.
+    const oauth = { store: new OAuthCredentialStore(path.join(locations.dataDir, 'oauth')), open: openInSystemBrowser };
+    const pool = new McpPool({ configs: await serverConfigs.load(), oauth });
     const catalog = new ToolCatalog(pool, index, path.join(locations.dataDir, 'api'));
     const skills = new SkillService({ graph, index, toolCatalog: () => catalog.toolDocs() });
     const events = new EventBus();

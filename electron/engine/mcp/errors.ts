@@ -65,3 +65,22 @@ export class McpToolCallError extends McpError {
     this.name = 'McpToolCallError';
   }
 }
+
+/** A server asks for authorization (HTTP 401) that Skillgraph could not obtain: not signed in, refused or expired. */
+export class McpAuthError extends McpError {
+  constructor(server: string, message: string) {
+    super('mcp-auth', message, server);
+    this.name = 'McpAuthError';
+  }
+}
+
+/** A tool call was cancelled by the caller (the user's Stop, an agent's cancel) before it answered. */
+export class McpCancelledError extends McpError {
+  constructor(
+    server: string,
+    readonly tool: string,
+  ) {
+    super('mcp-cancelled', `call to tool \`${tool}\` on server \`${server}\` was cancelled`, server);
+    this.name = 'McpCancelledError';
+  }
+}

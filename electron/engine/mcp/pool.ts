@@ -1,23 +1,47 @@
 // Client pool over @modelcontextprotocol/sdk: starts servers lazily, lists tools page by page, follows
 // tools/list_changed, times out calls, restarts crashed servers with backoff, and reports each server's state.
 // It is the one place where server text is redacted: results, tool lists, errors and stderr leave it without secrets.
+// Beyond tools it reads resources and prompts, passes progress and log messages on, answers the requests a
+// server sends back (elicitation, sampling, roots) through the host's handlers, signs in to HTTP servers with
+// OAuth, and opens a new session when an HTTP server has forgotten the old one (404).
 import { EventEmitter } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
   ErrorCode,
+  ListRootsRequestSchema,
+  LoggingMessageNotificationSchema,
   McpError as SdkMcpError,
+  PromptListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  ResourceUpdatedNotificationSchema,
   ToolListChangedNotificationSchema,
   ToolSchema,
   type CallToolResult,
+  type ClientCapabilities,
+  type CreateMessageRequest,
+  type CreateMessageResult,
+  type ElicitRequest,
+  type ElicitResult,
+  type GetPromptResult,
+  type LoggingLevel,
+  type Prompt,
+  type ReadResourceResult,
+  type Resource,
+  type ResourceTemplate,
+  type Root,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ServerConfig, ServerState } from '../../../shared/types';
 import { resolveEnv } from './config';
-import { McpError, McpServerError, McpTimeoutError } from './errors';
+import { McpAuthError, McpCancelledError, McpError, McpServerError, McpTimeoutError } from './errors';
+import { LoopbackRedirect, ServerOAuthProvider, type OAuthCredentialStore, type OpenAuthorization } from './oauth';
 import { SecretRedactor, serverSecrets } from './redact';
 import { ProcessGroupStdioTransport } from './stdio-transport';
 import { compareCodeUnits, serverDirectories } from './names';
@@ -36,11 +60,47 @@ export interface McpPoolOptions {
   maxRestarts?: number;
   /** First restart delay, doubled on each consecutive failure (capped at 30 s). */
   restartBackoffMs?: number;
+  /** Sign-in for HTTP servers that answer 401; without it they fail with "needs you to sign in". */
+  oauth?: PoolOAuth;
+  /** Answers to the requests servers send to Skillgraph; a capability is offered only when its handler is set. */
+  serverRequests?: ServerRequestHandlers;
+}
+
+export interface PoolOAuth {
+  store: OAuthCredentialStore;
+  /** Sends the user to the authorization page (the app and CLI open the browser); absent: sign-in is refused. */
+  open?: OpenAuthorization;
+  /** How long a sign-in may wait for the browser to come back, ms (default 5 minutes). */
+  signInTimeoutMs?: number;
+}
+
+/** What a server may ask of Skillgraph while it works: the user (elicitation), a model (sampling), the roots. */
+export interface ServerRequestHandlers {
+  elicit?(server: string, params: ElicitRequest['params'], signal: AbortSignal): Promise<ElicitResult>;
+  sample?(server: string, params: CreateMessageRequest['params'], signal: AbortSignal): Promise<CreateMessageResult>;
+  roots?(server: string): Promise<Root[]>;
+}
+
+export interface ToolProgress {
+  progress: number;
+  total?: number;
+  message?: string;
 }
 
 export interface CallToolOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Progress the server reports for this call; setting it sends a progress token and lets progress extend the time limit. */
+  onProgress?: (progress: ToolProgress) => void;
+}
+
+/** One line of a server's log: an MCP logging message, or a line it wrote to stderr. */
+export interface ServerLogLine {
+  server: string;
+  at: number;
+  level: LoggingLevel | 'stderr';
+  logger?: string;
+  text: string;
 }
 
 interface ServerEntry {
@@ -63,11 +123,14 @@ interface ServerEntry {
   lastError?: Error;
   restartTimer?: NodeJS.Timeout;
   refreshTimer?: NodeJS.Timeout;
+  oauth?: ServerOAuthProvider;
+  log: ServerLogLine[];
 }
 
 const LenientToolsPage = z.object({ tools: z.array(z.unknown()), nextCursor: z.string().optional() }).passthrough();
 const MAX_TOOL_PAGES = 1000;
 const MAX_BACKOFF_MS = 30_000;
+const MAX_LOG_LINES = 500;
 
 function transportKind(config: ServerConfig): ServerState['transport'] {
   if ('command' in config) return 'stdio';
@@ -78,6 +141,10 @@ function transportKind(config: ServerConfig): ServerState['transport'] {
 export interface McpPoolEvents {
   state: [ServerState];
   toolsChanged: [string];
+  resourcesChanged: [string];
+  resourceUpdated: [string, string];
+  promptsChanged: [string];
+  log: [ServerLogLine];
 }
 
 export class McpPool extends EventEmitter<McpPoolEvents> {
@@ -89,6 +156,9 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
   private readonly maxRestarts: number;
   private readonly restartBackoffMs: number;
   private closed = false;
+  private readonly oauth?: PoolOAuth;
+  private readonly serverRequests: ServerRequestHandlers;
+  private loopback?: LoopbackRedirect;
 
   constructor(opts: McpPoolOptions) {
     super();
@@ -98,6 +168,8 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     this.env = opts.env ?? process.env;
     this.maxRestarts = opts.maxRestarts ?? 5;
     this.restartBackoffMs = opts.restartBackoffMs ?? 500;
+    this.oauth = opts.oauth;
+    this.serverRequests = opts.serverRequests ?? {};
     this.setConfigs(opts.configs);
   }
 
@@ -127,6 +199,7 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
         readyAt: 0,
         failures: 0,
         nextAttemptAt: 0,
+        log: [],
       };
       if (config.disabled) entry.state.error = 'disabled in mcp.json';
       this.entries.set(name, entry);
@@ -160,19 +233,83 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
 
   async callTool(server: string, tool: string, args: Record<string, unknown> = {}, opts: CallToolOptions = {}): Promise<CallToolResult> {
     const entry = this.entry(server);
-    const client = await this.ensureConnected(entry);
     const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
+    if (opts.signal?.aborted) throw new McpCancelledError(server, tool);
+    // The SDK leaves its abort listener on the signal it is given; a signal of our own per call, unlinked when the
+    // call settles, keeps a run's signal (shared by all its calls) from cancelling calls that already finished.
+    const call = new AbortController();
+    const forward = () => call.abort(opts.signal?.reason);
+    opts.signal?.addEventListener('abort', forward, { once: true });
     try {
-      const result = (await client.callTool({ name: tool, arguments: args }, undefined, { timeout: timeoutMs, signal: opts.signal })) as CallToolResult;
+      const result = (await this.withSession(entry, (client) =>
+        client.callTool({ name: tool, arguments: args }, undefined, {
+          timeout: timeoutMs,
+          signal: call.signal,
+          ...(opts.onProgress ? { onprogress: opts.onProgress, resetTimeoutOnProgress: true } : {}),
+        }),
+      )) as CallToolResult;
       return entry.redactor.value(result);
     } catch (error) {
+      if (call.signal.aborted) throw new McpCancelledError(server, tool);
       if (error instanceof SdkMcpError && error.code === ErrorCode.RequestTimeout) throw new McpTimeoutError(server, tool, timeoutMs);
       if (error instanceof SdkMcpError && error.code === ErrorCode.ConnectionClosed) {
         throw new McpServerError(server, this.redact(entry, `server \`${server}\` closed the connection during \`${tool}\`${this.stderrSuffix(entry)}`));
       }
       // A JSON-RPC error's message and data are the server's own text, so they may carry a secret too.
       throw entry.redactor.error(error);
+    } finally {
+      opts.signal?.removeEventListener('abort', forward);
     }
+  }
+
+  /** The server's resources (all pages); empty when it offers none. */
+  async listResources(server: string): Promise<Resource[]> {
+    return this.paginate(server, 'resources', (client, cursor) => client.listResources(cursor ? { cursor } : {}, { timeout: this.callTimeoutMs }), (page) => page.resources);
+  }
+
+  /** The server's resource templates (URI templates such as `file:///{path}`). */
+  async listResourceTemplates(server: string): Promise<ResourceTemplate[]> {
+    return this.paginate(server, 'resources', (client, cursor) => client.listResourceTemplates(cursor ? { cursor } : {}, { timeout: this.callTimeoutMs }), (page) => page.resourceTemplates);
+  }
+
+  async readResource(server: string, uri: string): Promise<ReadResourceResult> {
+    const entry = this.entry(server);
+    return entry.redactor.value(await this.withSession(entry, (client) => client.readResource({ uri }, { timeout: this.callTimeoutMs })));
+  }
+
+  /** Asks the server to send `resourceUpdated` events for `uri` (where it supports subscriptions). */
+  async subscribeResource(server: string, uri: string): Promise<void> {
+    const entry = this.entry(server);
+    await this.withSession(entry, (client) => client.subscribeResource({ uri }, { timeout: this.callTimeoutMs }));
+  }
+
+  async unsubscribeResource(server: string, uri: string): Promise<void> {
+    const entry = this.entry(server);
+    await this.withSession(entry, (client) => client.unsubscribeResource({ uri }, { timeout: this.callTimeoutMs }));
+  }
+
+  /** The server's prompts (all pages); empty when it offers none. */
+  async listPrompts(server: string): Promise<Prompt[]> {
+    return this.paginate(server, 'prompts', (client, cursor) => client.listPrompts(cursor ? { cursor } : {}, { timeout: this.callTimeoutMs }), (page) => page.prompts);
+  }
+
+  async getPrompt(server: string, name: string, args: Record<string, string> = {}): Promise<GetPromptResult> {
+    const entry = this.entry(server);
+    return entry.redactor.value(await this.withSession(entry, (client) => client.getPrompt({ name, arguments: args }, { timeout: this.callTimeoutMs })));
+  }
+
+  /** The server's recent log: MCP logging messages and stderr lines, oldest first (secrets masked). */
+  serverLog(server: string): ServerLogLine[] {
+    return [...this.entry(server).log];
+  }
+
+  /** Forgets the OAuth credentials of an HTTP server and stops it; the next use signs in again. */
+  async signOut(server: string): Promise<void> {
+    const entry = this.entry(server);
+    await this.stopEntry(entry);
+    const provider = entry.oauth ?? (this.oauth && 'url' in entry.config ? await this.oauthProvider(entry, entry.config.url, entry.config) : undefined);
+    await provider?.signOut();
+    entry.oauth = undefined;
   }
 
   /** Stops a server and starts it again now (the user's "Restart"), clearing any backoff. */
@@ -194,6 +331,62 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.entries.values()].map((entry) => this.stopEntry(entry)));
+    await this.loopback?.close();
+  }
+
+  /**
+   * Runs a request on the server's session. An HTTP server that answers 404 has forgotten the session (it
+   * restarted): per the spec the client starts a new one, so the request is sent once more on a fresh session.
+   */
+  private async withSession<T>(entry: ServerEntry, request: (client: Client) => Promise<T>): Promise<T> {
+    const client = await this.ensureConnected(entry);
+    try {
+      return await request(client);
+    } catch (error) {
+      if (error instanceof UnauthorizedError && entry.oauth?.awaitingCode && client.transport instanceof StreamableHTTPClientTransport) {
+        // A request needed more than the current token (expired, or a step-up to more scopes): the user signs in
+        // again in the browser and the request is sent once more with the new token.
+        this.appendLog(entry, 'notice', 'the server asked for authorization again; waiting for sign-in in the browser');
+        await client.transport.finishAuth(await entry.oauth.waitForCode(this.oauth?.signInTimeoutMs ?? 300_000));
+        return request(client);
+      }
+      if (!(error instanceof StreamableHTTPError && error.code === 404) || entry.client !== client) throw error;
+      this.appendLog(entry, 'notice', 'the server forgot the session (HTTP 404); starting a new one');
+      entry.client = undefined;
+      entry.tools = undefined;
+      entry.generation++;
+      await client.close().catch(() => undefined);
+      return request(await this.ensureConnected(entry));
+    }
+  }
+
+  private async paginate<P extends { nextCursor?: string }, T>(
+    server: string,
+    capability: 'resources' | 'prompts',
+    page: (client: Client, cursor: string | undefined) => Promise<P>,
+    items: (page: P) => T[],
+  ): Promise<T[]> {
+    const entry = this.entry(server);
+    const client = await this.ensureConnected(entry);
+    if (!client.getServerCapabilities()?.[capability]) return [];
+    const out: T[] = [];
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    for (let i = 0; i < MAX_TOOL_PAGES; i++) {
+      const result = await this.withSession(entry, (c) => page(c, cursor));
+      out.push(...items(result));
+      cursor = result.nextCursor;
+      if (!cursor || seen.has(cursor)) break;
+      seen.add(cursor);
+    }
+    return out;
+  }
+
+  private appendLog(entry: ServerEntry, level: ServerLogLine['level'], text: string, logger?: string): void {
+    const line: ServerLogLine = { server: entry.name, at: Date.now(), level, text: this.redact(entry, text), ...(logger ? { logger } : {}) };
+    entry.log.push(line);
+    if (entry.log.length > MAX_LOG_LINES) entry.log.splice(0, entry.log.length - MAX_LOG_LINES);
+    this.emit('log', line);
   }
 
   private entry(server: string): ServerEntry {
@@ -282,16 +475,43 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     if ('command' in config) return this.handshake(entry, this.stdioTransport(entry, config, generation), generation);
     const url = new URL(config.url);
     const requestInit = config.headers ? { headers: config.headers } : undefined;
-    if (config.type === 'sse') return this.handshake(entry, new SSEClientTransport(url, { requestInit }), generation);
+    // A server configured with its own Authorization header is not signed in to with OAuth.
+    const hasAuthorization = Object.keys(config.headers ?? {}).some((name) => name.toLowerCase() === 'authorization');
+    const authProvider = this.oauth && !hasAuthorization ? await this.oauthProvider(entry, config.url, config) : undefined;
+    if (config.type === 'sse') return this.handshake(entry, new SSEClientTransport(url, { requestInit, authProvider }), generation);
+    const streamable = () => new StreamableHTTPClientTransport(url, { requestInit, authProvider });
+    const first = streamable();
     try {
-      return await this.handshake(entry, new StreamableHTTPClientTransport(url, { requestInit }), generation);
+      return await this.handshake(entry, first, generation);
     } catch (error) {
+      if (error instanceof UnauthorizedError && authProvider?.awaitingCode) {
+        // The SDK sent the user to the authorization page; the loopback page brings the code back.
+        this.appendLog(entry, 'notice', 'waiting for sign-in in the browser');
+        const code = await authProvider.waitForCode(this.oauth?.signInTimeoutMs ?? 300_000);
+        await first.finishAuth(code);
+        return this.handshake(entry, streamable(), generation);
+      }
+      if (error instanceof McpAuthError) throw error;
+      if (error instanceof UnauthorizedError || isHttpStatus(error, 401) || isHttpStatus(error, 403)) {
+        throw new McpAuthError(entry.name, this.redact(entry, `server \`${entry.name}\` refused the connection: ${isHttpStatus(error, 403) ? 'HTTP 403 forbidden' : 'HTTP 401 unauthorized'}${this.oauth ? ` (${error instanceof Error ? error.message : String(error)})` : ' (set an Authorization header for it in mcp.json)'}`));
+      }
       // Servers that only speak the older HTTP+SSE transport reject the Streamable HTTP POST.
       if (config.type !== undefined || error instanceof McpTimeoutError) throw error;
-      const client = await this.handshake(entry, new SSEClientTransport(url, { requestInit }), generation);
+      const client = await this.handshake(entry, new SSEClientTransport(url, { requestInit, authProvider }), generation);
       this.setState(entry, { transport: 'sse' });
       return client;
     }
+  }
+
+  private async oauthProvider(entry: ServerEntry, url: string, config: ServerConfig): Promise<ServerOAuthProvider> {
+    if (!this.oauth) throw new McpAuthError(entry.name, 'OAuth sign-in is not available in this process');
+    if (!entry.oauth) {
+      this.loopback ??= new LoopbackRedirect();
+      const settings = 'oauth' in config ? config.oauth : undefined;
+      entry.oauth = new ServerOAuthProvider(entry.name, url, this.oauth.store, this.loopback, this.oauth.open, settings);
+    }
+    await entry.oauth.prepare();
+    return entry.oauth;
   }
 
   private stdioTransport(entry: ServerEntry, config: Extract<ServerConfig, { command: string }>, generation: number): Transport {
@@ -300,16 +520,41 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     transport.stderr.on('data', (chunk: Buffer) => {
       if (generation !== entry.generation) return;
       // Redacted before the tail is cut, so a secret straddling the cut is masked whole, never left half visible.
-      entry.stderr = entry.redactor.text(entry.stderr + chunk.toString('utf8')).slice(-this.stderrTail);
+      const text = chunk.toString('utf8');
+      entry.stderr = entry.redactor.text(entry.stderr + text).slice(-this.stderrTail);
+      for (const line of text.split(/\r?\n/)) if (line.trim()) this.appendLog(entry, 'stderr', line.slice(0, 2000));
     });
     return transport;
   }
 
   private async handshake(entry: ServerEntry, transport: Transport, generation: number): Promise<Client> {
-    const client = new Client({ name: 'skillgraph', version: '0.1.0' }, { capabilities: {} });
+    const handlers = this.serverRequests;
+    const capabilities: ClientCapabilities = {
+      ...(handlers.elicit ? { elicitation: { form: { applyDefaults: true } } } : {}),
+      ...(handlers.sample ? { sampling: {} } : {}),
+      ...(handlers.roots ? { roots: { listChanged: false } } : {}),
+    };
+    const client = new Client({ name: 'skillgraph', version: '0.1.0' }, { capabilities });
     client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
       if (generation === entry.generation) this.scheduleToolsRefresh(entry, client);
     });
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, async () => {
+      if (generation === entry.generation) this.emit('resourcesChanged', entry.name);
+    });
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, async (notification) => {
+      if (generation === entry.generation) this.emit('resourceUpdated', entry.name, notification.params.uri);
+    });
+    client.setNotificationHandler(PromptListChangedNotificationSchema, async () => {
+      if (generation === entry.generation) this.emit('promptsChanged', entry.name);
+    });
+    client.setNotificationHandler(LoggingMessageNotificationSchema, async (notification) => {
+      if (generation !== entry.generation) return;
+      const { level, logger, data } = notification.params;
+      this.appendLog(entry, level, typeof data === 'string' ? data : JSON.stringify(data), logger);
+    });
+    if (handlers.elicit) client.setRequestHandler(ElicitRequestSchema, (request, extra) => handlers.elicit!(entry.name, request.params, extra.signal));
+    if (handlers.sample) client.setRequestHandler(CreateMessageRequestSchema, (request, extra) => handlers.sample!(entry.name, request.params, extra.signal));
+    if (handlers.roots) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: await handlers.roots!(entry.name) }));
     client.onclose = () => {
       if (generation === entry.generation && entry.client === client) this.onUnexpectedClose(entry);
     };
@@ -317,6 +562,12 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     const startupTimeoutMs = entry.config.startupTimeoutMs ?? this.startTimeoutMs;
     try {
       await client.connect(transport, { timeout: startupTimeoutMs });
+      // Ask for log messages where the server offers them, so the server log shows what it reports.
+      if (client.getServerCapabilities()?.logging) {
+        await client.setLoggingLevel('info', { timeout: startupTimeoutMs }).catch((error: unknown) => {
+          this.appendLog(entry, 'warning', `logging/setLevel failed: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      }
       return client;
     } catch (error) {
       await transport.close().catch(() => undefined);
@@ -414,4 +665,10 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     if (entry.state.status !== 'stopped') this.setState(entry, { status: 'stopped', error: undefined });
     await client?.close().catch(() => undefined);
   }
+}
+
+function isHttpStatus(error: unknown, status: number): boolean {
+  if (error instanceof StreamableHTTPError) return error.code === status;
+  // The SSE transport reports the status only in its message ("Non-200 status code (401)").
+  return error instanceof Error && new RegExp(`\\(${status}\\)|\\b${status}\\b.*(unauthori[sz]ed|forbidden)`, 'i').test(error.message);
 }
