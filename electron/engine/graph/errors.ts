@@ -1,4 +1,5 @@
-// Typed errors of the graph engine, each with a message a person can act on.
+// Typed errors of the graph engine, each with a message a person can act on (and, for the ones the app
+// shows as such, a wire `code`).
 
 export class GraphError extends Error {
   constructor(message: string) {
@@ -7,10 +8,32 @@ export class GraphError extends Error {
   }
 }
 
-/** The file changed on disk in a way our transform could not be re-applied to. */
+/**
+ * The page changed on disk (in Logseq, a sync tool) in a way Skillgraph's change cannot be merged into.
+ * The other edit wins: nothing of ours was written, and the message says so.
+ */
 export class GraphConflictError extends GraphError {
+  /** The wire code the app, CLI and gateway show next to the message. */
+  readonly code: string = 'graph-conflict';
   constructor(readonly relPath: string, detail: string) {
-    super(`${relPath} was changed by someone else while we were saving it (${detail}); reload it and try again`);
+    super(`${relPath} was changed in Logseq (or by another program) while Skillgraph was saving it: ${detail}; your edit was not applied. Reload it and try again`);
+  }
+}
+
+/** The file kept changing for as long as we were willing to wait: someone is writing it right now. */
+export class GraphBusyError extends GraphConflictError {
+  override readonly code: string = 'graph-busy';
+  constructor(relPath: string) {
+    super(relPath, 'it is still being written');
+    this.message = `Logseq (or another program) is writing ${relPath} right now; nothing was changed. Try again in a moment`;
+  }
+}
+
+/** A page too large to parse without stalling everything else; it is left out of the graph, untouched. */
+export class PageTooLargeError extends GraphError {
+  readonly code: string = 'page-too-large';
+  constructor(readonly relPath: string, readonly size: number, readonly limit: number) {
+    super(`${relPath} is ${(size / 1048576).toFixed(1)} MB, over Skillgraph's ${(limit / 1048576).toFixed(1)} MB page limit; it is left out of the graph and search, and never rewritten (split it into smaller pages in Logseq)`);
   }
 }
 

@@ -1,6 +1,7 @@
 // The in-memory Logseq graph: a fast cold scan of every page, lookups by path and page name, and a
-// chokidar watcher (same ignore rules as Logseq, deletes re-checked, renames recognised) that keeps
-// it current and reports typed GraphEvents, together with the writes made through `writer`.
+// chokidar watcher (same ignore rules as Logseq, symlinks skipped like the scan, settled reads only,
+// deletes re-checked, renames recognised) that keeps it current and reports typed GraphEvents, together
+// with the writes made through `writer`, which are re-checked against the disk so no watcher timing leaves a ghost.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
@@ -8,6 +9,8 @@ import type { GraphEvent, ParsedPage } from '../../../shared/types';
 import type { GraphConfig } from './config';
 import { isIgnoredPath, isPageFile, normalizeRelPath, readGraphConfig } from './config';
 import { listPageFiles } from './page-files';
+import { DEFAULT_SETTLE, readSettled, type SettleOptions } from './disk';
+import { PageTooLargeError } from './errors';
 import { pageNameOf } from './names';
 import { contentHash, parsePage } from './parser';
 import { GraphWriter, type GraphStore } from './writer';
@@ -20,6 +23,15 @@ export interface GraphOptions {
   pollIntervalMs?: number;
   /** Files read at once during the cold scan. */
   readConcurrency?: number;
+  /** When a file counts as settled (no change for this long) before it is read for the graph or a write. */
+  settleMs?: number;
+  /** How long a write waits for a file that keeps changing before reporting GraphBusyError. */
+  busyWaitMs?: number;
+  /**
+   * Pages larger than this are left out of the graph (with a warning), by the scan and the watcher alike:
+   * parsing them would stall every other edit for seconds.
+   */
+  maxPageBytes?: number;
 }
 
 export type GraphListener = (event: GraphEvent) => void;
@@ -27,6 +39,11 @@ export type GraphListener = (event: GraphEvent) => void;
 interface PendingUnlink {
   page: ParsedPage;
   timer: NodeJS.Timeout;
+}
+
+function skillIdOf(page: ParsedPage): string | undefined {
+  const id = page.properties['skill-id'];
+  return typeof id === 'string' && id.trim() !== '' && page.properties.type === 'skill' ? id.trim() : undefined;
 }
 
 function sameIdentity(a: ParsedPage, b: ParsedPage): boolean {
@@ -41,6 +58,7 @@ function sameIdentity(a: ParsedPage, b: ParsedPage): boolean {
 
 export class Graph implements GraphStore {
   readonly writer: GraphWriter;
+  readonly settle: SettleOptions;
   /** Problems found while scanning (unreadable files, duplicate page names). */
   readonly warnings: string[] = [];
   private readonly byPath = new Map<string, ParsedPage>();
@@ -49,11 +67,20 @@ export class Graph implements GraphStore {
   private readonly listeners = new Set<GraphListener>();
   private readonly pendingUnlinks = new Map<string, PendingUnlink>();
   private readonly pathQueues = new Map<string, Promise<void>>();
+  /** Paths Skillgraph wrote, moved or removed, each re-checked against the disk once the watcher should have spoken. */
+  private readonly reconciles = new Map<string, NodeJS.Timeout>();
+  /** skill-id -> paths of the pages holding it (more than one is reported, never silent). */
+  private readonly skillIdPaths = new Map<string, Set<string>>();
   private watcher: FSWatcher | undefined;
   private watcherReady: Promise<void> | undefined;
   private closed = false;
 
   private constructor(readonly config: GraphConfig, private readonly options: GraphOptions) {
+    this.settle = {
+      settleMs: options.settleMs ?? DEFAULT_SETTLE.settleMs,
+      maxWaitMs: options.busyWaitMs ?? DEFAULT_SETTLE.maxWaitMs,
+      maxBytes: options.maxPageBytes ?? DEFAULT_SETTLE.maxBytes,
+    };
     this.writer = new GraphWriter(this);
     this.warnings.push(...config.warnings);
   }
@@ -94,6 +121,10 @@ export class Graph implements GraphStore {
           const handle = await fs.open(path.join(root, rel), 'r');
           try {
             const stat = await handle.stat();
+            if (stat.size > this.settle.maxBytes) {
+              this.warnings.push(new PageTooLargeError(rel, stat.size, this.settle.maxBytes).message);
+              continue;
+            }
             const raw = await handle.readFile('utf8');
             this.put(parsePage(raw, rel, this.config, stat.mtimeMs), rel);
           } finally {
@@ -115,6 +146,31 @@ export class Graph implements GraphStore {
     const holder = this.pathByName.get(page.name);
     if (holder === undefined || holder === page.path || !this.byPath.has(holder)) this.pathByName.set(page.name, page.path);
     else this.warnings.push(`${page.path} and ${holder} are both the page "${page.title}"; Logseq will show only one of them`);
+    if (previous) this.forgetSkillId(previous);
+    const skillId = skillIdOf(page);
+    if (skillId !== undefined) {
+      const holders = this.skillIdPaths.get(skillId) ?? new Set<string>();
+      holders.add(page.path);
+      this.skillIdPaths.set(skillId, holders);
+      if (holders.size > 1) {
+        this.warnings.push(`${[...holders].sort().join(' and ')} hold the same skill-id ${skillId} (a page saved under its old name during a rename, or a copy); Skillgraph lists one of them — merge or delete the other in Logseq`);
+      }
+    }
+  }
+
+  private forgetSkillId(page: ParsedPage): void {
+    const skillId = skillIdOf(page);
+    const holders = skillId === undefined ? undefined : this.skillIdPaths.get(skillId);
+    if (!holders) return;
+    holders.delete(page.path);
+    if (holders.size === 0) this.skillIdPaths.delete(skillId!);
+  }
+
+  /** Pages that share a skill-id with another page: each id with every path holding it. */
+  duplicateSkillIds(): Array<{ skillId: string; paths: string[] }> {
+    const duplicates: Array<{ skillId: string; paths: string[] }> = [];
+    for (const [skillId, paths] of this.skillIdPaths) if (paths.size > 1) duplicates.push({ skillId, paths: [...paths].sort() });
+    return duplicates;
   }
 
   private drop(relPath: string): ParsedPage | undefined {
@@ -122,6 +178,7 @@ export class Graph implements GraphStore {
     if (!page) return undefined;
     this.byPath.delete(relPath);
     this.onDisk.delete(relPath);
+    this.forgetSkillId(page);
     if (this.pathByName.get(page.name) === relPath) {
       this.pathByName.delete(page.name);
       const twin = this.pages().find((other) => other.name === page.name);
@@ -145,6 +202,7 @@ export class Graph implements GraphStore {
     const page = parsePage(content, relPath, this.config, Date.now());
     this.put(page);
     this.emit(existed ? { type: 'changed', page } : { type: 'added', page });
+    this.reconcileSoon(relPath);
   }
 
   noteRenamed(fromRelPath: string, toRelPath: string, content: string): void {
@@ -152,11 +210,39 @@ export class Graph implements GraphStore {
     const page = parsePage(content, toRelPath, this.config, Date.now());
     this.put(page);
     this.emit({ type: 'renamed', from: fromRelPath, page });
+    this.reconcileSoon(fromRelPath);
+    this.reconcileSoon(toRelPath);
   }
 
   noteRemoved(relPath: string): void {
     const page = this.drop(relPath);
     if (page) this.emit({ type: 'removed', path: relPath, name: page.name });
+    this.reconcileSoon(relPath);
+  }
+
+  /**
+   * A file we just wrote may be deleted or moved before chokidar has started tracking it; then no event
+   * ever comes and the page would stay as a ghost. So, while watching, every path we touch is compared
+   * with the disk itself once the watcher's own settling and rename windows have passed.
+   */
+  private reconcileSoon(relPath: string): void {
+    if (!this.watcher || this.closed) return;
+    clearTimeout(this.reconciles.get(relPath));
+    const delay = 2 * (this.options.stabilityThresholdMs ?? 50) + (this.options.renameWindowMs ?? 300) + 50;
+    const timer = setTimeout(() => {
+      this.reconciles.delete(relPath);
+      this.enqueue({ rel: relPath }, () => this.reconcile(relPath));
+    }, delay);
+    timer.unref();
+    this.reconciles.set(relPath, timer);
+  }
+
+  private async reconcile(relPath: string): Promise<void> {
+    if (this.closed) return;
+    const absPath = path.join(this.config.root, this.diskPath(relPath));
+    const onDisk = await fs.lstat(absPath).then((stat) => stat.isFile(), () => false);
+    if (onDisk) return this.onAddOrChange(absPath);
+    if (this.byPath.has(relPath)) return this.onUnlink(absPath);
   }
 
   /** Subscribes to graph events, starting the file watcher on first use. Returns the unsubscribe. */
@@ -176,14 +262,17 @@ export class Graph implements GraphStore {
   private startWatcher(): void {
     const root = this.config.root;
     const watcher = chokidarWatch(root, {
-      ignored: (absPath: string, stats?: { isFile(): boolean }) => {
+      ignored: (absPath: string, stats?: { isFile(): boolean; isSymbolicLink?(): boolean }) => {
         const rel = path.relative(root, absPath);
         if (rel === '' || rel.startsWith('..')) return false;
         if (isIgnoredPath(rel, this.config)) return true;
+        if (stats?.isSymbolicLink?.() === true) return true;
         return stats?.isFile() === true && !isPageFile(rel);
       },
       ignoreInitial: true,
       ignorePermissionErrors: true,
+      // The cold scan skips symlinks, as Logseq does; the watcher must too, or live and rebuilt indexes differ.
+      followSymlinks: false,
       awaitWriteFinish: { stabilityThreshold: this.options.stabilityThresholdMs ?? 50, pollInterval: this.options.pollIntervalMs ?? 10 },
     });
     this.watcher = watcher;
@@ -217,9 +306,21 @@ export class Graph implements GraphStore {
     let raw: string;
     let mtimeMs: number;
     try {
-      [raw, mtimeMs] = await Promise.all([fs.readFile(absPath, 'utf8'), fs.stat(absPath).then((s) => s.mtimeMs)]);
-    } catch {
-      return; // Gone again already; its unlink event follows.
+      // Only a settled file is content: an editor half-way through a save (empty, or half written) is not.
+      const snapshot = await readSettled(absPath, rel, this.settle);
+      if (snapshot === null) return this.byPath.has(rel) ? this.onUnlink(absPath) : undefined;
+      raw = snapshot.bytes.toString('utf8');
+      mtimeMs = snapshot.stat.mtimeMs;
+    } catch (error) {
+      if (error instanceof PageTooLargeError) {
+        this.warnings.push(error.message);
+        const dropped = this.drop(rel);
+        if (dropped) this.emit({ type: 'removed', path: rel, name: dropped.name });
+        return;
+      }
+      const symlink = await fs.lstat(absPath).then((stat) => stat.isSymbolicLink(), () => false);
+      if (symlink) return;
+      throw error;
     }
     const pendingHere = this.pendingUnlinks.get(rel);
     if (pendingHere) {
@@ -278,6 +379,8 @@ export class Graph implements GraphStore {
     this.closed = true;
     for (const pending of this.pendingUnlinks.values()) clearTimeout(pending.timer);
     this.pendingUnlinks.clear();
+    for (const timer of this.reconciles.values()) clearTimeout(timer);
+    this.reconciles.clear();
     this.listeners.clear();
     await this.watcher?.close();
     this.watcher = undefined;

@@ -9,4 +9,4 @@ export { Graph } from './graph';
 export type { GraphOptions, GraphListener } from './graph';
 export { GraphWriter, replacePageReferences, replacePageReferencesIn, setPageTitleProperty } from './writer';
 export type { UpdateOptions, UpdateResult, RenameResult, GraphStore } from './writer';
-export { GraphError, GraphConflictError, GraphWriteError, PageExistsError, PageNotFoundError, GraphFormatError, GraphRenameIncompleteError, PageAliasTakenError } from './errors';
+export { GraphError, GraphConflictError, GraphBusyError, PageTooLargeError, GraphWriteError, PageExistsError, PageNotFoundError, GraphFormatError, GraphRenameIncompleteError, PageAliasTakenError } from './errors';

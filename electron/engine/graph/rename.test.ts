@@ -169,6 +169,7 @@ describe('renames that cannot be done', () => {
     let injected = false;
     const store: GraphStore = {
       config: graph.config,
+      settle: graph.settle,
       pages: () => graph.pages(),
       getByName: (name) => graph.getByName(name),
       getByPath: (rel) => graph.getByPath(rel),
@@ -177,6 +178,8 @@ describe('renames that cannot be done', () => {
           injected = true;
           writeFileSync(path.join(root, 'pages/New.md'), '- created in Logseq\n');
           writeFileSync(path.join(root, 'pages/Old___Child.md'), '- typed into the old page\n');
+          // ... and the moved child is edited too, so it is no longer merely the version that save replaced.
+          writeFileSync(path.join(root, 'pages/New___Child.md'), '- child of [[Old]]\n- edited after the move\n');
         }
         return graph.diskPath(rel);
       },
@@ -191,7 +194,7 @@ describe('renames that cannot be done', () => {
     expect((error as Error).message).toMatch(/pages\/Old___Child\.md -> pages\/New___Child\.md/);
     // Everything else went back; nothing was overwritten.
     expect(await pageFiles()).toEqual(['New.md', 'New___Child.md', 'Old.md', 'Old___Child.md', 'Old___Child___Deep.md', 'Old___Notes.org', 'Old___Oldlog.md', 'Older.md', 'Referrer.md']);
-    expect(await read('pages/New___Child.md')).toBe('- child of [[Old]]\n');
+    expect(await read('pages/New___Child.md')).toBe('- child of [[Old]]\n- edited after the move\n');
     expect(await read('pages/Old___Child.md')).toBe('- typed into the old page\n');
     expect(await read('pages/New.md')).toBe('- created in Logseq\n');
     expect(graph.getByPath('pages/New___Child.md')?.title).toBe('New/Child');

@@ -1,13 +1,16 @@
-// Every write to the graph: atomic (dotfile in the same folder, then rename), conditional on what
-// was read (the caller's transform is re-applied to newer content), and page-level operations
-// (create, append to journal, rename with reference updates, recycle) built on top of that.
-import { promises as fs } from 'node:fs';
+// Every write to the graph, under one protocol that never loses an edit made in Logseq: read only settled
+// files, compare-and-swap immediately before each replace, check after it that nothing was written into the
+// file we replaced, append to journals in place, and let the other edit win when both changed a page.
+// Page-level operations (create, append to journal, rename with reference updates, recycle) build on it.
+import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
 import type { ParsedPage } from '../../../shared/types';
 import type { GraphConfig } from './config';
 import { normalizeRelPath } from './config';
-import { GraphConflictError, GraphFormatError, GraphRenameIncompleteError, GraphWriteError, PageAliasTakenError, PageExistsError, PageNotFoundError, describeFsError } from './errors';
+import { openSettled, readSettled, sameContentVersion, sameVersion, utf8Exactly, type HeldSnapshot, type SettleOptions } from './disk';
+import { GraphBusyError, GraphConflictError, GraphFormatError, GraphRenameIncompleteError, GraphWriteError, PageAliasTakenError, PageExistsError, PageNotFoundError, describeFsError } from './errors';
 import { journalRelPath, needsTitleProperty, pageFileName, pageNameOf } from './names';
 import { journalFileFor } from './journals';
 import { contentHash, PROPERTY_LINE } from './parser';
@@ -17,6 +20,8 @@ import { serializeBlocks, serializePage } from './serializer';
 /** What the writer needs from the in-memory graph; `Graph` implements it. */
 export interface GraphStore {
   readonly config: GraphConfig;
+  /** When a file counts as settled, and the largest page read at all. */
+  readonly settle: SettleOptions;
   pages(): ParsedPage[];
   getByName(name: string): ParsedPage | undefined;
   getByPath(relPath: string): ParsedPage | undefined;
@@ -30,9 +35,21 @@ export interface GraphStore {
 export interface UpdateOptions {
   /** Hash of the content the caller based its change on. */
   expectedHash?: string;
-  /** When the file changed since `expectedHash`: re-apply the transform (default) or fail. */
+  /**
+   * When the file changed since `expectedHash`: re-apply the transform on top of the newer content
+   * (default; the transform sees `changedSince` and throws GraphConflictError when its change does not
+   * merge), or fail at once.
+   */
   onConflict?: 'reapply' | 'fail';
 }
+
+/** What a transform is told besides the current content. */
+export interface TransformContext {
+  /** The file is not the version `expectedHash` named: someone else changed it since the caller read it. */
+  changedSince: boolean;
+}
+
+export type Transform = (current: string | null, context: TransformContext) => string;
 
 export interface UpdateResult {
   hash: string;
@@ -58,7 +75,10 @@ interface RenameMove {
   newRel: string;
 }
 
-const MAX_ATTEMPTS = 5;
+/** Rounds of read, change, swap before a file that keeps changing under us is reported busy. */
+const MAX_ATTEMPTS = 8;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function readOrNull(absPath: string): Promise<string | null> {
   try {
@@ -69,6 +89,36 @@ async function readOrNull(absPath: string): Promise<string | null> {
   }
 }
 
+async function lstatOrNull(absPath: string) {
+  try {
+    return await fs.lstat(absPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** The whole file behind `handle`, read by position (the handle's own offset may be anywhere). */
+async function readAll(handle: FileHandle): Promise<{ bytes: Buffer; stat: Stats }> {
+  const stat = await handle.stat();
+  const bytes = Buffer.alloc(stat.size);
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesRead } = await handle.read(bytes, done, bytes.length - done, done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return { bytes: bytes.subarray(0, done), stat };
+}
+
+/** Whitespace-insensitive containment: Logseq may re-indent or change line endings of a block it saves. */
+function containsText(haystack: Buffer, needle: string): boolean {
+  const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+  return squash(haystack.toString('utf8')).includes(squash(needle));
+}
+
+type SwapOutcome = 'written' | 'raced';
+
 async function exists(absPath: string): Promise<boolean> {
   try {
     await fs.lstat(absPath);
@@ -76,6 +126,16 @@ async function exists(absPath: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** The bytes to append after `existing` for `added`: its line endings, starting on a line of its own. */
+function appendixFor(existing: Buffer, added: string): Buffer {
+  const eol = existing.includes('\r\n') ? '\r\n' : '\n';
+  const text = eol === '\n' ? added : added.replace(/\n/g, eol);
+  const needsBreak = existing.length > 0 && existing[existing.length - 1] !== 0x0a;
+  return Buffer.from((needsBreak ? eol : '') + text, 'utf8');
 }
 
 function lineEndingOf(text: string): '\r\n' | '\n' {
@@ -116,62 +176,153 @@ export class GraphWriter {
     return run;
   }
 
+  private get settle(): SettleOptions {
+    return this.store.settle;
+  }
+
   /**
-   * Replaces a file with `transform(current)` atomically. The transform always sees the newest
-   * content: if the file changes before our rename, it is re-read and the transform re-applied.
+   * Replaces a file with `transform(current)` atomically, never over an edit made meanwhile. The file is
+   * read only once it has settled; immediately before the rename the path must still hold the very file
+   * we read, unchanged; after the rename, the file we replaced must not have been written to (an editor
+   * that had it open); and once our file has settled it must still be ours. Whenever any of these fails,
+   * the other edit wins: we start again from it and the transform is re-applied on top (it is told
+   * `changedSince` and throws GraphConflictError when its change does not merge).
    */
-  async updateFile(relPath: string, transform: (current: string | null) => string, opts: UpdateOptions = {}): Promise<UpdateResult> {
+  async updateFile(relPath: string, transform: Transform, opts: UpdateOptions = {}): Promise<UpdateResult> {
     const { rel, abs } = this.resolve(relPath);
     return this.serialize(rel, async () => {
       let merged = false;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        let current: string | null;
+        const held = await openSettled(abs, rel, this.settle);
         try {
-          current = await readOrNull(abs);
-        } catch (error) {
-          const { code, detail } = describeFsError(error);
-          throw new GraphWriteError(rel, code, detail);
-        }
-        const currentHash = current === null ? null : contentHash(current);
-        if (opts.expectedHash !== undefined && currentHash !== opts.expectedHash) {
-          if (opts.onConflict === 'fail') throw new GraphConflictError(rel, 'its content is not the version you edited');
-          merged = true;
-        }
-        const next = transform(current);
-        if (typeof next !== 'string') throw new GraphFormatError(`the new content for ${rel} is not text`);
-        if (current !== null && current.trim() !== '' && next.trim() === '') {
-          throw new GraphWriteError(rel, undefined, 'refusing to empty a page that has content; recycle the page instead');
-        }
-        if (next === current) return { hash: currentHash as string, merged, changed: false };
-        const dir = path.dirname(abs);
-        const tmp = path.join(dir, `.${path.basename(abs)}.${randomBytes(6).toString('hex')}.tmp`);
-        try {
-          await fs.mkdir(dir, { recursive: true });
-          const handle = await fs.open(tmp, 'wx');
-          try {
-            await handle.writeFile(next, 'utf8');
-            await handle.sync();
-          } finally {
-            await handle.close();
+          const current = held === null ? null : utf8Exactly(held.bytes);
+          if (current === undefined) {
+            throw new GraphFormatError(`${rel} is not UTF-8 text; Skillgraph does not rewrite it, so that none of its bytes change (save it as UTF-8 in Logseq first)`);
           }
-          // Someone (Logseq, a sync tool) wrote between our read and now: start over on their content.
-          const again = await readOrNull(abs);
-          if (again !== current) {
-            await fs.rm(tmp, { force: true });
+          const currentHash = current === null ? null : contentHash(current);
+          const changedSince = opts.expectedHash !== undefined && currentHash !== opts.expectedHash;
+          if (changedSince) {
+            if (opts.onConflict === 'fail') throw new GraphConflictError(rel, 'it is no longer the version you edited');
+            merged = true;
+          }
+          const next = transform(current, { changedSince });
+          if (typeof next !== 'string') throw new GraphFormatError(`the new content for ${rel} is not text`);
+          if (current !== null && current.trim() !== '' && next.trim() === '') {
+            throw new GraphWriteError(rel, undefined, 'refusing to empty a page that has content; recycle the page instead');
+          }
+          if (next === current) return { hash: currentHash as string, merged, changed: false };
+          const bytes = Buffer.from(next, 'utf8');
+          if ((await this.swapIn(rel, abs, held, bytes)) === 'raced') {
             merged = true;
             continue;
           }
-          await fs.rename(tmp, abs);
-        } catch (error) {
-          await fs.rm(tmp, { force: true }).catch(() => undefined);
-          const { code, detail } = describeFsError(error);
-          throw new GraphWriteError(rel, code, detail);
+          this.store.noteWritten(rel, next);
+          // A save that started from the version before ours and landed just after it would drop our change:
+          // look once ours has settled, and re-apply on top of theirs if so.
+          const settled = await readSettled(abs, rel, this.settle);
+          if (settled !== null && !settled.bytes.equals(bytes)) {
+            merged = true;
+            continue;
+          }
+          return { hash: contentHash(next), merged, changed: true };
+        } finally {
+          await held?.handle.close();
         }
-        this.store.noteWritten(rel, next);
-        return { hash: contentHash(next), merged, changed: true };
       }
-      throw new GraphConflictError(rel, `it kept changing during ${MAX_ATTEMPTS} attempts to save`);
+      throw new GraphBusyError(rel);
     });
+  }
+
+  /**
+   * Puts `bytes` at `abs` if and only if the path still holds what `held` saw (or, with `held` null, still
+   * holds nothing). Returns 'raced' when someone else's write came first; in that case theirs stands.
+   */
+  private async swapIn(rel: string, abs: string, held: HeldSnapshot | null, bytes: Buffer): Promise<SwapOutcome> {
+    const dir = path.dirname(abs);
+    const tmp = path.join(dir, `.${path.basename(abs)}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await fs.mkdir(dir, { recursive: true });
+      const handle = await fs.open(tmp, 'wx');
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      if (held === null) return await this.createExclusively(tmp, abs);
+      // Compare-and-swap: the path still names the file we read, and nothing has written to it since.
+      const atPath = await lstatOrNull(abs);
+      if (atPath === null || !sameVersion(atPath, held.stat) || !sameVersion(await held.handle.stat(), held.stat)) {
+        await fs.rm(tmp, { force: true });
+        return 'raced';
+      }
+      await fs.rename(tmp, abs);
+    } catch (error) {
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      if (error instanceof GraphWriteError) throw error;
+      const { code, detail } = describeFsError(error);
+      throw new GraphWriteError(rel, code, detail);
+    }
+    // An editor that opened the file just before our rename writes into the file we replaced: its save
+    // would vanish with it. Nothing may have changed in it; if something did, that save is put back.
+    if (!sameContentVersion(await held.handle.stat(), held.stat)) {
+      await this.restoreReplaced(rel, abs, held, bytes);
+      return 'raced';
+    }
+    return 'written';
+  }
+
+  /** Creates `abs` from `tmp` only if nothing is there (a hard link cannot clobber, unlike rename). */
+  private async createExclusively(tmp: string, abs: string): Promise<SwapOutcome> {
+    try {
+      await fs.link(tmp, abs);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') {
+        await fs.rm(tmp, { force: true });
+        return 'raced';
+      }
+      // File systems without hard links (FAT, some network shares): the closest check is just before the rename.
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+      if ((await lstatOrNull(abs)) !== null) {
+        await fs.rm(tmp, { force: true });
+        return 'raced';
+      }
+      await fs.rename(tmp, abs);
+      return 'written';
+    }
+    await fs.rm(tmp, { force: true });
+    return 'written';
+  }
+
+  /**
+   * Someone wrote into the file we had just replaced. Waits for their save to finish, then puts it back at
+   * the path if the path still holds our bytes; if yet another save took the path meanwhile, theirs is
+   * kept in logseq/bak/ (Logseq's own backup folder) so that nothing is lost either way.
+   */
+  private async restoreReplaced(rel: string, abs: string, held: HeldSnapshot, ours: Buffer): Promise<void> {
+    const deadline = Date.now() + this.settle.maxWaitMs;
+    let last = await readAll(held.handle);
+    for (;;) {
+      await sleep(this.settle.settleMs);
+      const now = await readAll(held.handle);
+      if (sameContentVersion(now.stat, last.stat) && Date.now() - now.stat.mtimeMs >= this.settle.settleMs) break;
+      last = now;
+      if (Date.now() >= deadline) break;
+    }
+    const theirs = (await readAll(held.handle)).bytes;
+    const atPath = await openSettled(abs, rel, this.settle).catch(() => null);
+    try {
+      if (atPath !== null && atPath.bytes.equals(ours) && (await this.swapIn(rel, abs, atPath, theirs)) === 'written') {
+        this.store.noteWritten(rel, theirs.toString('utf8'));
+        return;
+      }
+    } finally {
+      await atPath?.handle.close();
+    }
+    const backup = path.join(this.config.root, 'logseq', 'bak', rel.replace(/\.[^./]+$/, ''), `${new Date().toISOString().replace(/[:.]/g, '_')}${path.extname(rel)}`);
+    await fs.mkdir(path.dirname(backup), { recursive: true });
+    await fs.writeFile(backup, theirs, { flag: 'wx' });
   }
 
   /** Writes a new page under the pages folder; fails if a page with that name exists (any case). */
@@ -191,20 +342,67 @@ export class GraphWriter {
     return { path: relPath, hash };
   }
 
-  /** Appends top-level blocks to the journal of `date`, creating it (or filling Logseq's empty `-`). */
+  /**
+   * Appends top-level blocks to the journal of `date`, in place: the file is opened for appending only
+   * after checking that it is still exactly the settled version we read, so the bytes already there
+   * (whatever their encoding) are never rewritten. A new journal is created only where none exists, and
+   * Logseq's empty `-` placeholder is replaced (through the same compare-and-swap as any page).
+   * Once settled, the journal must still hold the entry; if a save based on an older version dropped it,
+   * it is appended again on top of that save.
+   */
   async appendJournalBlocks(date: Date, blocks: BlockSpec[]): Promise<{ path: string; hash: string }> {
     const relPath = journalFileFor(date, this.store.pages(), (day) => journalRelPath(day, this.config));
     const added = serializeBlocks(blocks, { indentation: this.config.bulletIndentation });
-    const { hash } = await this.updateFile(relPath, (current) => {
-      if (current === null) return added;
-      const bom = current.startsWith('\ufeff') ? '\ufeff' : '';
-      const body = bom ? current.slice(1) : current;
-      const eol = lineEndingOf(body);
-      const addedHere = eol === '\n' ? added : added.replace(/\n/g, eol);
-      if (isEmptyPlaceholder(body)) return bom + addedHere;
-      return bom + body + (body.endsWith('\n') ? '' : eol) + addedHere;
+    const { rel, abs } = this.resolve(relPath);
+    return this.serialize(rel, async () => {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const held = await openSettled(abs, rel, this.settle);
+        let written: Buffer;
+        try {
+          if (held === null || isEmptyPlaceholder(held.bytes.toString('latin1').replace(/^\xef\xbb\xbf/, ''))) {
+            const bom = held?.bytes.subarray(0, 3).equals(UTF8_BOM) ? UTF8_BOM : Buffer.alloc(0);
+            const eol = held !== null && held.bytes.includes('\r\n') ? '\r\n' : '\n';
+            written = Buffer.concat([bom, Buffer.from(eol === '\n' ? added : added.replace(/\n/g, eol), 'utf8')]);
+            if ((await this.swapIn(rel, abs, held, written)) === 'raced') continue;
+          } else {
+            const addition = appendixFor(held.bytes, added);
+            if ((await this.appendChecked(rel, abs, held, addition)) === 'raced') continue;
+            written = Buffer.concat([held.bytes, addition]);
+          }
+        } finally {
+          await held?.handle.close();
+        }
+        this.store.noteWritten(rel, written.toString('utf8'));
+        const settled = await readSettled(abs, rel, this.settle);
+        if (settled === null || !containsText(settled.bytes, added)) continue;
+        if (!settled.bytes.equals(written)) this.store.noteWritten(rel, settled.bytes.toString('utf8'));
+        return { path: rel, hash: contentHash(settled.bytes.toString('utf8')) };
+      }
+      throw new GraphBusyError(rel);
     });
-    return { path: relPath, hash };
+  }
+
+  /** Writes `addition` at the end of the file `held` read, if it is still that file, unchanged. */
+  private async appendChecked(rel: string, abs: string, held: HeldSnapshot, addition: Buffer): Promise<SwapOutcome> {
+    let handle: FileHandle;
+    try {
+      handle = await fs.open(abs, 'a');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'raced';
+      const { code, detail } = describeFsError(error);
+      throw new GraphWriteError(rel, code, detail);
+    }
+    try {
+      if (!sameVersion(await handle.stat(), held.stat)) return 'raced';
+      await handle.write(addition);
+      await handle.sync();
+      return 'written';
+    } catch (error) {
+      const { code, detail } = describeFsError(error);
+      throw new GraphWriteError(rel, code, detail);
+    } finally {
+      await handle.close();
+    }
   }
 
   /**
@@ -310,6 +508,8 @@ export class GraphWriter {
         await this.serialize(from.rel, async () => {
           const caseOnly = move.newRel.toLowerCase() === move.page.path.toLowerCase();
           if (!caseOnly && (await exists(to.abs))) throw new PageExistsError(move.newTitle, move.newRel);
+          // A page in the middle of a save is not moved until the save is over.
+          await (await openSettled(from.abs, from.rel, this.settle))?.handle.close();
           try {
             await fs.rename(from.abs, to.abs);
           } catch (error) {
@@ -319,6 +519,7 @@ export class GraphWriter {
           done.push({ from: move.page.path, to: move.newRel, content: (await readOrNull(to.abs)) ?? '' });
         });
       }
+      await this.refuseIfSavedUnderOldName(done);
     } catch (error) {
       const stillMoved = await this.undoMoves(done);
       if (stillMoved.length > 0) throw new GraphRenameIncompleteError(stillMoved, error as Error);
@@ -328,13 +529,44 @@ export class GraphWriter {
     return done.map(({ from, to }) => ({ from, to }));
   }
 
-  /** Puts moved files back, newest first; returns the moves that could not be undone. */
+  /**
+   * An editor that had the page open saves it under its old name just as we move it: that save would bring
+   * the page back next to the moved one, two skills with one skill-id. Once the moves have settled, every
+   * old path must still be free; if one is taken again, the rename is refused (and undone) so the user's
+   * save stands alone.
+   */
+  private async refuseIfSavedUnderOldName(done: Array<{ from: string; to: string }>): Promise<void> {
+    if (done.length === 0) return;
+    await sleep(this.settle.settleMs);
+    const landedOn = new Set(done.map((move) => move.to.toLowerCase()));
+    for (const move of done) {
+      // `Notes` -> `Notes/2024` moves `Notes/2024` away and another move lands on its old path: that is ours.
+      if (landedOn.has(move.from.toLowerCase())) continue;
+      if ((await lstatOrNull(this.resolve(move.from).abs)) !== null) {
+        throw new GraphConflictError(move.from, 'Logseq saved the page under its old name during the rename, so the rename was undone');
+      }
+    }
+  }
+
+  /**
+   * Puts moved files back, newest first; returns the moves that could not be undone. Where the old path
+   * was saved again meanwhile (the user's newer version), the moved copy is the version that save replaced:
+   * it goes to logseq/.recycle rather than back, so the user's save stays the only page and nothing is deleted.
+   */
   private async undoMoves(done: Array<{ from: string; to: string }>): Promise<Array<{ from: string; to: string }>> {
     const stuck: Array<{ from: string; to: string }> = [];
     for (const move of [...done].reverse()) {
       const from = path.join(this.config.root, move.from);
       try {
-        if (await exists(from)) throw new Error('the old path is taken again');
+        if (await exists(from)) {
+          const copy = await readOrNull(this.resolve(move.to).abs);
+          const original = this.store.getByPath(move.from);
+          if (copy !== null && original !== undefined && contentHash(copy) === original.hash) {
+            await this.recycleFile(move.to, this.resolve(move.to).abs);
+            continue;
+          }
+          throw new Error('the old path is taken again');
+        }
         await fs.rename(this.resolve(move.to).abs, from);
       } catch {
         stuck.push({ from: move.from, to: move.to });
@@ -349,23 +581,28 @@ export class GraphWriter {
   async recyclePage(relPath: string): Promise<{ recycledTo: string }> {
     const { rel, abs } = this.resolve(relPath);
     return this.serialize(rel, async () => {
-      const flat = rel.replace(/[/\\]/g, '_');
-      let target = `logseq/.recycle/${flat}`;
-      // Logseq would overwrite an earlier recycled copy; we keep both so nothing is lost.
-      if (await exists(path.join(this.config.root, target))) {
-        const ext = path.posix.extname(flat);
-        target = `logseq/.recycle/${flat.slice(0, flat.length - ext.length)}.${Date.now()}${ext}`;
-      }
-      try {
-        await fs.mkdir(path.join(this.config.root, 'logseq', '.recycle'), { recursive: true });
-        await fs.rename(abs, path.join(this.config.root, target));
-      } catch (error) {
-        const { code, detail } = describeFsError(error);
-        throw new GraphWriteError(rel, code, detail);
-      }
+      const recycledTo = await this.recycleFile(rel, abs);
       this.store.noteRemoved(rel);
-      return { recycledTo: target };
+      return { recycledTo };
     });
+  }
+
+  private async recycleFile(rel: string, abs: string): Promise<string> {
+    const flat = rel.replace(/[/\\]/g, '_');
+    let target = `logseq/.recycle/${flat}`;
+    // Logseq would overwrite an earlier recycled copy; we keep both so nothing is lost.
+    for (let stamp = Date.now(); await exists(path.join(this.config.root, target)); stamp++) {
+      const ext = path.posix.extname(flat);
+      target = `logseq/.recycle/${flat.slice(0, flat.length - ext.length)}.${stamp}${ext}`;
+    }
+    try {
+      await fs.mkdir(path.join(this.config.root, 'logseq', '.recycle'), { recursive: true });
+      await fs.rename(abs, path.join(this.config.root, target));
+    } catch (error) {
+      const { code, detail } = describeFsError(error);
+      throw new GraphWriteError(rel, code, detail);
+    }
+    return target;
   }
 }
 
