@@ -182,7 +182,8 @@ test('All pages (filter, sort, namespaces), Journals, and search ranking', async
   await input.fill('TP');
   await expect(results.getByRole('option').filter({ hasText: 'Target Page' })).toBeVisible();
   await input.fill('Book');
-  await expect(results.getByRole('option')).not.toHaveCount(0);
+  // Results update as you type: wait for this query's results, not the previous one's, before choosing.
+  await expect(results.getByRole('option').first()).toContainText('Book');
   const count = await results.getByRole('option').count();
   if (count > 1) await results.getByRole('option').nth(count - 1).hover();
   await expect(results.getByRole('option').first()).toHaveAttribute('aria-selected', 'true');
