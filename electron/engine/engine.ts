@@ -103,8 +103,8 @@ export class Engine {
     if (options.host !== 'cli') engine.disposers.push(engine.followRunHistory());
     // The app generates, in the background, the servers that were never generated; the others keep their last
     // generation and start on first use (or when asked to refresh), so 36 configured servers cost nothing at launch.
-    if (options.host !== 'cli') void engine.refreshUngeneratedApi().catch(() => {});
-    if (options.warmSandbox ?? options.host !== 'cli') void runs.warmUp('default', ['typescript', 'python']).catch(() => {});
+    if (options.host !== 'cli') void engine.refreshUngeneratedApi().catch(reportBackgroundFailure('generating the API of servers never generated'));
+    if (options.warmSandbox ?? options.host !== 'cli') void runs.warmUp('default', ['typescript', 'python']).catch(reportBackgroundFailure('warming the sandbox'));
     return engine;
   }
 
@@ -112,7 +112,7 @@ export class Engine {
   private followServers(): void {
     const onState = (state: ServerState) => this.events.emit('servers.state', state);
     // Only the server that changed is listed again: the others are not started for it.
-    const onToolsChanged = (server: string) => void this.refreshApi([server]).catch(() => {});
+    const onToolsChanged = (server: string) => void this.refreshApi([server]).catch(reportBackgroundFailure(`regenerating the API of server \`${server}\``));
     this.pool.on('state', onState);
     this.pool.on('toolsChanged', onToolsChanged);
     this.disposers.push(async () => {
@@ -244,4 +244,11 @@ export class Engine {
     await this.graph.close();
     this.index.close();
   }
+}
+
+/** Background work has no caller to throw to: its failure goes to stderr with what was being done (stdout stays the gateway's MCP channel). */
+function reportBackgroundFailure(what: string): (error: unknown) => void {
+  return (error) => {
+    process.stderr.write(`skillgraph: ${what} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  };
 }

@@ -80,7 +80,9 @@ export class OAuthCredentialStore {
       return JSON.parse((await this.box.open(await readFile(this.file(server, url)))).toString('utf8')) as StoredCredentials;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      // A file sealed with another key (a copied data folder) is unusable; signing in again replaces it.
+      // A file sealed with another key (a copied data folder) or damaged is unusable: the user signs in again,
+      // which replaces it; nothing else is kept in it. Said on stderr so a repeated sign-in has a visible cause.
+      process.stderr.write(`skillgraph: OAuth credentials of server \`${server}\` could not be read (${error instanceof Error ? error.message : String(error)}); sign in again\n`);
       return {};
     }
   }

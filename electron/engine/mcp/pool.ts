@@ -355,6 +355,7 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
       entry.client = undefined;
       entry.tools = undefined;
       entry.generation++;
+      // The old session is already gone on the server; closing our side can only fail for the same reason.
       await client.close().catch(() => undefined);
       return request(await this.ensureConnected(entry));
     }
