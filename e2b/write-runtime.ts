@@ -3,9 +3,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RUNTIME_FILES } from '../electron/engine/sandbox/e2b-backend';
+import { runtimeFiles } from '../electron/engine/sandbox/e2b-backend';
 
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'runtime');
 mkdirSync(out, { recursive: true });
-for (const [name, text] of Object.entries(RUNTIME_FILES)) writeFileSync(path.join(out, name), text);
-console.log(`wrote ${Object.keys(RUNTIME_FILES).join(', ')} to ${out}`);
+const files = runtimeFiles();
+for (const [name, text] of Object.entries(files)) writeFileSync(path.join(out, name), text);
+console.log(`wrote ${Object.keys(files).join(', ')} to ${out}`);

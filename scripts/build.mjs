@@ -40,4 +40,10 @@ await Promise.all([
   esbuild({ ...node, packages: undefined, entryPoints: [path.join(root, 'electron/main/preload.ts')], outfile: path.join(root, 'dist/electron/preload.cjs'), format: 'cjs', external: ['electron'] }),
   vite({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: quiet ? 'warn' : 'info' }),
 ]);
+// The sandbox runtime (electron/engine/runtime/) is read as files at run time: the bundled engine finds them here.
+fs.rmSync(path.join(root, 'dist/runtime'), { recursive: true, force: true });
+fs.mkdirSync(path.join(root, 'dist/runtime'), { recursive: true });
+for (const name of ['bridge.ts', '_bridge.py', 'runner.mjs', 'runner.py']) {
+  fs.copyFileSync(path.join(root, 'electron/engine/runtime', name), path.join(root, 'dist/runtime', name));
+}
 console.log(`Built Skillgraph in ${((Date.now() - started) / 1000).toFixed(1)}s`);

@@ -1,5 +1,5 @@
 // Host side of the bridge: reads call frames from sandboxed code, runs each call through the ToolCaller (behind the
-// intercept hook), answers with a tagged frame, and reports every call as a ToolCallEvent. Protocol: runtime/sources.ts.
+// intercept hook), answers with a tagged frame, and reports every call as a ToolCallEvent. Protocol: ../runtime/README.md.
 import { setMaxListeners } from 'node:events';
 import type { ToolCallEvent } from '../../../shared/types';
 import type { BridgeEndpoint, ToolCaller } from './types';

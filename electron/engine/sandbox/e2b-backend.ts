@@ -12,7 +12,7 @@ import { resolveE2BApiKey } from './e2b-key';
 import { E2BSessionMap, sessionSandboxState, type SessionSandbox } from './e2b-sessions';
 import { LocalFolderTree, applySync, planSync, snapshotFromJson, snapshotToJson, type TreeSnapshot } from './e2b-sync';
 import { E2BSandboxTree, SNAPSHOT_SCRIPT, shellQuote } from './e2b-tree';
-import { NODE_RUNNER_SOURCE, PY_RUNNER_SOURCE } from './runtime/sources';
+import { runtimeSource } from '../runtime/sources';
 import { SandboxError, type SandboxBackend, type SandboxExecRequest, type SandboxExecResult } from './types';
 
 /** What the E2B backend reads from settings at every run, so a changed key, template or timeout needs no restart. */
@@ -42,7 +42,9 @@ const PROBE_TTL_MS = 30_000;
 const DEFAULT_IDLE_MINUTES = 10;
 
 /** The runtime every session sandbox needs, by file name in .runtime/ (baked into the template by e2b/write-runtime.ts). */
-export const RUNTIME_FILES: Record<string, string> = { 'runner.mjs': NODE_RUNNER_SOURCE, 'runner.py': PY_RUNNER_SOURCE, 'snapshot.cjs': SNAPSHOT_SCRIPT };
+export function runtimeFiles(): Record<string, string> {
+  return { 'runner.mjs': runtimeSource('runner.mjs'), 'runner.py': runtimeSource('runner.py'), 'snapshot.cjs': SNAPSHOT_SCRIPT };
+}
 
 /**
  * The SDK's outbound rules for the allowed domains: none means no internet at all; otherwise every address is
@@ -242,21 +244,23 @@ export class E2BSandboxBackend implements SandboxBackend {
 
   /** What a template baked into .runtime/ (e2b/e2b.Dockerfile), so files already there are not uploaded again. */
   private async bakedRuntime(sandbox: Sandbox): Promise<Record<string, [number, string]>> {
-    const names = Object.keys(RUNTIME_FILES);
+    const files = runtimeFiles();
+    const names = Object.keys(files);
     const listed = await sandbox.commands.run(`cd ${REMOTE_RUNTIME} && sha256sum ${names.join(' ')} 2>/dev/null; true`, { user: 'root' });
     const baked: Record<string, [number, string]> = {};
     for (const line of listed.stdout.split('\n')) {
       const match = /^([0-9a-f]{64})\s+\*?(\S+)$/.exec(line.trim());
-      if (match && names.includes(match[2])) baked[match[2]] = [Buffer.byteLength(RUNTIME_FILES[match[2]]), match[1]];
+      if (match && names.includes(match[2])) baked[match[2]] = [Buffer.byteLength(files[match[2]]), match[1]];
     }
     return baked;
   }
 
   private async uploadRuntime(sandbox: Sandbox, manifests: SessionSandbox['manifests']): Promise<void> {
-    const wanted = Object.fromEntries(Object.entries(RUNTIME_FILES).map(([name, text]) => [name, [Buffer.byteLength(text), createHash('sha256').update(text).digest('hex')] as [number, string]]));
+    const files = runtimeFiles();
+    const wanted = Object.fromEntries(Object.entries(files).map(([name, text]) => [name, [Buffer.byteLength(text), createHash('sha256').update(text).digest('hex')] as [number, string]]));
     const stale = Object.keys(wanted).filter((name) => manifests.runtime?.[name]?.[1] !== wanted[name][1]);
     if (stale.length === 0) return;
-    await sandbox.files.write(stale.map((name) => ({ path: `${REMOTE_RUNTIME}/${name}`, data: RUNTIME_FILES[name] })), { user: 'root' });
+    await sandbox.files.write(stale.map((name) => ({ path: `${REMOTE_RUNTIME}/${name}`, data: files[name] })), { user: 'root' });
     manifests.runtime = wanted;
   }
 

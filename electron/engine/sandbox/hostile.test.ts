@@ -5,7 +5,7 @@ import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunManager } from './runs';
-import { BRIDGE_TS_SOURCE } from './runtime/sources';
+import { runtimeSource } from '../runtime/sources';
 import { createSandboxFixture, type SandboxFixture } from './test-fixture';
 
 let fixture: SandboxFixture;
@@ -84,7 +84,7 @@ console.log('inside ok');
     expect(result.stdout).toMatch(/sg-escaped-\d+\.txt denied EROFS/);
     expect(result.stdout).toMatch(/_bridge\.ts denied (EROFS|EACCES)/);
     for (const target of escapes.filter((t) => !t.endsWith('_bridge.ts'))) expect(existsSync(target)).toBe(false);
-    expect(readFileSync(path.join(fixture.apiDir, 'servers', '_bridge.ts'), 'utf8')).toBe(BRIDGE_TS_SOURCE);
+    expect(readFileSync(path.join(fixture.apiDir, 'servers', '_bridge.ts'), 'utf8')).toBe(runtimeSource('bridge.ts'));
     expect(readdirSync(path.join(fixture.apiDir, 'servers')).length).toBe(bridgeBefore);
     expect(runs.listWorkspaceFiles('hostile-write').map((f) => f.path)).toEqual(['inside.txt']);
   });

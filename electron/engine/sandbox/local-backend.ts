@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import { SandboxManager } from '@anthropic-ai/sandbox-runtime';
 import { LineSplitter } from './bridge';
 import { createRunCage, removeCageRoots, type RunCage } from './cage';
-import { NODE_RUNNER_SOURCE, PY_RUNNER_SOURCE } from './runtime/sources';
+import { runtimeSource } from '../runtime/sources';
 import { packagedSandboxConfig } from '../asar';
 import { nodeChildEnv } from '../node-runtime';
 import { SandboxError, type SandboxBackend, type SandboxExecRequest, type SandboxExecResult, type SandboxLimits, type SandboxRuntime } from './types';
@@ -175,8 +175,8 @@ export class LocalSandboxBackend implements SandboxBackend {
     await ensureSandboxManager(allowedDomains);
     if (this.runtimeFilesWritten) return;
     mkdirSync(this.runtimeDir, { recursive: true });
-    writeFileSync(path.join(this.runtimeDir, 'runner.mjs'), NODE_RUNNER_SOURCE);
-    writeFileSync(path.join(this.runtimeDir, 'runner.py'), PY_RUNNER_SOURCE);
+    writeFileSync(path.join(this.runtimeDir, 'runner.mjs'), runtimeSource('runner.mjs'));
+    writeFileSync(path.join(this.runtimeDir, 'runner.py'), runtimeSource('runner.py'));
     this.runtimeFilesWritten = true;
   }
 

@@ -1,0 +1,68 @@
+"""Skillgraph python runner: applies limits, waits for its entry file, runs it with top-level await allowed."""
+import asyncio  # before the run starts: scripts that call tools await, and this is most of the start-up
+import json
+import os
+import sys
+
+_ALLOW_TOP_LEVEL_AWAIT = 0x2000  # ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, without importing ast
+_CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect
+
+try:
+    import resource
+
+    _memory = int(os.environ.get("SKILLGRAPH_MEMORY_BYTES", "0"))
+    if _memory > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (_memory, _memory))
+except (ImportError, ValueError, OSError):
+    pass
+
+
+def _read_control() -> dict:
+    os.write(4, b"R")  # ready: the host may count on this runner starting the next run at once
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(4, 65536)
+        if not chunk:
+            sys.exit(0)
+        data += chunk
+    os.close(4)
+    return json.loads(data)
+
+
+def _main() -> int:
+    control = {"entry": sys.argv[1]} if len(sys.argv) > 1 else _read_control()
+    entry = control["entry"]
+    if control.get("secret"):
+        os.environ["SKILLGRAPH_BRIDGE_SECRET"] = control["secret"]
+    api_dir = os.environ.get("SKILLGRAPH_API_DIR")
+    if api_dir:
+        sys.path.insert(0, api_dir)
+    with open(entry, encoding="utf-8") as handle:
+        source = handle.read()
+    filename = os.environ.get("SKILLGRAPH_SOURCE_NAME", "main.py")
+    try:
+        code = compile(source, filename, "exec", flags=_ALLOW_TOP_LEVEL_AWAIT)
+    except SyntaxError:
+        import traceback
+
+        traceback.print_exc(limit=0)
+        return 1
+    scope = {"__name__": "__main__", "__file__": filename, "__builtins__": __builtins__}
+    try:
+        if code.co_flags & _CO_COROUTINE:
+            asyncio.run(eval(code, scope))
+        else:
+            exec(code, scope)
+    except SystemExit as stop:
+        code_value = stop.code
+        return code_value if isinstance(code_value, int) else (0 if code_value is None else 1)
+    except BaseException:  # noqa: BLE001 - the user's error, shown as Python shows it
+        import traceback
+
+        kind, value, tb = sys.exc_info()
+        traceback.print_exception(kind, value, tb.tb_next if tb is not None else None)
+        return 1
+    return 0
+
+
+sys.exit(_main())
