@@ -1,7 +1,7 @@
 // Frame handling on a shared stdout (the E2B transport): frames are recognised only behind the run's secret, even
 // when split across chunks or glued to printed text.
 import { describe, expect, it } from 'vitest';
-import { FrameDemuxer, LineSplitter } from './bridge';
+import { BridgeHost, FrameDemuxer, LineSplitter } from './bridge';
 
 function demux(secret: string, chunks: string[]): { text: string; frames: string[] } {
   let text = '';
@@ -64,5 +64,28 @@ describe('bounded buffering', () => {
     expect(frames).toEqual(['{"id":1}']);
     expect(tooLong).toBe(1);
     expect(text).toBe('before after');
+  });
+});
+
+describe('the stdout transport (E2B) keeps the bridge host bounded', () => {
+  it('a frame longer than the bridge limit ends the run with the same sentence as the local descriptor', () => {
+    const stopped: string[] = [];
+    const bridge = new BridgeHost({
+      runId: 'r1',
+      session: 'default',
+      secret: 's3cret',
+      tools: { call: async () => ({ content: [] }) },
+      onToolCall: () => undefined,
+      limits: { frameBytes: 1024, inFlightBytes: 1 << 20 },
+      onLimitExceeded: (message) => stopped.push(message),
+    });
+    let text = '';
+    const demuxer = FrameDemuxer.forBridge(bridge, (t) => (text += t), () => undefined);
+    demuxer.push('printed \u001es3cret\u001f');
+    for (let i = 0; i < 4096; i++) demuxer.push('x'.repeat(4096)); // 16 MB of one frame, never a newline
+    demuxer.push('\nafter');
+    demuxer.flush();
+    expect(stopped).toEqual(['the run sent a bridge frame longer than 1 KB (a tool call\'s arguments, or data that is not a call); the run was stopped']);
+    expect(text).toBe('printed after');
   });
 });

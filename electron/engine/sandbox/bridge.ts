@@ -94,6 +94,10 @@ export class BridgeHost implements BridgeEndpoint {
     this.options.onLimitExceeded(message);
   }
 
+  frameTooLong(): void {
+    this.limitExceeded(`the run sent a bridge frame longer than ${formatBytes(this.limits.frameBytes)} (a tool call's arguments, or data that is not a call); the run was stopped`);
+  }
+
   /** Waits for replies still being written (used by tests and by the run manager before it finishes). */
   async drain(): Promise<void> {
     await Promise.allSettled(this.settled);
@@ -183,6 +187,14 @@ export class LineSplitter {
  * start anywhere, even mid-line; text that merely looks like a frame without the secret stays text.
  */
 export class FrameDemuxer {
+  /**
+   * The demuxer a transport that shares stdout uses (E2B): frames go to `bridge`, answered through `reply`, and a
+   * frame longer than the bridge's frame limit ends the run as the local descriptor's limit does.
+   */
+  static forBridge(bridge: BridgeEndpoint, onText: (text: string) => void, reply: (line: string) => void): FrameDemuxer {
+    return new FrameDemuxer(bridge.secret, onText, (line) => bridge.handleFrame(line, reply), bridge.limits.frameBytes, () => bridge.frameTooLong());
+  }
+
   private readonly mark: string;
   private pending = '';
   private frameParts: string[] | undefined;

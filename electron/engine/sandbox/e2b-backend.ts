@@ -290,7 +290,7 @@ export class E2BSandboxBackend implements SandboxBackend {
         if (next !== undefined && handle) await handle.sendStdin(next).catch(() => undefined);
       });
     };
-    const demuxer = new FrameDemuxer(req.bridge.secret, req.onStdout, (line) => req.bridge.handleFrame(line, reply));
+    const demuxer = FrameDemuxer.forBridge(req.bridge, req.onStdout, reply);
     const stop = (): void => void handle?.kill().catch(() => undefined);
     req.signal.addEventListener('abort', stop, { once: true });
     try {

@@ -349,7 +349,7 @@ export class LocalSandboxBackend implements SandboxBackend {
     const splitter = new LineSplitter(
       (line) => bridge.handleFrame(line, reply),
       bridge.limits.frameBytes,
-      () => bridge.limitExceeded(`the run sent a bridge frame longer than ${formatMb(bridge.limits.frameBytes)} (a tool call's arguments, or data that is not a call); the run was stopped`),
+      () => bridge.frameTooLong(),
     );
     bridgeSocket.on('data', (chunk: Buffer) => splitter.push(chunk));
 

@@ -60,6 +60,8 @@ export interface BridgeEndpoint {
   readonly limits: { frameBytes: number; inFlightBytes: number };
   /** The transport saw more than `limits` allow: the run ends with this sentence. */
   limitExceeded(message: string): void;
+  /** A frame passed `limits.frameBytes`: the run ends with the one sentence every transport uses for it. */
+  frameTooLong(): void;
   /** Calls still in flight are aborted when the process ends. */
   close(): void;
 }
