@@ -218,6 +218,26 @@ describe('McpPool ends a server together with the processes it started', () => {
     expect(alive(Number(child))).toBe(false);
   });
 
+  it('also ends a process the server detached from its group with setsid(), at a hang and at close', async () => {
+    const marker = `skillgraph-detached-${process.pid}-${Date.now()}`;
+    // A child started with detached: true calls setsid(): it leads a group and a session of its own, and ignores SIGTERM.
+    const detachChild = `require('node:child_process').spawn(process.execPath, ['-e', 'process.on("SIGTERM",()=>{});setInterval(()=>{},1000)', '${marker}'], { stdio: 'ignore', detached: true })`;
+    const hanging = makePool({
+      startTimeoutMs: 1500,
+      configs: { hangs: { command: process.execPath, args: ['-e', `${detachChild}; setInterval(() => {}, 1000)`] } },
+    });
+    await expect(hanging.listTools('hangs')).rejects.toBeInstanceOf(McpTimeoutError);
+    expect(processesWith(marker).filter(alive)).toEqual([]);
+
+    const healthy = makePool({
+      configs: { wrapped: { command: process.execPath, args: ['-e', `${detachChild}; require('node:child_process').spawn(process.execPath, [${JSON.stringify(fixtureServer)}, 'paginated'], { stdio: 'inherit' })`] } },
+    });
+    expect((await healthy.listTools('wrapped')).length).toBe(5);
+    expect(processesWith(marker).filter(alive).length).toBeGreaterThanOrEqual(2); // the launcher names the marker too
+    await healthy.close();
+    expect(processesWith(marker).filter(alive)).toEqual([]);
+  });
+
   it('kills what a healthy server started when the pool closes', async () => {
     const marker = `skillgraph-orphan-${process.pid}-${Date.now()}`;
     // A launcher that starts a helper process and then the real server, as `npx`/`uvx` wrappers do.

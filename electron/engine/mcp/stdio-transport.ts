@@ -1,5 +1,7 @@
 // MCP stdio client transport that owns its server's process group: the server starts as the leader of a new group,
 // and closing the transport (or the server exiting) ends every process in that group, so nothing is left orphaned.
+// On Linux it also ends children that left the group with setsid() while their parent still ran; a process that
+// detaches and whose parent then exits by itself is re-parented away and cannot be found (a known limit).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
@@ -47,46 +49,98 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
-/**
- * Whether any process of the group still runs. On Linux, zombies do not count: an orphan killed in a container
- * whose pid 1 never reaps stays a zombie forever, and waiting for it would only delay every close.
- */
-function groupRunning(pgid: number): boolean {
-  if (!signalGroup(pgid, 0)) return false;
-  if (process.platform !== 'linux') return true;
+interface ProcessEntry {
+  pid: number;
+  ppid: number;
+  pgrp: number;
+  state: string;
+}
+
+/** Every process on a Linux host, from /proc (undefined elsewhere, or when /proc cannot be read). */
+function processTable(): ProcessEntry[] | undefined {
+  if (process.platform !== 'linux') return undefined;
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
-    return true;
+    return undefined; // no /proc (a hardened container): the group signal alone must do
   }
-  return pids.some((pid) => {
+  const table: ProcessEntry[] = [];
+  for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       // Fields after the command (which may hold spaces and parentheses): state ppid pgrp ...
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(pgrp) === pgid && state !== 'Z' && state !== 'X';
+      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      table.push({ pid: Number(pid), ppid: Number(ppid), pgrp: Number(pgrp), state });
     } catch {
-      return false; // the process ended while we looked
+      // the process ended while we looked: nothing to end
     }
-  });
+  }
+  return table;
 }
 
-async function groupGone(pgid: number, withinMs: number): Promise<boolean> {
+const living = (entry: ProcessEntry) => entry.state !== 'Z' && entry.state !== 'X';
+
+/**
+ * Processes that left the group but descend from it: a server's child that called setsid() (a daemonizing helper)
+ * is in a group of its own, yet still a child of a process we end. Found by parent links while the parents live.
+ */
+function escapedDescendants(pgid: number): number[] {
+  const table = processTable();
+  if (!table) return [];
+  const members = new Set(table.filter((entry) => entry.pgrp === pgid || entry.pid === pgid).map((entry) => entry.pid));
+  const escaped: number[] = [];
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const entry of table) {
+      if (!members.has(entry.pid) && members.has(entry.ppid)) {
+        members.add(entry.pid);
+        escaped.push(entry.pid);
+        grew = true;
+      }
+    }
+  }
+  return escaped;
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // ESRCH: it ended already
+  }
+}
+
+/**
+ * Whether any process of the group, or one that escaped it, still runs. On Linux, zombies do not count: an orphan
+ * killed in a container whose pid 1 never reaps stays a zombie forever, and waiting for it would only delay every close.
+ */
+function groupRunning(pgid: number, escaped: number[]): boolean {
+  const table = processTable();
+  if (!table) return signalGroup(pgid, 0);
+  return table.some((entry) => (entry.pgrp === pgid || escaped.includes(entry.pid)) && living(entry));
+}
+
+async function groupGone(pgid: number, escaped: number[], withinMs: number): Promise<boolean> {
   const deadline = Date.now() + withinMs;
-  while (groupRunning(pgid)) {
+  while (groupRunning(pgid, escaped)) {
     if (Date.now() >= deadline) return false;
     await sleep(25);
   }
   return true;
 }
 
-/** SIGTERM to the group, then SIGKILL to whatever is left after the grace time. */
-async function endGroup(pgid: number, graceMs: number): Promise<void> {
-  if (!signalGroup(pgid, 'SIGTERM')) return void liveGroups.delete(pgid);
-  if (!(await groupGone(pgid, graceMs))) {
-    signalGroup(pgid, 'SIGKILL');
-    await groupGone(pgid, graceMs);
+/** SIGTERM to the group and what escaped it, then SIGKILL to whatever is left after the grace time. */
+async function endGroup(pgid: number, graceMs: number, seen: number[] = []): Promise<void> {
+  const escaped = [...new Set([...seen, ...escapedDescendants(pgid)])];
+  const signalAll = (signal: NodeJS.Signals): boolean => {
+    for (const pid of escaped) signalPid(pid, signal);
+    return signalGroup(pgid, signal);
+  };
+  if (!signalAll('SIGTERM') && escaped.length === 0) return void liveGroups.delete(pgid);
+  if (!(await groupGone(pgid, escaped, graceMs))) {
+    signalAll('SIGKILL');
+    await groupGone(pgid, escaped, graceMs);
   }
   liveGroups.delete(pgid);
 }
@@ -99,6 +153,8 @@ export class ProcessGroupStdioTransport implements Transport {
   private child?: ChildProcess;
   private exited?: Promise<void>;
   private ending?: Promise<void>;
+  /** Processes the server detached from its group (setsid), noted when closing begins. */
+  private detached: number[] = [];
   private readonly readBuffer: LineReadBuffer;
   private readonly stderrStream = new PassThrough();
   private readonly graceMs: number;
@@ -176,7 +232,7 @@ export class ProcessGroupStdioTransport implements Transport {
   }
 
   private endOnce(pgid: number): Promise<void> {
-    this.ending ??= endGroup(pgid, this.graceMs).catch((error: Error) => this.onerror?.(error));
+    this.ending ??= endGroup(pgid, this.graceMs, this.detached).catch((error: Error) => this.onerror?.(error));
     return this.ending;
   }
 
@@ -193,6 +249,8 @@ export class ProcessGroupStdioTransport implements Transport {
   async close(): Promise<void> {
     const child = this.child;
     if (child) {
+      // Found now, while the server still runs: once it exits, what it detached is re-parented away.
+      if (GROUPS && child.pid) this.detached = escapedDescendants(child.pid);
       try {
         child.stdin?.end();
       } catch {
