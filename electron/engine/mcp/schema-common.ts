@@ -32,14 +32,55 @@ export function pascal(text: string): string {
   return /^[0-9]/.test(joined) ? `T${joined}` : joined;
 }
 
-/** Lines for a doc comment: description, then default and format when the schema states them. */
-export function docLines(schema: unknown): string[] {
+/** Keywords that bound a value, in the order a reader wants them; each becomes `@<keyword> <value>` in doc text. */
+const CONSTRAINT_KEYWORDS = [
+  'minimum',
+  'exclusiveMinimum',
+  'maximum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+] as const;
+
+/** `@minimum 1`, `@pattern ^[a-z]+$`...: the value constraints a schema states, as doc tags. */
+export function constraintLines(schema: JsonObject): string[] {
+  const lines: string[] = [];
+  for (const key of CONSTRAINT_KEYWORDS) {
+    const value = schema[key];
+    if (typeof value === 'number' && Number.isFinite(value)) lines.push(`@${key} ${value}`);
+    else if (key === 'pattern' && typeof value === 'string') lines.push(`@pattern ${value}`);
+    else if (typeof value === 'boolean' && key !== 'pattern' && value) lines.push(`@${key}`);
+  }
+  return lines;
+}
+
+/**
+ * An `@` that starts a word in free text (`see @odata.nextLink`) would be read as a JSDoc tag and cut the
+ * description there; TSDoc's escape `\@` keeps it text.
+ */
+export function escapeDocTags(line: string): string {
+  return line.replace(/(^|\s)@(?=[^\s])/g, '$1\\@');
+}
+
+/**
+ * Lines for a doc comment: description, then default, format, value constraints and deprecation when the schema
+ * states them. `jsdoc` escapes `@` in the description so only the tags added here are tags.
+ */
+export function docLines(schema: unknown, style: 'jsdoc' | 'plain' = 'plain'): string[] {
   if (!isObject(schema)) return [];
   const lines: string[] = [];
   const description = typeof schema.description === 'string' ? schema.description.trim() : typeof schema.title === 'string' ? schema.title.trim() : '';
-  if (description) lines.push(...description.split(/\r?\n/));
+  if (description) lines.push(...description.split(/\r?\n/).map((line) => (style === 'jsdoc' ? escapeDocTags(line) : line)));
   if (schema.default !== undefined) lines.push(`@default ${safeJson(schema.default)}`);
   if (typeof schema.format === 'string') lines.push(`@format ${schema.format}`);
+  lines.push(...constraintLines(schema));
   if (schema.deprecated === true) lines.push('@deprecated');
   return lines;
 }
