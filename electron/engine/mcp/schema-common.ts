@@ -94,3 +94,28 @@ export function safeJson(value: unknown): string {
 }
 
 export const MAX_SCHEMA_DEPTH = 40;
+
+/**
+ * A tool definition with boolean subschemas (`"properties": { "extra": true }`, valid JSON Schema) under its input and
+ * output schemas' `properties` replaced by their object equivalents (`true` -> `{}`, `false` -> `{ "not": {} }`): the
+ * MCP SDK's tool schema accepts only objects there, and such a tool must not be skipped. Used to validate only; the
+ * tool keeps its own schemas.
+ */
+export function withObjectSubschemas(tool: unknown): unknown {
+  if (!isObject(tool)) return tool;
+  const fix = (schema: unknown): unknown =>
+    isObject(schema) && isObject(schema.properties)
+      ? { ...schema, properties: Object.fromEntries(Object.entries(schema.properties).map(([key, value]) => [key, value === true ? {} : value === false ? { not: {} } : value])) }
+      : schema;
+  return { ...tool, ...(tool.inputSchema !== undefined ? { inputSchema: fix(tool.inputSchema) } : {}), ...(tool.outputSchema !== undefined ? { outputSchema: fix(tool.outputSchema) } : {}) };
+}
+
+/**
+ * `parsed` (validated from `withObjectSubschemas(raw)`) with the input and output schemas `raw` really had, and its
+ * annotations and `_meta` whole (the SDK's schema drops keys it does not know, such as `deprecated`).
+ */
+export function keepSchemasOf<T extends object>(raw: unknown, parsed: T): T {
+  if (!isObject(raw)) return parsed;
+  const kept = Object.fromEntries((['inputSchema', 'outputSchema', 'annotations', '_meta'] as const).filter((key) => isObject(raw[key])).map((key) => [key, raw[key]]));
+  return { ...parsed, ...kept };
+}
