@@ -195,12 +195,14 @@ export const ENGINE_COMMANDS: Command[] = [
     options: { out: { type: 'string' } },
     async run({ values }) {
       return withEngine(values, async (engine) => {
-        const result = await engine.catalog.refresh();
+        let result = await engine.catalog.refresh();
         let out = engine.catalog.apiDir;
         if (str(values.out)) {
           out = path.resolve(str(values.out)!);
           const { generateApiTree } = await import('../engine/mcp/generator');
-          await generateApiTree(out, await engine.pool.catalog());
+          // The tools just listed, written again there: no second attempt (and wait) for a server that failed, and
+          // the counts printed are those of the tree in --out.
+          result = await generateApiTree(out, engine.catalog.lastCatalog());
         }
         const states = engine.pool.states();
         const failed = states.filter((s) => s.status === 'failed');
