@@ -229,9 +229,9 @@ export const ENGINE_COMMANDS: Command[] = [
       const detail = (str(values.detail) ?? 'summary') as 'name' | 'summary' | 'full';
       if (!['name', 'summary', 'full'].includes(detail)) throw new InvalidInputError('--detail is name, summary or full.');
       await withEngine(values, async (engine) => {
-        const hits = engine.index.search(query, { filters: { kinds: ['tool'] }, limit: str(values.limit) ? Number(values.limit) : 10 }).hits;
-        const docs = engine.catalog.toolDocs();
-        const found = hits.map((h) => docs.find((d) => `${d.server}/${d.tool}` === h.key)).filter((d): d is ToolDoc => Boolean(d));
+        // The ranking search_tools uses, so the CLI finds what an agent would.
+        const { rankTools } = await import('../engine/index/tool-ranking');
+        const found = rankTools(engine.catalog.toolDocs(), query, str(values.limit) ? Number(values.limit) : 10);
         printJsonOr(values, found.map((d) => ({ server: d.server, tool: d.tool, identifier: d.identifier, ...(detail !== 'name' ? { description: d.description } : {}), ...(detail === 'full' ? { signature: d.signature } : {}) })), () =>
           found.length ? found.map((d) => describeTool(d, detail)).join('\n') : `No tools match "${query}". Run \`skillgraph api generate\` if servers were added since.`,
         );

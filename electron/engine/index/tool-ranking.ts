@@ -50,6 +50,8 @@ const SYNONYM_GROUPS = [
 
 /** Discount of a synonym against the word itself. */
 const SYNONYM_WEIGHT = 0.6;
+/** A match scoring below this share of the best one is dropped. */
+const WEAKEST_SHARE = 0.1;
 /** Field weights: a word in the tool's name says most about what it does. */
 const WEIGHTS = { name: 3, lead: 1.6, server: 1.2, params: 1, body: 0.6, paramDocs: 0.4 } as const;
 type Field = keyof typeof WEIGHTS;
@@ -184,12 +186,15 @@ export function rankTools(docs: readonly ToolDoc[], query: string, limit: number
       return { tool, score: sum * (0.5 + coverage) * (1 + 0.5 * nameCovered) * (actionAsked ? 1.3 : 1) };
     })
     .filter((entry) => entry.score > 0);
-  scored.sort(
+  // A synonym of one common word matches half the catalog; such a far weaker match is noise, not a candidate.
+  const best = Math.max(0, ...scored.map((entry) => entry.score));
+  const candidates = scored.filter((entry) => entry.score >= best * WEAKEST_SHARE);
+  candidates.sort(
     (a, b) =>
       Number(isDeprecatedTool(a.tool.doc)) - Number(isDeprecatedTool(b.tool.doc)) ||
       b.score - a.score ||
       (a.tool.doc.server < b.tool.doc.server ? -1 : a.tool.doc.server > b.tool.doc.server ? 1 : 0) ||
       (a.tool.doc.tool < b.tool.doc.tool ? -1 : a.tool.doc.tool > b.tool.doc.tool ? 1 : 0),
   );
-  return scored.slice(0, Math.max(0, limit)).map((entry) => entry.tool.doc);
+  return candidates.slice(0, Math.max(0, limit)).map((entry) => entry.tool.doc);
 }
