@@ -1,5 +1,6 @@
 // JSON Schema helpers shared by the TypeScript and Python renderers: pointer resolution, safe reading of
 // keywords from schemas that may be malformed, and doc text.
+import { CONSTRAINT_KEYWORDS } from '../../../shared/schema-constraints';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -31,23 +32,6 @@ export function pascal(text: string): string {
     .join('');
   return /^[0-9]/.test(joined) ? `T${joined}` : joined;
 }
-
-/** Keywords that bound a value, in the order a reader wants them; each becomes `@<keyword> <value>` in doc text. */
-const CONSTRAINT_KEYWORDS = [
-  'minimum',
-  'exclusiveMinimum',
-  'maximum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'minItems',
-  'maxItems',
-  'uniqueItems',
-  'minProperties',
-  'maxProperties',
-] as const;
 
 /** `@minimum 1`, `@pattern ^[a-z]+$`...: the value constraints a schema states, as doc tags. */
 export function constraintLines(schema: JsonObject): string[] {
