@@ -80,7 +80,30 @@ function union(members: string[]): string {
 }
 
 function wrap(type: string): string {
-  return /^[A-Za-z0-9_$."'[\]<>, -]+$/.test(type) && !type.includes(' | ') && !type.includes(' & ') ? type : `(${type})`;
+  if (/^[A-Za-z0-9_$."'[\]<>, -]+$/.test(type) && !type.includes(' | ') && !type.includes(' & ')) return type;
+  return isOneObjectLiteral(type) ? type : `(${type})`;
+}
+
+/** `{ ... }` whose first brace closes at the very end: an object type needs no parentheses in a union or intersection. */
+function isOneObjectLiteral(type: string): boolean {
+  if (!type.startsWith('{') || !type.endsWith('}')) return false;
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < type.length; i++) {
+    const char = type[i];
+    if (quote) {
+      if (char === '\\') i++;
+      else if (char === quote) quote = undefined;
+    } else if (type.startsWith('/*', i)) {
+      // Doc comments hold free text (quotes, braces): skip them whole.
+      const end = type.indexOf('*/', i + 2);
+      if (end < 0) return false;
+      i = end + 1;
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === '{') depth++;
+    else if (char === '}' && --depth === 0 && i < type.length - 1) return false;
+  }
+  return depth === 0;
 }
 
 function refType(ref: string, ctx: RenderContext, indent: string, depth: number): string {
