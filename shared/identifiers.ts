@@ -7,11 +7,18 @@ export const JS_RESERVED: ReadonlySet<string> = new Set(
     'instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package ' +
     'private protected public await arguments eval async of undefined NaN Infinity callMCPTool').split(' '),
 );
-/** Words a generated Python name must not be (keywords, builtins and typing names the modules import, the bridge). */
+/**
+ * Words a generated Python name must not be: keywords, the builtins (a tool named `dict` would shadow the `dict()`
+ * its own module calls, and any builtin the agent's code uses), typing names the modules import, the bridge.
+ */
 export const PY_RESERVED: ReadonlySet<string> = new Set(
   ('False None True and as assert async await break class continue def del elif else except finally for from global if import in is ' +
     'lambda nonlocal not or pass raise return try while with yield match case type print input Any Dict List Literal Optional Union ' +
-    'TypedDict NotRequired call_mcp_tool annotations').split(' '),
+    'TypedDict NotRequired call_mcp_tool annotations ' +
+    'abs aiter all anext any ascii bin bool breakpoint bytearray bytes callable chr classmethod compile complex delattr dict dir divmod ' +
+    'enumerate eval exec filter float format frozenset getattr globals hasattr hash help hex id int isinstance issubclass iter len list ' +
+    'locals map max memoryview min next object oct open ord pow property range repr reversed round set setattr slice sorted ' +
+    'staticmethod str sum super tuple vars zip').split(' '),
 );
 
 function words(stem: string): string[] {

@@ -195,12 +195,14 @@ export const ENGINE_COMMANDS: Command[] = [
     options: { out: { type: 'string' } },
     async run({ values }) {
       return withEngine(values, async (engine) => {
-        const result = await engine.catalog.refresh();
+        let result = await engine.catalog.refresh();
         let out = engine.catalog.apiDir;
         if (str(values.out)) {
           out = path.resolve(str(values.out)!);
           const { generateApiTree } = await import('../engine/mcp/generator');
-          await generateApiTree(out, await engine.pool.catalog());
+          // The tools just listed, written again there: no second attempt (and wait) for a server that failed, and
+          // the counts printed are those of the tree in --out.
+          result = await generateApiTree(out, engine.catalog.lastCatalog());
         }
         const states = engine.pool.states();
         const failed = states.filter((s) => s.status === 'failed');
@@ -227,9 +229,9 @@ export const ENGINE_COMMANDS: Command[] = [
       const detail = (str(values.detail) ?? 'summary') as 'name' | 'summary' | 'full';
       if (!['name', 'summary', 'full'].includes(detail)) throw new InvalidInputError('--detail is name, summary or full.');
       await withEngine(values, async (engine) => {
-        const hits = engine.index.search(query, { filters: { kinds: ['tool'] }, limit: str(values.limit) ? Number(values.limit) : 10 }).hits;
-        const docs = engine.catalog.toolDocs();
-        const found = hits.map((h) => docs.find((d) => `${d.server}/${d.tool}` === h.key)).filter((d): d is ToolDoc => Boolean(d));
+        // The ranking search_tools uses, so the CLI finds what an agent would.
+        const { rankTools } = await import('../engine/index/tool-ranking');
+        const found = rankTools(engine.catalog.toolDocs(), query, str(values.limit) ? Number(values.limit) : 10);
         printJsonOr(values, found.map((d) => ({ server: d.server, tool: d.tool, identifier: d.identifier, ...(detail !== 'name' ? { description: d.description } : {}), ...(detail === 'full' ? { signature: d.signature } : {}) })), () =>
           found.length ? found.map((d) => describeTool(d, detail)).join('\n') : `No tools match "${query}". Run \`skillgraph api generate\` if servers were added since.`,
         );

@@ -17,6 +17,8 @@ export class ToolCatalog {
   private queuedOnly: readonly string[] | 'all' | undefined;
   /** Tools of servers that are not up right now, so their part of the tree survives a failure. */
   private lastTools = new Map<string, Tool[]>();
+  /** The catalog the last generation wrote, by server. */
+  private generated = new Map<string, Tool[]>();
 
   constructor(
     private readonly pool: McpPool,
@@ -33,6 +35,14 @@ export class ToolCatalog {
     if (server) return this.docs.get(server) ?? this.index.toolDocs(server);
     const all = [...this.docs.values()].flat();
     return all.length ? all : this.index.toolDocs();
+  }
+
+  /**
+   * The tools the last generation wrote, by server: to write the same tree elsewhere (`api generate --out`) without
+   * listing every server again, and so without a second wait for one that failed.
+   */
+  lastCatalog(): Map<string, Tool[]> {
+    return new Map(this.generated);
   }
 
   /** Schema hashes by `server/tool`, what skills pin to. */
@@ -88,6 +98,7 @@ export class ToolCatalog {
     }
     for (const [name, tools] of listed) this.lastTools.set(name, tools);
     const result = await generateApiTree(this.apiDir, catalog);
+    this.generated = catalog;
     const byServer = new Map<string, ToolDoc[]>();
     for (const doc of result.docs) byServer.set(doc.server, [...(byServer.get(doc.server) ?? []), doc]);
     for (const name of configured) this.index.upsertToolDocs(name, byServer.get(name) ?? []);

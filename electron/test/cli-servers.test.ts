@@ -72,4 +72,28 @@ describe('skillgraph servers', () => {
     expect(generated.stdout).toMatch(/healthy\s+ready \(5 tools\)/);
     expect(fs.existsSync(path.join(data, 'api', 'servers', 'healthy'))).toBe(true);
   });
+
+  it('api generate --out prints the counts of the tree it wrote there, and starts a failing server no more often than without --out', async () => {
+    const dir = tempDir();
+    const data = path.join(dir, 'data');
+    const where = ['--graph', path.join(dir, 'graph'), '--data', data];
+    const starts = path.join(dir, 'broken-starts.txt');
+    expect((await cli(['init', ...where])).code).toBe(0);
+    expect((await cli(['servers', 'add', 'healthy', ...where, '--', process.execPath, fixtureServer, 'paginated'])).code).toBe(0);
+    const broken = `require('fs').appendFileSync(${JSON.stringify(starts)}, 'start\\n'); process.exit(1)`;
+    expect((await cli(['servers', 'add', 'broken', ...where, '--', process.execPath, '-e', broken])).code).toBe(0);
+    const startCount = () => (fs.existsSync(starts) ? fs.readFileSync(starts, 'utf8').split('\n').filter(Boolean).length : 0);
+
+    expect((await cli(['api', 'generate', ...where])).code).toBe(1);
+    const startsWithoutOut = startCount();
+    fs.rmSync(starts, { force: true });
+    const out = path.join(dir, 'elsewhere');
+    const generated = await cli(['api', 'generate', '--out', out, ...where]);
+    expect(generated.code).toBe(1);
+    expect(startCount()).toBe(startsWithoutOut);
+    const filesInOut = (fs.readdirSync(path.join(out, 'servers'), { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((entry) => entry.isFile()).length;
+    // The app's own tree was already current (nothing written there); the --out tree is new, every file written.
+    expect(generated.stdout).toContain(`API tree in ${path.join(out, 'servers')}: 5 tools, ${filesInOut} files written, 0 unchanged, 0 removed.`);
+    expect(fs.existsSync(path.join(out, 'servers', 'healthy', 'tool_0.ts'))).toBe(true);
+  });
 });

@@ -12,6 +12,7 @@ import { skillExportName } from '../skills/names';
 import type { SaveSkillInput } from '../skills/service';
 import type { ContextLedgerBook } from './ledger';
 import type { GatewayRunHooks } from './run-hooks';
+import { isDeprecatedTool, rankTools } from '../index/tool-ranking';
 import { inlineType, takesNoInput } from './signature';
 
 export type ToolDetail = 'name' | 'summary' | 'full';
@@ -60,7 +61,6 @@ const AGENT_FILLER_WORDS = new Set(['all', 'get', 'tool', 'tools']);
 export const PRINTED_CHARS_MAX = 8_000;
 const READ_CHARS_MAX = 40_000;
 const OUTPUT_TYPE_CHARS_MAX = 100;
-const DEPRECATED = /\bdeprecated\b/i;
 export const PLACEHOLDER_NOTE = 'note: placeholders like [EMAIL_1] stand for personal data; pass them to tools as they are.';
 const CODE_CHARS_MAX = 200_000;
 
@@ -83,17 +83,11 @@ export class Gateway {
     requireText(query, 'query', 300);
     await this.ctx.ready();
     const cap = Math.max(1, Math.min(Math.trunc(limit) || 8, SEARCH_LIMIT_MAX));
-    // A few spare hits, so that a deprecated tool (the doc says so, and points at its successor) yields its place.
-    const { hits } = this.searchAnyWords(query, 'tool', Math.min(cap + 4, SEARCH_LIMIT_MAX));
-    if (hits.length === 0) return `No tools match "${query}". Try other words, or list_api("servers") to browse every server.`;
-    const docs = new Map(this.ctx.toolDocs().map((d) => [`${d.server}/${d.tool}`, d]));
+    // Ranked by tool-ranking.ts over every tool doc (names, descriptions, parameters, synonyms); deprecated tools last.
+    const ranked = rankTools(this.ctx.toolDocs(), query, cap);
+    if (ranked.length === 0) return `No tools match "${query}". Try other words, or list_api("servers") to browse every server.`;
     const dirs = this.ctx.serverDirs();
-    const deprecated = (key: string) => DEPRECATED.test(docs.get(key)?.description ?? '');
-    const ranked = [...hits.filter((h) => !deprecated(h.key)), ...hits.filter((h) => deprecated(h.key))].slice(0, cap);
-    const lines = ranked.map((hit) => {
-      const doc = docs.get(hit.key);
-      return doc ? describeTool(doc, detail, dirs.get(doc.server) ?? doc.server) : hit.key;
-    });
+    const lines = ranked.map((doc) => describeTool(doc, detail, dirs.get(doc.server) ?? doc.server));
     return lines.join('\n');
   }
 
@@ -249,7 +243,7 @@ export function describeTool(doc: ToolDoc, detail: ToolDetail, dir: string): str
   const fn = functionName(doc);
   const name = `${dir}.${fn}`;
   if (detail === 'name') return name;
-  const summary = `${DEPRECATED.test(doc.description) ? '(deprecated) ' : ''}${firstSentence(doc.description)}`;
+  const summary = `${isDeprecatedTool(doc) ? '(deprecated) ' : ''}${firstSentence(doc.description)}`;
   if (detail === 'summary') return summary ? `${name} — ${summary}` : name;
   const input = inlineType(doc.inputSchema);
   // The argument's type alone reads as the call to write: `sheets.getSheet({ sheet: "orders" | "leads"; limit?: number })`.

@@ -25,6 +25,16 @@ describe('inlineType', () => {
     expect(inlineType(schema)).toBe('{ root: { name?: string; children?: unknown[] } }');
   });
 
+  it('is the generator’s own type on one line: patternProperties, allOf and boolean subschemas read the same as in the file', () => {
+    const schema = {
+      type: 'object',
+      properties: { headers: { type: 'object', patternProperties: { '^X-': { type: 'integer' } }, additionalProperties: false }, extra: true, never: false },
+      required: ['headers'],
+      allOf: [{ type: 'object', properties: { id: { type: 'string' } }, required: ['id'] }],
+    };
+    expect(inlineType(schema)).toBe('{ headers: Record<string, number>; extra?: unknown; never?: never } & { id: string }');
+  });
+
   it('gives up on a type too long to read on one line', () => {
     const wide = fromZod(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`field_number_${i}`, z.string()])));
     expect(inlineType(wide)).toBeUndefined();

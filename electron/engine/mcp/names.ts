@@ -1,5 +1,7 @@
 // Maps MCP server and tool names to identifiers used in the generated API tree (file stems, TypeScript and
 // Python function names, type names), predictably and collision-free, so the mapping can be shown to people.
+import { createHash } from 'node:crypto';
+import anyAscii from 'any-ascii';
 import { JS_RESERVED, PY_RESERVED, pyFunctionName, tsFunctionName } from '../../../shared/identifiers';
 
 /** Stems that would clash with the files every generated folder already has. */
@@ -17,9 +19,23 @@ export interface ToolIdentifier {
   typeName: string;
 }
 
+/**
+ * Longest file stem: a file name (stem, a numeric suffix, `.py`) stays far below the 255 bytes file systems
+ * allow, and a function name stays readable. A longer name keeps its start and gets a hash of the whole name.
+ */
+export const STEM_CHARS_MAX = 64;
+const HASH_CHARS = 8;
+
+function shortHash(name: string): string {
+  return createHash('sha256').update(name).digest('hex').slice(0, HASH_CHARS);
+}
+
 function baseStem(name: string): string {
-  let stem = name.normalize('NFKD').replace(/[^A-Za-z0-9_]+/g, ' ').trim().replace(/ /g, '_');
-  if (!stem) stem = 'tool';
+  // Transliterated (`пользователь` -> `polzovatel`, `查找` -> `ChaZhao`), so a non-Latin name reads as itself.
+  let stem = anyAscii(name.normalize('NFKC')).replace(/'/g, '').replace(/[^A-Za-z0-9_]+/g, ' ').trim().replace(/ /g, '_');
+  // A name with nothing to transliterate (emoji, symbols) gets a stable name from its hash, not a position.
+  if (!stem) stem = name ? `tool_${shortHash(name)}` : 'tool';
+  if (stem.length > STEM_CHARS_MAX) stem = `${stem.slice(0, STEM_CHARS_MAX - HASH_CHARS - 1).replace(/_+$/, '')}_${shortHash(name)}`;
   if (/^[0-9]/.test(stem)) stem = `_${stem}`;
   while (RESERVED_STEMS.has(stem.toLowerCase()) || PY_RESERVED.has(stem) || JS_RESERVED.has(stem)) stem = `${stem}_`;
   return stem;

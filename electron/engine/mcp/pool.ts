@@ -45,6 +45,7 @@ import { LoopbackRedirect, ServerOAuthProvider, type OAuthCredentialStore, type 
 import { SecretRedactor, serverSecrets } from './redact';
 import { ProcessGroupStdioTransport } from './stdio-transport';
 import { compareCodeUnits, serverDirectories } from './names';
+import { keepSchemasOf, withObjectSubschemas } from './schema-common';
 
 export interface McpPoolOptions {
   configs: Record<string, ServerConfig>;
@@ -622,9 +623,10 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
       for (let page = 0; page < MAX_TOOL_PAGES; page++) {
         const result = await client.request({ method: 'tools/list', params: cursor ? { cursor } : {} }, LenientToolsPage, { timeout: this.callTimeoutMs });
         for (const raw of result.tools) {
-          const parsed = ToolSchema.safeParse(raw);
+          const parsed = ToolSchema.safeParse(withObjectSubschemas(raw));
           const name = typeof (raw as { name?: unknown })?.name === 'string' ? (raw as { name: string }).name : '(unnamed)';
-          if (parsed.success) tools.push(parsed.data as Tool);
+          // Validated with boolean subschemas as objects; the tool keeps the schemas the server sent.
+          if (parsed.success) tools.push(keepSchemasOf(raw, parsed.data as Tool));
           else {
             const issue = parsed.error.issues[0];
             skipped.push(`\`${name}\` (${issue.path.join('.') || 'tool'}: ${issue.message})`);

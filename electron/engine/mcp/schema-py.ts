@@ -47,7 +47,8 @@ function uniqueName(base: string, ctx: PyContext): string {
 }
 
 /** Declares `name` as a TypedDict (object with properties) or an alias, after whatever it depends on. */
-function declare(name: string, schema: unknown, ctx: PyContext, depth: number): void {
+function declare(name: string, given: unknown, ctx: PyContext, depth: number): void {
+  const schema = mergedAllOf(given, ctx) ?? given;
   if (isObject(schema) && isPlainObjectSchema(schema)) {
     const properties = isObject(schema.properties) ? schema.properties : {};
     const required = new Set(Array.isArray(schema.required) ? schema.required.filter((key): key is string => typeof key === 'string') : []);
@@ -82,6 +83,31 @@ function isPlainObjectSchema(schema: JsonObject): boolean {
   const objectType = schema.type === 'object' || (schema.type === undefined && isObject(schema.properties));
   const hasKeys = (isObject(schema.properties) && Object.keys(schema.properties).length > 0) || (Array.isArray(schema.required) && schema.required.length > 0);
   return objectType && hasKeys && !('const' in schema) && !Array.isArray(schema.enum) && !schema.anyOf && !schema.oneOf && !schema.allOf && typeof schema.$ref !== 'string';
+}
+
+/**
+ * `allOf` of object schemas (inline or local `$ref`s, the way generators compose a base and an extension) as one
+ * object schema: properties and required keys of every member and of the schema itself. Undefined when a member
+ * is not such a plain object, so the caller falls back to a looser type rather than a wrong one.
+ */
+function mergedAllOf(schema: unknown, ctx: PyContext, depth = 0): JsonObject | undefined {
+  if (!isObject(schema) || !Array.isArray(schema.allOf) || schema.allOf.length < 2 || depth > MAX_SCHEMA_DEPTH) return undefined;
+  if (schema.anyOf || schema.oneOf || 'const' in schema || Array.isArray(schema.enum) || typeof schema.$ref === 'string') return undefined;
+  const properties: JsonObject = {};
+  const required = new Set<string>();
+  const { allOf, ...own } = schema;
+  for (const raw of [...allOf, own]) {
+    let member: unknown = raw;
+    for (let hops = 0; isObject(member) && typeof member.$ref === 'string' && hops < 8; hops++) member = member.$ref.startsWith('#') ? resolveLocalRef(ctx.root, member.$ref) : undefined;
+    member = mergedAllOf(member, ctx, depth + 1) ?? member;
+    if (!isObject(member)) return undefined;
+    if (member !== own && !isPlainObjectSchema(member)) return undefined;
+    if (isObject(member.properties)) for (const [key, value] of Object.entries(member.properties)) if (!(key in properties)) properties[key] = value;
+    if (Array.isArray(member.required)) for (const key of member.required) if (typeof key === 'string') required.add(key);
+  }
+  if (Object.keys(properties).length === 0 && required.size === 0) return undefined;
+  const { properties: _own, required: _req, ...rest } = own;
+  return { ...rest, type: 'object', properties, required: [...required] };
 }
 
 function literal(value: unknown): string | undefined {
@@ -123,7 +149,7 @@ function pyType(schema: unknown, hint: string, ctx: PyContext, depth: number): s
   if (typeof schema.$ref === 'string') return refName(schema.$ref, ctx, depth);
   if ('const' in schema) return literalType([schema.const]);
   if (Array.isArray(schema.enum)) return literalType(schema.enum);
-  if (isPlainObjectSchema(schema)) {
+  if (isPlainObjectSchema(schema) || mergedAllOf(schema, ctx)) {
     const name = uniqueName(hint, ctx);
     declare(name, schema, ctx, depth);
     return name;
@@ -138,7 +164,7 @@ function pyType(schema: unknown, hint: string, ctx: PyContext, depth: number): s
   let types: unknown[];
   if (Array.isArray(schema.type)) types = schema.type;
   else if (typeof schema.type === 'string') types = [schema.type];
-  else if (schema.additionalProperties !== undefined) types = ['object'];
+  else if (schema.additionalProperties !== undefined || isObject(schema.patternProperties)) types = ['object'];
   else if (schema.items !== undefined) types = ['array'];
   else return 'Any';
   return nullable(
@@ -159,8 +185,12 @@ function pyType(schema: unknown, hint: string, ctx: PyContext, depth: number): s
           case 'array':
             return Array.isArray(schema.items) || Array.isArray(schema.prefixItems) ? 'List[Any]' : `List[${pyType(schema.items, `${hint}Item`, ctx, depth + 1)}]`;
           case 'object': {
+            // Keys matching a pattern have that pattern's type; `additionalProperties: false` closes only the others.
+            const values = isObject(schema.patternProperties) ? Object.values(schema.patternProperties) : [];
             const extra = schema.additionalProperties;
-            return `Dict[str, ${isObject(extra) ? pyType(extra, `${hint}Value`, ctx, depth + 1) : 'Any'}]`;
+            if (isObject(extra) || extra === true || (extra === undefined && values.length === 0)) values.push(extra ?? true);
+            const types = values.map((value, i) => (isObject(value) ? pyType(value, `${hint}Value${values.length > 1 ? i + 1 : ''}`, ctx, depth + 1) : 'Any'));
+            return `Dict[str, ${types.length ? pyUnion(types) : 'Any'}]`;
           }
           default:
             return 'Any';

@@ -123,7 +123,9 @@ describe('identifiers', () => {
     expect(toolIdentifier('import')).toMatchObject({ stem: 'import_', fn: 'import_', pyFn: 'import_' });
     expect(toolIdentifier('index')).toMatchObject({ stem: 'index_' });
     expect(toolIdentifier('3d render')).toMatchObject({ stem: '_3d_render', fn: '_3dRender', typeName: 'T3dRender' });
-    expect(toolIdentifier('...')).toMatchObject({ stem: 'tool', fn: 'tool' });
+    expect(toolIdentifier('...')).toEqual(toolIdentifier('...'));
+    expect(toolIdentifier('...').stem).toMatch(/^tool_[0-9a-f]{8}$/);
+    expect(toolIdentifier('!!!').stem).not.toBe(toolIdentifier('...').stem);
     const ids = assignIdentifiers(['get_user', 'get-user', 'getUser', 'GetUser']);
     expect([...ids].map(([name, id]) => `${name}=${id.stem}/${id.fn}`)).toEqual(['GetUser=GetUser/getUser', 'get-user=get_user_2/getUser2', 'getUser=getUser_3/getUser3', 'get_user=get_user_4/getUser4']);
     expect(assignIdentifiers(['GetUser', 'get_user', 'getUser', 'get-user'])).toEqual(ids);

@@ -1,6 +1,8 @@
 // A form built from a tool's JSON Schema input: one field per property (text, number, checkbox, select for
-// enums, JSON text for arrays and objects), required fields marked, values parsed back into arguments.
+// enums, JSON text for arrays and objects), required fields marked, values parsed back into arguments and checked
+// against the schema's value constraints.
 import { useState, type FormEvent } from 'react';
+import { constraintProblem } from '../../../shared/schema-constraints';
 
 interface PropertySchema {
   type?: string | string[];
@@ -55,6 +57,9 @@ export function parseFormValues(fields: ReturnType<typeof schemaFields>, values:
     } else {
       args[field.name] = text;
     }
+    // The schema's min/max/length/pattern constraints, checked before the call rather than by the server after it.
+    const problem = constraintProblem(field.schema, args[field.name]);
+    if (problem) return { error: `${field.name} ${problem}` };
   }
   return { args };
 }

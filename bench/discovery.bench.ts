@@ -1,0 +1,104 @@
+// Discovery benchmark: 30 tasks written the way an agent asks (not in the tools' own words) over the real servers the
+// gateway tests use (everything, filesystem, memory, sheets, crm, slack). Prints, for search_tools' ranking and for the
+// plain full-text index it replaced, how often the right tool is first and in the top 3, and each miss. Asserts nothing.
+// Run: npm run bench -- discovery
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ToolDoc } from '../shared/types';
+import { REAL_SERVERS } from '../electron/engine/gateway/fixtures/harness';
+import { SearchIndex } from '../electron/engine/index';
+import { isDeprecatedTool, rankTools } from '../electron/engine/index/tool-ranking';
+import { renderApiTree } from '../electron/engine/mcp/generator';
+import { McpPool } from '../electron/engine/mcp/pool';
+
+/** Task -> the `server/tool` an agent should use for it. */
+export const DISCOVERY_TASKS: ReadonlyArray<readonly [string, string]> = [
+  ['read a text file', 'filesystem/read_text_file'],
+  ['save some content to a file on disk', 'filesystem/write_file'],
+  ['change a few lines in an existing file', 'filesystem/edit_file'],
+  ['make a new folder', 'filesystem/create_directory'],
+  ['what files are in this folder', 'filesystem/list_directory'],
+  ['show folder contents with file sizes', 'filesystem/list_directory_with_sizes'],
+  ['rename a file', 'filesystem/move_file'],
+  ['find files whose names match a glob', 'filesystem/search_files'],
+  ['when was a file last modified', 'filesystem/get_file_info'],
+  ['which directories am I allowed to access', 'filesystem/list_allowed_directories'],
+  ['load several files at once', 'filesystem/read_multiple_files'],
+  ['view an image file as base64', 'filesystem/read_media_file'],
+  ['nested tree of a directory as JSON', 'filesystem/directory_tree'],
+  ['remember a new person in the knowledge graph', 'memory/create_entities'],
+  ['link two entities with a relation', 'memory/create_relations'],
+  ['add facts about an existing entity', 'memory/add_observations'],
+  ['forget an entity', 'memory/delete_entities'],
+  ['look up nodes in memory by keyword', 'memory/search_nodes'],
+  ['dump the whole knowledge graph', 'memory/read_graph'],
+  ['list the spreadsheets in the workbook', 'sheets/list_sheets'],
+  ['fetch all rows of a spreadsheet tab', 'sheets/get_sheet'],
+  ['look up a lead in the CRM by email', 'crm/find_records'],
+  ['change the status of an order in the CRM', 'crm/update_records'],
+  ['send a message to a slack channel', 'slack/post_message'],
+  ['read the latest messages in a channel', 'slack/get_channel_history'],
+  ['which slack channels exist', 'slack/list_channels'],
+  ['add two numbers', 'everything/get-sum'],
+  ['compress a file with gzip', 'everything/gzip-file-as-resource'],
+  ['print the server environment variables', 'everything/get-env'],
+  ['run a long operation that reports progress', 'everything/trigger-long-running-operation'],
+];
+
+/** What search_tools did before tool-ranking.ts: the full-text index, filler words dropped, deprecated tools last. */
+function fullTextRanking(index: SearchIndex, docs: Map<string, ToolDoc>, query: string, limit: number): string[] {
+  const filler = new Set(['all', 'get', 'tool', 'tools']);
+  const words = query.split(/\s+/).filter((w) => w && !filler.has(w.toLowerCase()));
+  const { hits } = index.search(words.join(' ') || query, { filters: { kinds: ['tool'] }, limit: limit + 4, fillWithAnyTerm: true });
+  const deprecated = (key: string) => /\bdeprecated\b/i.test(docs.get(key)?.description ?? '');
+  return [...hits.filter((h) => !deprecated(h.key)), ...hits.filter((h) => deprecated(h.key))].slice(0, limit).map((h) => h.key);
+}
+
+function score(name: string, rank: (query: string) => string[]): void {
+  let top1 = 0;
+  let top3 = 0;
+  const misses: string[] = [];
+  const started = performance.now();
+  for (const [task, expected] of DISCOVERY_TASKS) {
+    const ranked = rank(task);
+    if (ranked[0] === expected) top1++;
+    else misses.push(`  "${task}": wanted ${expected}, got ${ranked.slice(0, 3).join(', ') || '(nothing)'}`);
+    if (ranked.slice(0, 3).includes(expected)) top3++;
+  }
+  const ms = (performance.now() - started) / DISCOVERY_TASKS.length;
+  console.log(`${name}: top-1 ${top1}/${DISCOVERY_TASKS.length}, top-3 ${top3}/${DISCOVERY_TASKS.length} (${ms.toFixed(2)} ms a query)`);
+  for (const miss of misses) console.log(miss);
+}
+
+async function main(): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'discovery-bench-'));
+  const pool = new McpPool({
+    configs: {
+      everything: REAL_SERVERS.everything(),
+      filesystem: REAL_SERVERS.filesystem(work),
+      memory: REAL_SERVERS.memory(path.join(work, 'memory.jsonl')),
+      sheets: REAL_SERVERS.sheets(),
+      crm: REAL_SERVERS.crm(path.join(work, 'crm.json')),
+      slack: REAL_SERVERS.slack(),
+    },
+  });
+  try {
+    const catalog = await pool.catalog();
+    const { docs } = renderApiTree(catalog);
+    const index = SearchIndex.open(path.join(work, 'index.sqlite'));
+    for (const server of catalog.keys()) index.upsertToolDocs(server, docs.filter((doc) => doc.server === server));
+    const byKey = new Map(docs.map((doc) => [`${doc.server}/${doc.tool}`, doc]));
+    for (const [, expected] of DISCOVERY_TASKS) if (!byKey.has(expected)) throw new Error(`The servers no longer have ${expected}; update the task list.`);
+    console.log(`${DISCOVERY_TASKS.length} tasks over ${docs.length} tools of ${catalog.size} servers (${docs.filter(isDeprecatedTool).length} deprecated)`);
+    score('search_tools ranking (tool-ranking.ts)', (query) => rankTools(docs, query, 3).map((doc) => `${doc.server}/${doc.tool}`));
+    score('full-text index alone (before)', (query) => fullTextRanking(index, byKey, query, 3));
+    index.close();
+  } finally {
+    await pool.close();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
