@@ -118,7 +118,8 @@ const APP_COMMANDS: Command[] = [
     summary: 'Show the graph, data folder, servers, sandbox and index.',
     async run({ values }) {
       const [{ Engine }, { createHandlers }] = await Promise.all([import('../engine/engine'), import('../engine/api/handlers')]);
-      const engine = await Engine.open({ ...locationsOf(values), host: 'cli' });
+      // From the index (caught up by stat), the config and the servers' last state: no graph scan, no server started.
+      const engine = await Engine.open({ ...locationsOf(values), host: 'cli', loadGraph: false });
       try {
         const status = await createHandlers(engine)['app.status']({});
         printJsonOr(values, status, () =>
