@@ -83,18 +83,14 @@ export const RUN_COMMANDS: Command[] = [
     summary: 'Recent runs from the app, the CLI and the gateway, newest first.',
     options: { limit: { type: 'string' } },
     async run({ values }) {
-      const { Engine } = await import('../engine/engine');
-      const engine = await Engine.open({ ...locationsOf(values), host: 'cli', loadGraph: false });
-      try {
-        const runs = engine.runs.list().slice(0, Number(str(values.limit) ?? 20));
-        printJsonOr(values, runs, () =>
-          runs.length
-            ? runs.map((r) => `${r.id}  ${new Date(r.startedAt).toISOString()}  ${r.origin.padEnd(7)} ${r.language.padEnd(10)} ${r.status.padEnd(10)} ${r.durationMs?.toFixed(0) ?? '-'} ms  ${r.toolCalls} tool call(s)`).join('\n')
-            : 'No runs yet.',
-        );
-      } finally {
-        await engine.close();
-      }
+      // The summaries on disk: no engine, sandbox or compiler is loaded for a listing.
+      const [{ resolveDataDir }, { listRunSummaries, runsDirOf }] = await Promise.all([import('../engine/locations'), import('../engine/sandbox/run-history')]);
+      const runs = listRunSummaries(runsDirOf(resolveDataDir(locationsOf(values)))).slice(0, Number(str(values.limit) ?? 20));
+      printJsonOr(values, runs, () =>
+        runs.length
+          ? runs.map((r) => `${r.id}  ${new Date(r.startedAt).toISOString()}  ${r.origin.padEnd(7)} ${r.language.padEnd(10)} ${r.status.padEnd(10)} ${r.durationMs?.toFixed(0) ?? '-'} ms  ${r.toolCalls} tool call(s)`).join('\n')
+          : 'No runs yet.',
+      );
     },
   },
 ];
