@@ -140,13 +140,13 @@ const HANDSHAKE =
     .map((m) => JSON.stringify(m))
     .join('\n') + '\n';
 
-function makeData(dir: string): string {
+function makeData(dir: string, count = SERVERS): string {
   const data = path.join(dir, 'data');
   fs.mkdirSync(data, { recursive: true });
   const memory = path.join(ROOT, 'node_modules/@modelcontextprotocol/server-memory/dist/index.js');
   const everything = path.join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
   const servers: Record<string, unknown> = {};
-  for (let i = 0; i < SERVERS; i++) {
+  for (let i = 0; i < count; i++) {
     servers[`srv${i}`] = i % 2 ? { command: process.execPath, args: [memory], env: { MEMORY_FILE_PATH: path.join(dir, `m${i}.json`) } } : { command: process.execPath, args: [everything, 'stdio'] };
   }
   fs.writeFileSync(path.join(data, 'mcp.json'), JSON.stringify({ mcpServers: servers }));
@@ -218,11 +218,21 @@ async function main(): Promise<void> {
 
     const calls = [];
     for (let i = 0; i < Math.min(RUNS, 3); i++) calls.push(await gatewayExecute([BIN, 'mcp', ...on(bigGraph, bigData)]));
-    const failed = calls.filter((c) => !c.ok).length ? '  (some calls did not print hello)' : '';
-    const rss = Math.max(...calls.map((c) => c.rss));
-    row(`gateway spawn → first execute_code hello, ${PAGES} pages`, { ms: median(calls.map((c) => c.spawnToFirst)), rss }, `whole process${failed}`);
-    row(`gateway first execute_code hello (after tools/list), ${PAGES} pages`, { ms: median(calls.map((c) => c.first)), rss });
-    row(`gateway second execute_code hello, ${PAGES} pages`, { ms: median(calls.map((c) => c.second)), rss });
+    const gatewayRows = (label: string, samples: Array<Awaited<ReturnType<typeof gatewayExecute>>>) => {
+      const failed = samples.some((c) => !c.ok) ? '  (some calls did not print hello)' : '';
+      const rss = Math.max(...samples.map((c) => c.rss));
+      row(`gateway spawn → first execute_code hello, ${label}`, { ms: median(samples.map((c) => c.spawnToFirst)), rss }, `whole process${failed}`);
+      row(`gateway first execute_code hello (after tools/list), ${label}`, { ms: median(samples.map((c) => c.first)), rss });
+      row(`gateway second execute_code hello, ${label}`, { ms: median(samples.map((c) => c.second)), rss });
+    };
+    // The first gateway of a data folder generates every server never generated (here all 36), the later ones do not.
+    gatewayRows(`${PAGES} pages, ${SERVERS} servers`, calls);
+    // The same graph with no server configured: what the graph, the index and the skills cost the first call.
+    const plainData = makeData(path.join(dir, 'p'), 0);
+    await once([BIN, 'index', ...on(bigGraph, plainData)]);
+    const plain = [];
+    for (let i = 0; i < Math.min(RUNS, 3); i++) plain.push(await gatewayExecute([BIN, 'mcp', ...on(bigGraph, plainData)]));
+    gatewayRows(`${PAGES} pages, no servers`, plain);
 
     const runs = Math.min(RUNS, 3);
     row('run hello.ts, empty graph', await measure([BIN, 'run', hello, ...on(emptyGraph, emptyData)], {}, runs));
