@@ -78,6 +78,51 @@ function once(args: string[], opts: { stdin?: string; until?: (stdout: string) =
   });
 }
 
+/**
+ * One gateway process: spawn, handshake, then `execute_code` hello twice. Times: spawn → first answer (the whole cold
+ * path an agent waits for), the first call alone (sent after tools/list) and the second call.
+ */
+function gatewayExecute(args: string[]): Promise<{ spawnToFirst: number; first: number; second: number; rss: number; ok: boolean }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'ignore'] });
+    let peak = 0;
+    const poll = setInterval(() => (peak = Math.max(peak, treeRss(child.pid!))), 10);
+    const call = (id: number) =>
+      child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'execute_code', arguments: { code: "console.log('hello')" } } }) + '\n');
+    const sent = new Map<number, number>();
+    const answered = new Map<number, number>();
+    let ok = true;
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        const message = JSON.parse(line) as { id?: number; result?: { isError?: boolean; content?: Array<{ text?: string }> } };
+        if (message.id === undefined) continue;
+        answered.set(message.id, performance.now());
+        if (message.id >= 3) ok &&= !message.result?.isError && JSON.stringify(message.result?.content ?? '').includes('hello');
+        if (message.id === 2 || message.id === 3) {
+          sent.set(message.id + 1, performance.now());
+          call(message.id + 1);
+        }
+        if (message.id === 4) {
+          peak = Math.max(peak, treeRss(child.pid!));
+          child.stdin.end();
+          child.once('exit', () => {
+            clearInterval(poll);
+            resolve({ spawnToFirst: answered.get(3)! - started, first: answered.get(3)! - sent.get(3)!, second: answered.get(4)! - sent.get(4)!, rss: peak, ok });
+          });
+        }
+      }
+    });
+    child.on('error', reject);
+    child.stdin.write(HANDSHAKE);
+  });
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function measure(args: string[], opts: Parameters<typeof once>[1] = {}, runs = RUNS): Promise<Sample & { children: number }> {
@@ -95,13 +140,13 @@ const HANDSHAKE =
     .map((m) => JSON.stringify(m))
     .join('\n') + '\n';
 
-function makeData(dir: string): string {
+function makeData(dir: string, count = SERVERS): string {
   const data = path.join(dir, 'data');
   fs.mkdirSync(data, { recursive: true });
   const memory = path.join(ROOT, 'node_modules/@modelcontextprotocol/server-memory/dist/index.js');
   const everything = path.join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
   const servers: Record<string, unknown> = {};
-  for (let i = 0; i < SERVERS; i++) {
+  for (let i = 0; i < count; i++) {
     servers[`srv${i}`] = i % 2 ? { command: process.execPath, args: [memory], env: { MEMORY_FILE_PATH: path.join(dir, `m${i}.json`) } } : { command: process.execPath, args: [everything, 'stdio'] };
   }
   fs.writeFileSync(path.join(data, 'mcp.json'), JSON.stringify({ mcpServers: servers }));
@@ -171,9 +216,30 @@ async function main(): Promise<void> {
     const gwBig = await measure([BIN, 'mcp', ...on(bigGraph, bigData)], { stdin: HANDSHAKE, until: untilToolsList });
     row(`gateway spawn → initialize → tools/list, ${SERVERS} servers, ${PAGES} pages`, gwBig, `${gwBig.children} child processes at tools/list`);
 
+    const calls = [];
+    for (let i = 0; i < Math.min(RUNS, 3); i++) calls.push(await gatewayExecute([BIN, 'mcp', ...on(bigGraph, bigData)]));
+    const gatewayRows = (label: string, samples: Array<Awaited<ReturnType<typeof gatewayExecute>>>) => {
+      const failed = samples.some((c) => !c.ok) ? '  (some calls did not print hello)' : '';
+      const rss = Math.max(...samples.map((c) => c.rss));
+      row(`gateway spawn → first execute_code hello, ${label}`, { ms: median(samples.map((c) => c.spawnToFirst)), rss }, `whole process${failed}`);
+      row(`gateway first execute_code hello (after tools/list), ${label}`, { ms: median(samples.map((c) => c.first)), rss });
+      row(`gateway second execute_code hello, ${label}`, { ms: median(samples.map((c) => c.second)), rss });
+    };
+    // The first gateway of a data folder generates every server never generated (here all 36), the later ones do not.
+    gatewayRows(`${PAGES} pages, ${SERVERS} servers`, calls);
+    // The same graph with no server configured: what the graph, the index and the skills cost the first call.
+    const plainData = makeData(path.join(dir, 'p'), 0);
+    await once([BIN, 'index', ...on(bigGraph, plainData)]);
+    const plain = [];
+    for (let i = 0; i < Math.min(RUNS, 3); i++) plain.push(await gatewayExecute([BIN, 'mcp', ...on(bigGraph, plainData)]));
+    gatewayRows(`${PAGES} pages, no servers`, plain);
+
     const runs = Math.min(RUNS, 3);
     row('run hello.ts, empty graph', await measure([BIN, 'run', hello, ...on(emptyGraph, emptyData)], {}, runs));
     row(`run hello.ts, ${PAGES} pages / ${SKILLS} skills`, await measure([BIN, 'run', hello, ...on(bigGraph, bigData)], {}, runs));
+    row(`status, ${PAGES} pages / ${SKILLS} skills`, await measure([BIN, 'status', ...on(bigGraph, bigData)]));
+    row(`skills show skill_42, ${PAGES} pages / ${SKILLS} skills`, await measure([BIN, 'skills', 'show', 'skill_42', ...on(bigGraph, bigData)]));
+    row(`runs list, ${PAGES} pages`, await measure([BIN, 'runs', 'list', ...on(bigGraph, bigData)]));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

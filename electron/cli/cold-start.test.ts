@@ -1,5 +1,6 @@
 // Cold start as an agent and a terminal meet it: `skillgraph mcp` lists its tools without starting any configured MCP
-// server, and `skillgraph search` finds a page edited while no Skillgraph process ran.
+// server; `skillgraph search`, `run` and `skills show` see pages edited while no Skillgraph process ran, and `run`
+// trusts a fresh index (no page file read, no unchanged skill written again).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -88,4 +89,73 @@ describe('cold start', () => {
     fs.rmSync(path.join(graph, 'pages', 'Harbour.md'));
     expect(await search('lighthouse')).toEqual([]);
   });
+
+  it('run reads no page file when the index is fresh, rewrites no unchanged skill, and uses a skill edited offline', async () => {
+    const dir = tempRoot();
+    const graph = path.join(dir, 'graph');
+    const data = path.join(dir, 'data');
+    const skillgraph = (...args: string[]) => cli(process.execPath, [tsxCli, cliEntry, ...args, '--graph', graph, '--data', data], { cwd: root });
+    await skillgraph('init');
+    const fence = '`'.repeat(3);
+    const skillPage = (name: string, body: string) => `type:: skill\ndescription:: Says something\n\n- ${fence}ts\n  export async function ${name}() { return '${body}'; }\n  ${fence}\n`;
+    const greetPage = path.join(graph, 'pages', 'skills___greet.md');
+    const otherPage = path.join(graph, 'pages', 'skills___farewell.md');
+    // Whole-second mtimes, so the test can put a file's indexed mtime back after changing its bytes.
+    const writeAt = (file: string, text: string, seconds: number) => {
+      fs.writeFileSync(file, text);
+      fs.utimesSync(file, seconds, seconds);
+    };
+    writeAt(greetPage, skillPage('greet', 'hello'), 1_700_000_000);
+    writeAt(otherPage, skillPage('farewell', 'bye'), 1_700_000_000);
+    const script = path.join(dir, 'hello.ts');
+    fs.writeFileSync(script, "import { greet } from './skills/greet';\nimport { farewell } from './skills/farewell';\nconsole.log(await greet(), await farewell());\n");
+    const run = async () => (await skillgraph('run', script)).stdout;
+    const skillsDir = path.join(data, 'api', 'skills');
+    const mtimes = () => Object.fromEntries(fs.readdirSync(skillsDir).map((name) => [name, fs.statSync(path.join(skillsDir, name)).mtimeMs]));
+
+    expect(await run()).toBe('hello bye\n');
+    const first = mtimes();
+
+    // Different bytes under the mtime the index holds: a run that trusts the fresh index never opens the file.
+    writeAt(otherPage, skillPage('farewell', 'changed unseen'), 1_700_000_000);
+    expect(await run()).toBe('hello bye\n');
+    expect(mtimes()).toEqual(first);
+
+    // Edited while no Skillgraph process ran: the next run catches up, and writes only that skill's module.
+    writeAt(greetPage, skillPage('greet', 'good morning'), 1_700_000_100);
+    expect(await run()).toBe('good morning bye\n');
+    const third = mtimes();
+    expect(Object.keys(third).filter((name) => third[name] !== first[name])).toEqual(['greet.ts']);
+
+    const { stdout } = await skillgraph('runs', 'list', '--json');
+    expect((JSON.parse(stdout) as Array<{ origin: string; status: string }>).map((r) => [r.origin, r.status])).toEqual(Array(3).fill(['cli', 'succeeded']));
+  }, 180_000);
+
+  it('skills show and status answer a page edited offline from the caught-up index, with the skill\'s journal history', async () => {
+    const dir = tempRoot();
+    const graph = path.join(dir, 'graph');
+    const data = path.join(dir, 'data');
+    const skillgraph = async (...args: string[]) => (await cli(process.execPath, [tsxCli, cliEntry, ...args, '--graph', graph, '--data', data], { cwd: root })).stdout;
+    await skillgraph('init');
+    const code = path.join(dir, 'count.ts');
+    fs.writeFileSync(code, 'export async function countLines(text: string) { return text.split("\\n").length; }\n');
+    await skillgraph('skills', 'save', 'count_lines', '--file', code, '--description', 'Counts the lines of a text');
+    type Detail = { skill: { description: string; status: string; path: string }; markdown: string; history: Array<{ action: string; actor: { kind: string } }> };
+    const show = async () => JSON.parse(await skillgraph('skills', 'show', 'count_lines', '--json')) as Detail;
+
+    const saved = await show();
+    expect(saved.skill).toMatchObject({ description: 'Counts the lines of a text', status: 'approved' });
+    expect(saved.history.map((e) => [e.action, e.actor.kind])).toEqual([['created', 'person']]);
+
+    const page = path.join(graph, saved.skill.path);
+    fs.writeFileSync(page, fs.readFileSync(page, 'utf8').replace('Counts the lines of a text', 'Counts lines, edited in Logseq'));
+    const edited = await show();
+    expect(edited.skill.description).toBe('Counts lines, edited in Logseq');
+    expect(edited.markdown).toContain('Counts lines, edited in Logseq');
+    expect(edited.history).toEqual(saved.history);
+
+    const status = JSON.parse(await skillgraph('status', '--json')) as { index: { skills: number }; servers: { total: number } };
+    expect(status.index.skills).toBe(1);
+    await expect(skillgraph('skills', 'show', 'no_such_skill')).rejects.toMatchObject({ stderr: expect.stringContaining('no skill named "no_such_skill"') });
+  }, 120_000);
 });

@@ -117,10 +117,11 @@ const APP_COMMANDS: Command[] = [
     usage: 'status [--json]',
     summary: 'Show the graph, data folder, servers, sandbox and index.',
     async run({ values }) {
-      const [{ Engine }, { createHandlers }] = await Promise.all([import('../engine/engine'), import('../engine/api/handlers')]);
-      const engine = await Engine.open({ ...locationsOf(values), host: 'cli' });
+      const [{ Engine }, { appHandlers }] = await Promise.all([import('../engine/engine'), import('../engine/api/app')]);
+      // From the index (caught up by stat), the config and the servers' last state: no graph scan, no server started.
+      const engine = await Engine.open({ ...locationsOf(values), host: 'cli', loadGraph: false });
       try {
-        const status = await createHandlers(engine)['app.status']({});
+        const status = await appHandlers(engine)['app.status']({});
         printJsonOr(values, status, () =>
           [
             `Graph:   ${status.graphDir}`,

@@ -1,5 +1,6 @@
 // CLI commands that run code in the sandbox: `run` streams a script's output to the terminal and exits
-// with the run's status; `runs list` shows the history shared with the app.
+// with the run's status; `runs list` shows the history shared with the app. Neither scans the graph: the engine
+// opens with the index caught up (only changed page files read) and a run writes only the skills that changed.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { RunLanguage } from '../../shared/types';
@@ -47,7 +48,7 @@ export const RUN_COMMANDS: Command[] = [
       const backend = str(values.backend);
       if (backend && backend !== 'local' && backend !== 'e2b') throw new InvalidInputError('--backend is local or e2b.');
       const { Engine } = await import('../engine/engine');
-      const engine = await Engine.open({ ...locationsOf(values), host: 'cli' });
+      const engine = await Engine.open({ ...locationsOf(values), host: 'cli', loadGraph: false });
       try {
         const handle = engine.runs.start({ code, language, session: str(values.session), backend: backend as 'local' | 'e2b' | undefined, skipTypeCheck: Boolean(values['no-check']), origin: 'cli' });
         const ledger = engine.ledger.observe(handle, code).catch(() => undefined);
@@ -82,18 +83,14 @@ export const RUN_COMMANDS: Command[] = [
     summary: 'Recent runs from the app, the CLI and the gateway, newest first.',
     options: { limit: { type: 'string' } },
     async run({ values }) {
-      const { Engine } = await import('../engine/engine');
-      const engine = await Engine.open({ ...locationsOf(values), host: 'cli' });
-      try {
-        const runs = engine.runs.list().slice(0, Number(str(values.limit) ?? 20));
-        printJsonOr(values, runs, () =>
-          runs.length
-            ? runs.map((r) => `${r.id}  ${new Date(r.startedAt).toISOString()}  ${r.origin.padEnd(7)} ${r.language.padEnd(10)} ${r.status.padEnd(10)} ${r.durationMs?.toFixed(0) ?? '-'} ms  ${r.toolCalls} tool call(s)`).join('\n')
-            : 'No runs yet.',
-        );
-      } finally {
-        await engine.close();
-      }
+      // The summaries on disk: no engine, sandbox or compiler is loaded for a listing.
+      const [{ resolveDataDir }, { listRunSummaries, runsDirOf }] = await Promise.all([import('../engine/locations'), import('../engine/sandbox/run-history')]);
+      const runs = listRunSummaries(runsDirOf(resolveDataDir(locationsOf(values)))).slice(0, Number(str(values.limit) ?? 20));
+      printJsonOr(values, runs, () =>
+        runs.length
+          ? runs.map((r) => `${r.id}  ${new Date(r.startedAt).toISOString()}  ${r.origin.padEnd(7)} ${r.language.padEnd(10)} ${r.status.padEnd(10)} ${r.durationMs?.toFixed(0) ?? '-'} ms  ${r.toolCalls} tool call(s)`).join('\n')
+          : 'No runs yet.',
+      );
     },
   },
 ];

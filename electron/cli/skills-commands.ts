@@ -1,5 +1,6 @@
 // CLI commands for skills: list, show, save, approve, reject, rm, restore, export and import (Agent Skills format).
-// The terminal acts as a person; every command prints --json when asked.
+// The terminal acts as a person; every command prints --json when asked. `list` and `show` answer from the index
+// caught up with the graph on disk; the others open the engine.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError } from '../../shared/errors';
@@ -66,8 +67,14 @@ export const SKILL_COMMANDS: Command[] = [
     summary: 'Show a skill: provenance, schema pins, history and code.',
     async run({ values, positionals }) {
       const name = needName(positionals, 'skills show <name>');
-      await withEngine(values, async (engine) => {
-        const detail = await engine.skills.get(name);
+      await withIndex(values, async ({ index, locations }) => {
+        // From the index caught up by stat: only the skill's page and the journals linking to it are read.
+        const { indexedSkillDetail } = await import('../engine/skills/indexed-detail');
+        const detail = await indexedSkillDetail(index, locations.graphDir, name);
+        if (!detail) {
+          const { SkillNotFoundError } = await import('../engine/skills/service');
+          throw new SkillNotFoundError(name);
+        }
         printJsonOr(values, detail, () => {
           const { skill } = detail;
           const out = [

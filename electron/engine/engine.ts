@@ -8,7 +8,7 @@ import { EventBus } from './events';
 import { Graph } from './graph';
 import { SearchIndex, type IndexProgress } from './index/search-index';
 import { IndexFeeder } from './index/feeder';
-import { graphConfigStamp, recordGraphConfigStamp } from './index/catch-up';
+import { catchUpIndex, graphConfigStamp, recordGraphConfigStamp } from './index/catch-up';
 import { indexPath } from './indexed-graph';
 import type { GenerateResult } from './mcp/generator';
 import { McpPool } from './mcp/pool';
@@ -17,6 +17,7 @@ import { ToolCatalog } from './tool-catalog';
 import { toolResultToData } from './mcp/result';
 import { RunManager } from './sandbox/runs';
 import { SkillService } from './skills/service';
+import { materializeSkills } from './skills/materialize';
 import { ApprovalQueue } from './gateway/approvals';
 import { ContextLedgerBook } from './gateway/ledger';
 import { GatewayRunHooks, currentSettings } from './gateway/run-hooks';
@@ -29,17 +30,19 @@ export class Engine {
   /** Set while the index catches up with the graph (first start, or pages changed while closed). */
   indexing: Promise<void> | undefined;
   private disposers: Array<() => void | Promise<void>> = [];
+  /** Problems the catch-up of an engine opened without the graph found (unreadable files, config.edn). */
+  private catchUpWarnings: string[] = [];
 
   private constructor(
     readonly options: EngineOptions,
     readonly locations: EngineLocations,
     readonly settings: SettingsStore,
-    readonly graph: Graph,
+    private readonly loadedGraph: Graph | undefined,
     readonly index: SearchIndex,
     readonly serverConfigs: ServerConfigStore,
     readonly pool: McpPool,
     readonly catalog: ToolCatalog,
-    readonly skills: SkillService,
+    private readonly skillService: SkillService | undefined,
     readonly runs: RunManager,
     /** Pending approvals of writing tool calls, shared with other processes through <data>/approvals/. */
     readonly approvals: ApprovalQueue,
@@ -57,14 +60,31 @@ export class Engine {
     // Taken before the scan: the pages indexed from this scan were parsed with this config.edn (or an older one,
     // which only makes the next catch-up re-read more than it had to).
     const configStamp = graphConfigStamp(locations.graphDir);
-    const graph = await Graph.open(locations.graphDir);
+    const loadGraph = options.loadGraph ?? true;
+    const graph = loadGraph ? await Graph.open(locations.graphDir) : undefined;
     const index = SearchIndex.open(indexPath(locations.dataDir));
+    let catchUpWarnings: string[] = [];
+    if (!graph) {
+      try {
+        catchUpWarnings = (await catchUpIndex(index, locations.graphDir)).warnings;
+      } catch (error) {
+        index.close();
+        throw error;
+      }
+    }
     const serverConfigs = new ServerConfigStore(locations.dataDir);
     // HTTP servers that ask for OAuth get a sign-in in the user's browser; credentials are sealed under <data>/oauth/.
     const oauth = { store: new OAuthCredentialStore(path.join(locations.dataDir, 'oauth')), open: openInSystemBrowser };
     const pool = new McpPool({ configs: await serverConfigs.load(), oauth });
     const catalog = new ToolCatalog(pool, index, path.join(locations.dataDir, 'api'));
-    const skills = new SkillService({ graph, index, toolCatalog: () => catalog.toolDocs() });
+    const skills = graph && new SkillService({ graph, index, toolCatalog: () => catalog.toolDocs() });
+    const opened: { engine?: Engine } = {};
+    // The skills a run imports: from the graph when it is loaded (current even before the index hears of a save),
+    // else from the index, caught up at open. Either way only skills changed since the last run are written.
+    const materializeForRun = async () => {
+      await opened.engine?.indexing;
+      await materializeSkills(catalog.apiDir, (skills ? skills.all() : index.skills()).filter((skill) => skill.status !== 'archived'));
+    };
     const events = new EventBus();
     const approvals = new ApprovalQueue(locations.dataDir, events.emit);
     const ledger = new ContextLedgerBook(locations.dataDir, events.emit);
@@ -89,12 +109,14 @@ export class Engine {
       allowedDomains: current.allowedDomains,
       privatePaths: [locations.graphDir],
       limits: current.workspaceQuotaMb ? { workspaceQuotaBytes: current.workspaceQuotaMb * 1024 * 1024 } : undefined,
-      refreshApi: async () => void (await skills.materialize(catalog.apiDir)),
+      refreshApi: materializeForRun,
       interceptCall: gatewayHooks.interceptCall,
       onResult: ledger.onResult,
     });
     const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, catalog, skills, runs, approvals, ledger, gatewayHooks, events);
-    engine.startIndexing(Boolean(options.watch), configStamp);
+    opened.engine = engine;
+    engine.catchUpWarnings = catchUpWarnings;
+    if (graph) engine.startIndexing(graph, Boolean(options.watch), configStamp);
     engine.followServers();
     engine.disposers.push(() => runs.dispose()); // before the pool closes, so runs end before their servers
     // The app follows approval requests made by a gateway process sharing this data folder.
@@ -134,14 +156,15 @@ export class Engine {
    */
   async refreshApi(only?: readonly string[]): Promise<GenerateResult> {
     const result = await this.catalog.refresh(only);
-    await this.skills.checkPins(this.catalog.schemaHashes());
+    // Without the graph (a one-shot command) the pins are checked at the next refresh by an engine that has it.
+    await this.skillService?.checkPins(this.catalog.schemaHashes());
     return result;
   }
 
   /** Generates the configured servers that have no generation yet (starting only those); undefined when none. */
   async refreshUngeneratedApi(): Promise<GenerateResult | undefined> {
     const result = await this.catalog.refreshUngenerated();
-    if (result) await this.skills.checkPins(this.catalog.schemaHashes());
+    if (result) await this.skillService?.checkPins(this.catalog.schemaHashes());
     return result;
   }
 
@@ -149,16 +172,16 @@ export class Engine {
    * Brings the index up to date with the graph (unchanged pages are skipped, so a warm start is quick) and,
    * when watching, keeps it current through the feeder; the UI hears what changed through graph.changed.
    */
-  private startIndexing(watch: boolean, configStamp: string): void {
+  private startIndexing(graph: Graph, watch: boolean, configStamp: string): void {
     const onProgress = (progress: IndexProgress) => this.events.emit('index.progress', progress);
     let done: Promise<unknown>;
     if (watch) {
-      const feeder = new IndexFeeder(this.index, this.graph, { onProgress });
+      const feeder = new IndexFeeder(this.index, graph, { onProgress });
       done = feeder.start();
       this.disposers.push(() => feeder.stop());
       this.disposers.push(this.announceGraphChanges());
     } else {
-      done = this.index.rebuild(this.graph.pages(), onProgress);
+      done = this.index.rebuild(graph.pages(), onProgress);
     }
     this.indexing = done.then(() => {
       this.indexing = undefined;
@@ -220,6 +243,23 @@ export class Engine {
     };
   }
 
+  /** The graph in memory; an engine opened with `loadGraph: false` has none. */
+  get graph(): Graph {
+    if (!this.loadedGraph) throw new Error('this engine was opened without the graph (loadGraph: false); open it with the graph to read or write pages');
+    return this.loadedGraph;
+  }
+
+  /** Skill operations over the graph; an engine opened with `loadGraph: false` has none (its runs take skills from the index). */
+  get skills(): SkillService {
+    if (!this.skillService) throw new Error('this engine was opened without the graph (loadGraph: false); open it with the graph to read or write skills');
+    return this.skillService;
+  }
+
+  /** Problems found reading the graph: the scan's, or the catch-up's when the graph was not loaded. */
+  graphWarnings(): string[] {
+    return this.loadedGraph ? this.loadedGraph.warnings : this.catchUpWarnings;
+  }
+
   /** Live state of every configured MCP server. */
   serverStates(): ServerState[] {
     return this.pool.states();
@@ -241,7 +281,7 @@ export class Engine {
   async close(): Promise<void> {
     for (const dispose of this.disposers.reverse()) await dispose();
     await this.indexing?.catch(() => {});
-    await this.graph.close();
+    await this.loadedGraph?.close();
     this.index.close();
   }
 }

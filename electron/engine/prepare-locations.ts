@@ -15,6 +15,12 @@ export interface EngineOptions extends LocationInput {
   initGraph?: boolean;
   /** Prepare the sandbox, a spare runner and the type-checker now, so the first run starts fast (default: not for the CLI). */
   warmSandbox?: boolean;
+  /**
+   * Scan the graph into memory (default). With false, the index is caught up with the page files instead (one stat
+   * per file, only changed files read) and runs take their skills from it: for one-shot commands that read the graph
+   * but never write it (`run`, `status`, `runs list`). Such an engine has no `graph` or `skills` service.
+   */
+  loadGraph?: boolean;
 }
 
 export interface EngineLocations {

@@ -15,7 +15,7 @@ export function appHandlers(engine: Engine): HandlerSlice<'app.status' | 'settin
         graphDir: engine.graphDir,
         dataDir: engine.dataDir,
         createdGraph: engine.locations.createdGraph,
-        graphWarnings: engine.graph.warnings.slice(0, 50),
+        graphWarnings: engine.graphWarnings().slice(0, 50),
         backend,
         servers: {
           ready: servers.filter((s) => s.status === 'ready').length,

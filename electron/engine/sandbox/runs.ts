@@ -14,6 +14,7 @@ import { DiskFullError, describeFsError, folderBytes, isDiskFull } from './disk'
 import { Bundler } from './bundle';
 import { E2BSandboxBackend, type E2BSettings } from './e2b-backend';
 import { LocalSandboxBackend } from './local-backend';
+import { RUN_DETAILS_SUFFIX, listRunSummaries, runsDirOf } from './run-history';
 import { RunScheduler } from './scheduler';
 import { TypeChecker } from './typecheck';
 import { DEFAULT_LIMITS, SandboxError, type SandboxBackend, type SandboxLimits, type SandboxRuntime, type StopReason, type ToolCaller } from './types';
@@ -84,7 +85,7 @@ export interface WorkspaceFile {
 export const RunDetails = z.object({ toolCalls: z.array(ToolCallEvent), diagnostics: z.array(TypeDiagnostic) });
 export type RunDetails = z.infer<typeof RunDetails>;
 
-const DETAILS_SUFFIX = '.calls.json';
+const DETAILS_SUFFIX = RUN_DETAILS_SUFFIX;
 
 const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -235,7 +236,7 @@ export class RunManager {
 
   constructor(private opts: RunManagerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    this.runsDir = path.join(opts.dataDir, 'runs');
+    this.runsDir = runsDirOf(opts.dataDir);
     this.bundler = new Bundler(opts.apiDir);
     mkdirSync(this.runsDir, { recursive: true });
     const dataDir = path.resolve(opts.dataDir);
@@ -302,16 +303,7 @@ export class RunManager {
 
   /** Summaries of past and current runs, newest first. */
   list(): RunSummary[] {
-    const summaries: RunSummary[] = [];
-    for (const name of readdirSync(this.runsDir)) {
-      if (!name.endsWith('.json') || name.endsWith(DETAILS_SUFFIX)) continue;
-      try {
-        summaries.push(RunSummary.parse(JSON.parse(readFileSync(path.join(this.runsDir, name), 'utf8'))));
-      } catch {
-        // a half-written or foreign file is not a run
-      }
-    }
-    return summaries.sort((a, b) => b.startedAt - a.startedAt);
+    return listRunSummaries(this.runsDir);
   }
 
   get(id: string): RunResult | RunSummary | undefined {

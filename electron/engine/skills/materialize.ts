@@ -1,5 +1,8 @@
 // Writes skills into a run's root as importable modules: `skills/<name>.ts` / `.py` with their doc comments, an
 // `index.ts`, `__init__.py` and a README. Deterministic; unchanged files are not rewritten; stale files are removed.
+// Incremental: `<outDir>/.skills-manifest.json` keeps a fingerprint per skill page, so a skill unchanged since the last
+// materialization is neither parsed nor read nor written again (a run's cost does not grow with the number of skills).
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Skill } from '../../../shared/types';
@@ -66,66 +69,166 @@ function readme(entries: Array<{ skill: Skill; file: string; importLine: string 
   return lines.join('\n') + '\n';
 }
 
-/** The files of `<outDir>/skills/` for these skills, keyed by path relative to `outDir`. */
-export function renderSkills(skills: readonly Skill[]): { files: Map<string, string>; skipped: MaterializeResult['skipped'] } {
+/** What rendering one skill's module found: the function it exports, or why it cannot be imported. */
+interface ModuleOutcome {
+  exportName?: string;
+  /** The name is not a valid skill name (checked before duplicates, so such a page never claims a name). */
+  nameError?: string;
+  /** The code does not make a module (checked after duplicates, as the first page with a name wins). */
+  codeError?: string;
+}
+
+interface Rendered {
+  files: Map<string, string>;
+  skipped: MaterializeResult['skipped'];
+  /** Per skill page path: its fingerprint and outcome, to reuse while the skill is unchanged. */
+  outcomes: Map<string, ManifestEntry>;
+}
+
+interface ManifestEntry extends ModuleOutcome {
+  fingerprint: string;
+}
+
+const MANIFEST_FILE = '.skills-manifest.json';
+const MANIFEST_VERSION = 1;
+
+/** Everything a skill's module file is rendered from, so an equal fingerprint means an equal file. */
+function fingerprintOf(skill: Skill): string {
+  return createHash('sha1').update(JSON.stringify(skill)).digest('base64url');
+}
+
+function moduleOutcome(skill: Skill): { outcome: ModuleOutcome; code?: string } {
+  try {
+    validateSkillName(skill.name);
+  } catch (error) {
+    return { outcome: { nameError: (error as Error).message } };
+  }
+  try {
+    const module = toSkillModule(skill.name, skill.language, skill.code);
+    return { outcome: { exportName: module.exportName }, code: module.code };
+  } catch (error) {
+    return { outcome: { codeError: (error as Error).message } };
+  }
+}
+
+function moduleFile(skill: Skill): string {
+  return `skills/${skill.name}.${skill.language === 'python' ? 'py' : 'ts'}`;
+}
+
+/**
+ * The files of `<outDir>/skills/` for these skills, keyed by path relative to `outDir`. With `known` (fingerprints
+ * and outcomes of a previous render) a skill whose fingerprint is unchanged is not parsed again and its module file
+ * is left out of `files` (listed in `kept` instead): the caller keeps the file already on disk.
+ */
+function render(skills: readonly Skill[], known: ReadonlyMap<string, ManifestEntry> = new Map(), present: ReadonlySet<string> = new Set()): Rendered & { kept: string[] } {
   const files = new Map<string, string>();
   const skipped: MaterializeResult['skipped'] = [];
+  const outcomes = new Map<string, ManifestEntry>();
+  const kept: string[] = [];
   const entries: Array<{ skill: Skill; file: string; importLine: string }> = [];
   const tsExports: string[] = [];
   const pyModules: string[] = [];
   const seen = new Set<string>();
   for (const skill of [...skills].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.path < b.path ? -1 : 1))) {
-    try {
-      validateSkillName(skill.name);
-      if (seen.has(skill.name)) throw new Error(`another page (${skill.path}) also names skill ${skill.name}; only the first is used`);
-      const module = toSkillModule(skill.name, skill.language, skill.code);
-      seen.add(skill.name);
-      if (skill.language === 'python') {
-        const file = `skills/${skill.name}.py`;
-        files.set(file, pythonFile(skill, module.code));
-        pyModules.push(skill.name);
-        entries.push({ skill, file, importLine: `from skills.${skill.name} import ${module.exportName}` });
-      } else {
-        const file = `skills/${skill.name}.ts`;
-        files.set(file, typescriptFile(skill, module.code, module.exportName));
-        tsExports.push(`export { ${module.exportName} } from './${skill.name}';`);
-        entries.push({ skill, file, importLine: `import { ${module.exportName} } from './skills/${skill.name}';` });
-      }
-    } catch (error) {
-      skipped.push({ name: skill.name, reason: (error as Error).message });
+    const fingerprint = fingerprintOf(skill);
+    const file = moduleFile(skill);
+    const previous = known.get(skill.path);
+    const reusable = previous?.fingerprint === fingerprint && (previous.exportName === undefined || present.has(file));
+    let code: string | undefined;
+    let outcome: ModuleOutcome;
+    if (reusable) outcome = previous;
+    else ({ outcome, code } = moduleOutcome(skill));
+    outcomes.set(skill.path, { fingerprint, ...outcome });
+    if (outcome.nameError) {
+      skipped.push({ name: skill.name, reason: outcome.nameError });
+      continue;
+    }
+    if (seen.has(skill.name)) {
+      skipped.push({ name: skill.name, reason: `another page (${skill.path}) also names skill ${skill.name}; only the first is used` });
+      continue;
+    }
+    if (outcome.codeError || !outcome.exportName) {
+      skipped.push({ name: skill.name, reason: outcome.codeError ?? `skill ${skill.name} exports nothing` });
+      continue;
+    }
+    seen.add(skill.name);
+    const exportName = outcome.exportName;
+    if (code === undefined) kept.push(file);
+    if (skill.language === 'python') {
+      if (code !== undefined) files.set(file, pythonFile(skill, code));
+      pyModules.push(skill.name);
+      entries.push({ skill, file, importLine: `from skills.${skill.name} import ${exportName}` });
+    } else {
+      if (code !== undefined) files.set(file, typescriptFile(skill, code, exportName));
+      tsExports.push(`export { ${exportName} } from './${skill.name}';`);
+      entries.push({ skill, file, importLine: `import { ${exportName} } from './skills/${skill.name}';` });
     }
   }
   files.set('skills/index.ts', `// ${HEADER}s under Skills/; regenerated before each run.\n${tsExports.join('\n')}${tsExports.length ? '\n' : 'export {};\n'}`);
   files.set('skills/__init__.py', `"""Skills from the Logseq graph: ${pyModules.length ? pyModules.join(', ') : 'none in Python yet'}."""\n`);
   files.set('skills/README.md', readme(entries, skipped));
+  return { files, skipped, outcomes, kept };
+}
+
+/** The files of `<outDir>/skills/` for these skills, keyed by path relative to `outDir`. */
+export function renderSkills(skills: readonly Skill[]): { files: Map<string, string>; skipped: MaterializeResult['skipped'] } {
+  const { files, skipped } = render(skills);
   return { files, skipped };
 }
 
-/** Makes `<outDir>/skills/` hold exactly these skills. Only files whose content changed are written. */
+async function readManifest(outDir: string): Promise<Map<string, ManifestEntry>> {
+  const text = await readFile(path.join(outDir, MANIFEST_FILE), 'utf8').catch(() => undefined);
+  if (text === undefined) return new Map();
+  try {
+    const parsed = JSON.parse(text) as { version?: number; skills?: Record<string, ManifestEntry> };
+    if (parsed.version !== MANIFEST_VERSION || typeof parsed.skills !== 'object' || parsed.skills === null) return new Map();
+    return new Map(Object.entries(parsed.skills).filter(([, entry]) => typeof entry?.fingerprint === 'string'));
+  } catch {
+    // A damaged manifest only costs one full render: every skill is parsed and compared with its file again.
+    return new Map();
+  }
+}
+
+/** Write-then-rename so a run starting meanwhile never imports half a file. */
+async function replaceFile(target: string, content: string): Promise<void> {
+  const tmp = `${target}.${process.pid}.tmp`;
+  await writeFile(tmp, content, 'utf8');
+  await rename(tmp, target);
+}
+
+/**
+ * Makes `<outDir>/skills/` hold exactly these skills. Only files whose content changed are written; a skill whose
+ * fingerprint matches the manifest and whose file is there is not parsed or read (a module file edited by hand in
+ * `skills/` is therefore only corrected when its skill changes, or after the manifest is deleted).
+ */
 export async function materializeSkills(outDir: string, skills: readonly Skill[]): Promise<MaterializeResult> {
-  const { files, skipped } = renderSkills(skills);
   const dir = path.join(outDir, 'skills');
   await mkdir(dir, { recursive: true });
+  const listing = await readdir(dir, { withFileTypes: true });
+  const present = new Set(listing.filter((entry) => entry.isFile()).map((entry) => `skills/${entry.name}`));
+  const known = await readManifest(outDir);
+  const { files, skipped, outcomes, kept } = render(skills, known, present);
   const written: string[] = [];
-  let unchanged = 0;
+  let unchanged = kept.length;
   for (const [relative, content] of files) {
     const target = path.join(outDir, relative);
-    const current = await readFile(target, 'utf8').catch(() => undefined);
+    const current = present.has(relative) ? await readFile(target, 'utf8').catch(() => undefined) : undefined;
     if (current === content) unchanged++;
     else {
-      // Write-then-rename so a run starting meanwhile never imports half a file.
-      const tmp = `${target}.${process.pid}.tmp`;
-      await writeFile(tmp, content, 'utf8');
-      await rename(tmp, target);
+      await replaceFile(target, content);
       written.push(relative);
     }
   }
+  const wanted = new Set([...files.keys(), ...kept]);
   const removed: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
+  for (const entry of listing) {
     const relative = `skills/${entry.name}`;
-    if (files.has(relative) || entry.name === '__pycache__') continue;
+    if (wanted.has(relative) || entry.name === '__pycache__') continue;
     await rm(path.join(dir, entry.name), { recursive: true, force: true });
     removed.push(relative);
   }
+  const manifest = JSON.stringify({ version: MANIFEST_VERSION, skills: Object.fromEntries(outcomes) });
+  const before = known.size === outcomes.size && [...outcomes].every(([key, entry]) => known.get(key)?.fingerprint === entry.fingerprint);
+  if (!before) await replaceFile(path.join(outDir, MANIFEST_FILE), manifest + '\n');
   return { written: written.sort(), unchanged, removed: removed.sort(), skipped };
 }
