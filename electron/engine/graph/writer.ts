@@ -47,6 +47,11 @@ export interface UpdateOptions {
 export interface TransformContext {
   /** The file is not the version `expectedHash` named: someone else changed it since the caller read it. */
   changedSince: boolean;
+  /**
+   * Our own write of this call landed, and then another save replaced it before it settled: `current` is that
+   * save. A transform that creates a file sees it here, and must not mistake it for a page that was already there.
+   */
+  overOwnWrite: boolean;
 }
 
 export type Transform = (current: string | null, context: TransformContext) => string;
@@ -192,6 +197,7 @@ export class GraphWriter {
     const { rel, abs } = this.resolve(relPath);
     return this.serialize(rel, async () => {
       let merged = false;
+      let overOwnWrite = false;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const held = await openSettled(abs, rel, this.settle);
         try {
@@ -200,12 +206,12 @@ export class GraphWriter {
             throw new GraphFormatError(`${rel} is not UTF-8 text; Skillgraph does not rewrite it, so that none of its bytes change (save it as UTF-8 in Logseq first)`);
           }
           const currentHash = current === null ? null : contentHash(current);
-          const changedSince = opts.expectedHash !== undefined && currentHash !== opts.expectedHash;
+          const changedSince = overOwnWrite || (opts.expectedHash !== undefined && currentHash !== opts.expectedHash);
           if (changedSince) {
             if (opts.onConflict === 'fail') throw new GraphConflictError(rel, 'it is no longer the version you edited');
             merged = true;
           }
-          const next = transform(current, { changedSince });
+          const next = transform(current, { changedSince, overOwnWrite });
           if (typeof next !== 'string') throw new GraphFormatError(`the new content for ${rel} is not text`);
           if (current !== null && current.trim() !== '' && next.trim() === '') {
             throw new GraphWriteError(rel, undefined, 'refusing to empty a page that has content; recycle the page instead');
@@ -222,6 +228,7 @@ export class GraphWriter {
           const settled = await readSettled(abs, rel, this.settle);
           if (settled !== null && !settled.bytes.equals(bytes)) {
             merged = true;
+            overOwnWrite = true;
             continue;
           }
           return { hash: contentHash(next), merged, changed: true };
@@ -335,7 +342,9 @@ export class GraphWriter {
     const properties = [...doc.properties];
     if (needsTitleProperty(cleanTitle, this.config) && !properties.some(([key]) => key.toLowerCase() === 'title')) properties.unshift(['title', cleanTitle]);
     const content = serializePage({ properties, blocks: doc.blocks }, { indentation: this.config.bulletIndentation });
-    const { hash } = await this.updateFile(relPath, (current) => {
+    const { hash } = await this.updateFile(relPath, (current, { overOwnWrite }) => {
+      // Saved on top of the page we had just created: that save started from ours, so the page is created.
+      if (current !== null && overOwnWrite) return current;
       if (current !== null) throw new PageExistsError(cleanTitle, relPath);
       return content;
     });

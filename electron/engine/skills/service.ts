@@ -316,7 +316,8 @@ export class SkillService {
     if (!isSkillPage(page)) throw new InvalidInputError(`${rel} is not a skill page (no type:: skill); open it in Logseq to restore it by hand`);
     const clash = this.graph.getByName(page.name) ?? this.findPage(skillNameFromTitle(page.title));
     if (clash) throw new SkillExistsError(skillNameFromTitle(page.title), clash.path);
-    await this.graph.writer.updateFile(target, (current) => {
+    await this.graph.writer.updateFile(target, (current, { overOwnWrite }) => {
+      if (current !== null && overOwnWrite) return current;
       if (current !== null) throw new SkillExistsError(skillNameFromTitle(titleFromPath(target, this.graph.config)), target);
       return content;
     });
