@@ -47,6 +47,20 @@ function pageFiles() {
   return files;
 }
 
+function newest(files) {
+  let best = files[0];
+  let bestTime = -1;
+  for (const file of files) {
+    try {
+      const time = fs.statSync(path.join(root, file)).mtimeMs;
+      if (time > bestTime) [best, bestTime] = [file, time];
+    } catch {
+      // Gone since the listing.
+    }
+  }
+  return best;
+}
+
 function pathTag(file) {
   let hash = 2166136261;
   for (const char of file) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
@@ -67,7 +81,8 @@ function withBlock(content, block, marker) {
 async function editOnce() {
   const files = pageFiles();
   if (files.length === 0) return;
-  const file = pick(files);
+  // Half the time the page changed last (by Skillgraph, most often), as a person looks at what the agent just did.
+  const file = random() < 0.5 ? newest(files) : pick(files);
   const abs = path.join(root, file);
   let content;
   const began = performance.now();
