@@ -9,7 +9,8 @@ import { InvalidInputError, NotFoundError, SkillgraphError } from '../../../shar
 import type { Actor, GraphEvent, ParsedPage, Skill, SkillLanguage, SkillStatus, ToolDoc } from '../../../shared/types';
 import type { Graph } from '../graph';
 import { normalizeRelPath } from '../graph/config';
-import { PageExistsError } from '../graph/errors';
+import { GraphConflictError, PageExistsError } from '../graph/errors';
+import type { TransformContext } from '../graph/writer';
 import { pageNameOf, titleFromPath } from '../graph/names';
 import { parsePage } from '../graph/parser';
 import type { SearchIndex } from '../index/search-index';
@@ -223,9 +224,11 @@ export class SkillService {
     }
     if (input.description !== undefined && !oneLine(input.description)) throw new InvalidInputError(`skill "${before.name}" needs a description; it cannot be emptied`);
     const now = this.now();
-    const skill = await this.rewrite(page, (current) => {
+    const skill = await this.rewrite(page, (current, { changedSince }) => {
       let next = current;
       const currentSkill = skillFromPage(parsePage(current, page.path, this.graph.config, 0));
+      // Edited in Logseq since we read it: the user's edit wins. Ours goes on top only where it touches other fields.
+      if (changedSince) refuseOverlap(page.path, before, currentSkill, input);
       const props: Array<[string, string | string[] | null]> = [];
       if (input.description !== undefined) {
         next = replaceDescriptionBlock(next, page.path, this.graph.config, currentSkill?.description ?? before.description, input.description);
@@ -406,13 +409,13 @@ export class SkillService {
    * A conditional write of the page: the edit is re-applied to whatever Logseq (or anyone) saved meanwhile.
    * Returns the skill as written (the in-memory graph may briefly hold an older read by the file watcher).
    */
-  private async rewrite(page: ParsedPage, edit: (content: string) => string): Promise<Skill> {
+  private async rewrite(page: ParsedPage, edit: (content: string, context: TransformContext) => string): Promise<Skill> {
     let written = '';
     await this.graph.writer.updateFile(
       page.path,
-      (current) => {
+      (current, context) => {
         if (current === null) throw new SkillNotFoundError(skillNameFromTitle(page.title));
-        written = edit(current);
+        written = edit(current, context);
         return written;
       },
       { expectedHash: page.hash },
@@ -437,6 +440,24 @@ export class SkillService {
     });
     this.index.applyEvents(events);
   }
+}
+
+/** The fields an update sets, by the name the user knows them by. */
+const UPDATE_FIELDS = [
+  ['description', 'description'],
+  ['code', 'code'],
+  ['usage', 'Usage section'],
+  ['tags', 'tags'],
+] as const;
+
+/**
+ * Refuses an update whose fields were changed on the page since the version it was based on (`before`): the
+ * edit made in Logseq stands, and the error names what both changed. Fields only one side changed merge.
+ */
+function refuseOverlap(relPath: string, before: Skill, current: Skill | null, input: UpdateSkillInput): void {
+  if (!current) throw new GraphConflictError(relPath, 'it is no longer a skill page');
+  const clashes = UPDATE_FIELDS.filter(([field]) => input[field] !== undefined && JSON.stringify(current[field]) !== JSON.stringify(before[field])).map(([, label]) => label);
+  if (clashes.length) throw new GraphConflictError(relPath, `its ${clashes.join(' and ')} ${clashes.length > 1 ? 'were' : 'was'} edited there too, and that edit is kept`);
 }
 
 function withWarnings(skill: Skill, warnings: readonly string[]): Skill {
