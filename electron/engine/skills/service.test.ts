@@ -302,6 +302,31 @@ describe('an update racing an edit made in Logseq', () => {
   });
 });
 
+describe('a rename racing a save under the old name', () => {
+  it('leaves one skill per skill-id: the renamed page holds it, the old page stays untouched with a warning', async () => {
+    await saveSpike();
+    const oldRel = 'pages/Skills___analyze_error_spike.md';
+    // Logseq had the page open and saves it under its old name after the rename is over.
+    const openInLogseq = (await read(oldRel)) + '- A note typed while it was renamed\n';
+    now = new Date(FIXED_NOW.getTime() + 60_000);
+    const renamed = await skills.rename('analyze_error_spike', 'find_error_spike', person);
+    await fs.writeFile(file(oldRel), openInLogseq);
+    await until(() => engine.graph.getByPath(oldRel), 'the old page to come back');
+    await until(() => engine.index.pageMtimes().has(oldRel), 'the index to hold the old page');
+
+    const listed = skills.all().filter((skill) => skill.id === renamed.id);
+    expect(listed.map((skill) => skill.path)).toEqual([renamed.path]);
+    expect(engine.index.skills().filter((skill) => skill.id === renamed.id).map((skill) => skill.path)).toEqual([renamed.path]);
+    expect(skills.list().total).toBe(2); // summarize_counts and find_error_spike
+    expect(engine.index.skill('analyze_error_spike')).toBeUndefined();
+    expect(() => skills.skill('analyze_error_spike')).toThrow(/no skill named/);
+    expect(engine.graph.duplicateSkillIds()).toEqual([{ skillId: renamed.id, paths: [oldRel, renamed.path].sort() }]);
+    expect(engine.graph.warnings.join('\n')).toMatch(/hold the same skill-id .*Skillgraph lists only the one updated last/);
+    // The user's page is kept as they saved it.
+    expect(await read(oldRel)).toBe(openInLogseq);
+  });
+});
+
 describe('operations', () => {
   it('updates description, code, tags and usage in place, keeping what a person added', async () => {
     await saveSpike();

@@ -17,7 +17,7 @@ import type { SearchIndex } from '../index/search-index';
 import { exportAgentSkill, readAgentSkill, type ImportedSkill } from './agent-skills';
 import { journalEntriesOf, skillEventBlock, sortJournalEntries, type SkillAction, type SkillEvent } from './journal';
 import { materializeSkills, type MaterializeResult } from './materialize';
-import { isSkillPage, skillFromPage, skillNameFromTitle } from './model';
+import { holdsSkillOver, isSkillPage, oneSkillPerId, skillFromPage, skillNameFromTitle } from './model';
 import { SkillCodeError, toSkillModule, type SkillModule } from './module';
 import { skillExportName, skillPageTitle, validateSkillName } from './names';
 import { formatPins, normalizeTags, oneLine, replaceDescriptionBlock, replaceSkillCode, replaceUsage, setPageProperties, skillPageDoc } from './page';
@@ -101,7 +101,18 @@ export class SkillService {
       const skill = skillFromPage(page);
       if (skill) skills.push(skill);
     }
-    return skills.sort((a, b) => a.name.localeCompare(b.name) || a.path.localeCompare(b.path));
+    return oneSkillPerId(skills).sort((a, b) => a.name.localeCompare(b.name) || a.path.localeCompare(b.path));
+  }
+
+  /** False for a page whose skill-id another page holds (graph.ts warns about both): it is not listed or changed as a skill. */
+  private holdsItsSkill(page: ParsedPage): boolean {
+    const skill = skillFromPage(page);
+    if (!skill) return false;
+    return !this.graph.pages().some((other) => {
+      if (other.path === page.path || !isSkillPage(other)) return false;
+      const rival = skillFromPage(other);
+      return rival !== null && rival.id === skill.id && holdsSkillOver(rival, skill);
+    });
   }
 
   list(query: SkillListInput = {}): { skills: Skill[]; total: number } {
@@ -112,11 +123,11 @@ export class SkillService {
   /** The page of skill `name` (case-insensitive): `Skills/<name>` first, else any page with `type:: skill` and that name. */
   findPage(name: string): ParsedPage | undefined {
     const direct = this.graph.getByName(pageNameOf(skillPageTitle(name)));
-    if (direct && isSkillPage(direct)) return direct;
+    if (direct && isSkillPage(direct)) return this.holdsItsSkill(direct) ? direct : undefined;
     const wanted = name.toLowerCase();
     return this.graph
       .pages()
-      .filter((page) => isSkillPage(page) && skillNameFromTitle(page.title).toLowerCase() === wanted)
+      .filter((page) => isSkillPage(page) && skillNameFromTitle(page.title).toLowerCase() === wanted && this.holdsItsSkill(page))
       .sort((a, b) => a.path.localeCompare(b.path))[0];
   }
 
@@ -224,11 +235,13 @@ export class SkillService {
     }
     if (input.description !== undefined && !oneLine(input.description)) throw new InvalidInputError(`skill "${before.name}" needs a description; it cannot be emptied`);
     const now = this.now();
+    /** What this update last wrote: a save landing on top of it may keep our fields, which is no clash. */
+    let ours: Skill | undefined;
     const skill = await this.rewrite(page, (current, { changedSince }) => {
       let next = current;
       const currentSkill = skillFromPage(parsePage(current, page.path, this.graph.config, 0));
       // Edited in Logseq since we read it: the user's edit wins. Ours goes on top only where it touches other fields.
-      if (changedSince) refuseOverlap(page.path, before, currentSkill, input);
+      if (changedSince) refuseOverlap(page.path, [before, ...(ours ? [ours] : [])], currentSkill, input);
       const props: Array<[string, string | string[] | null]> = [];
       if (input.description !== undefined) {
         next = replaceDescriptionBlock(next, page.path, this.graph.config, currentSkill?.description ?? before.description, input.description);
@@ -241,7 +254,9 @@ export class SkillService {
       }
       if (input.usage !== undefined) next = replaceUsage(next, page.path, this.graph.config, input.usage);
       props.push(['updated', now.toISOString()]);
-      return setPageProperties(next, props);
+      const written = setPageProperties(next, props);
+      ours = skillFromPage(parsePage(written, page.path, this.graph.config, 0)) ?? undefined;
+      return written;
     });
     await this.journalEvent({ action: 'updated', pageTitle: page.title, actor, at: now, servers: repin?.servers });
     return withWarnings(skill, warnings);
@@ -451,12 +466,14 @@ const UPDATE_FIELDS = [
 ] as const;
 
 /**
- * Refuses an update whose fields were changed on the page since the version it was based on (`before`): the
- * edit made in Logseq stands, and the error names what both changed. Fields only one side changed merge.
+ * Refuses an update whose fields were changed on the page since the version it was based on: the edit made in
+ * Logseq stands, and the error names what both changed. A field still as it was (`known`: the version read, and
+ * what this update wrote if a save landed on top of it) merges.
  */
-function refuseOverlap(relPath: string, before: Skill, current: Skill | null, input: UpdateSkillInput): void {
+function refuseOverlap(relPath: string, known: readonly Skill[], current: Skill | null, input: UpdateSkillInput): void {
   if (!current) throw new GraphConflictError(relPath, 'it is no longer a skill page');
-  const clashes = UPDATE_FIELDS.filter(([field]) => input[field] !== undefined && JSON.stringify(current[field]) !== JSON.stringify(before[field])).map(([, label]) => label);
+  const same = (field: (typeof UPDATE_FIELDS)[number][0]) => known.some((skill) => JSON.stringify(skill[field]) === JSON.stringify(current[field]));
+  const clashes = UPDATE_FIELDS.filter(([field]) => input[field] !== undefined && !same(field)).map(([, label]) => label);
   if (clashes.length) throw new GraphConflictError(relPath, `its ${clashes.join(' and ')} ${clashes.length > 1 ? 'were' : 'was'} edited there too, and that edit is kept`);
 }
 

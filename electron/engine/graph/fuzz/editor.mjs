@@ -112,7 +112,9 @@ async function editOnce() {
       const bytes = Buffer.from(next, 'utf8');
       const half = Math.floor(bytes.length / 2);
       fs.writeSync(fd, bytes, 0, half, 0);
-      await sleep(1 + Math.floor(random() * maxPauseMs));
+      // A busy pause: a timer could fire far later on a loaded machine, making the save longer than intended.
+      const until = performance.now() + 1 + Math.floor(random() * maxPauseMs);
+      while (performance.now() < until);
       fs.writeSync(fd, bytes, half, bytes.length - half, half);
     } finally {
       fs.closeSync(fd);

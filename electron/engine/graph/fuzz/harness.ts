@@ -23,7 +23,7 @@ export interface FuzzOptions {
   /** Engine operations (each also appends a journal entry). */
   operations: number;
   seed: number;
-  /** Longest pause of the editor between the two halves of a truncate-then-write save (below the 50 ms settle time). */
+  /** Longest pause of the editor between the two halves of a truncate-then-write save (well below the 50 ms settle time). */
   maxEditorPauseMs?: number;
   /** Longest gap between two editor saves, and between two engine operations. */
   maxEditorGapMs?: number;
@@ -52,11 +52,11 @@ export interface FuzzReport {
   refusals: Record<string, number>;
   /** Operations that failed with anything but a typed error (a bug). */
   untypedFailures: string[];
-  /** Skill-ids listed more than once by the skills list. */
+  /** Skill-ids listed more than once, by the graph or the index, live or rebuilt. */
   duplicateSkillIds: string[];
   /** Pages on disk that share a skill-id (reported as warnings, one of them listed). */
   sharedSkillIdPages: number;
-  /** Differences between the live index and an index rebuilt from the final files. */
+  /** Differences between the live index (and skill listings) and those rebuilt from the final files. */
   indexDifferences: string[];
   /** Deleted skills an editor save brought back (it had the page open and saved it after the delete). */
   resurrected: number;
@@ -169,7 +169,7 @@ export async function runGraphFuzz(options: FuzzOptions): Promise<FuzzReport> {
   try {
     await engine.indexing;
     await engine.graph.whenWatching();
-    const editor = fork(EDITOR, [JSON.stringify({ root, seed: options.seed, maxPauseMs: options.maxEditorPauseMs ?? 30, maxGapMs: options.maxEditorGapMs ?? 15 })], {
+    const editor = fork(EDITOR, [JSON.stringify({ root, seed: options.seed, maxPauseMs: options.maxEditorPauseMs ?? 20, maxGapMs: options.maxEditorGapMs ?? 15 })], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const editorDone = new Promise<{ edits: EditorEdit[]; error?: string }>((resolve, reject) => {
@@ -292,10 +292,17 @@ export async function runGraphFuzz(options: FuzzOptions): Promise<FuzzReport> {
         await rebuiltIndex.rebuild(fresh.pages());
         const freshSkills = new SkillService({ graph: fresh, index: rebuiltIndex });
         const listed = freshSkills.all();
-        const seen = new Set<string>();
-        for (const skill of listed) {
-          if (seen.has(skill.id)) report.duplicateSkillIds.push(skill.id);
-          seen.add(skill.id);
+        // One skill per skill-id in every listing: the live graph, the live index, and both rebuilt from the files.
+        const listings = { 'live graph': engine.skills.all(), 'live index': engine.skills.list().skills, 'rebuilt graph': listed, 'rebuilt index': freshSkills.list().skills };
+        for (const [where, skills] of Object.entries(listings)) {
+          const seen = new Set<string>();
+          for (const skill of skills) {
+            if (seen.has(skill.id)) report.duplicateSkillIds.push(`${skill.id} twice in the ${where}`);
+            seen.add(skill.id);
+          }
+          const paths = skills.map((skill) => skill.path).sort().join(', ');
+          const expected = listed.map((skill) => skill.path).sort().join(', ');
+          if (paths !== expected) report.indexDifferences.push(`the ${where} lists ${paths}; rebuilt from the files: ${expected}`);
         }
         const listedById = new Map(listed.map((skill) => [skill.id, skill] as const));
         // A save that was refused must have written nothing: every skill on disk is one the engine reported saved.
@@ -315,6 +322,9 @@ export async function runGraphFuzz(options: FuzzOptions): Promise<FuzzReport> {
           if (!model.statuses.has(skill.status)) report.lostEngineChanges.push(`skill ${skill.name} is ${skill.status}, expected ${[...model.statuses].join(' or ')}`);
         }
         const entries = freshSkills.journal().length;
+        if (process.env.GRAPH_FUZZ_DEBUG && (entries < journaled || entries > journaled + maybeJournaled)) {
+          for (const file of await filesUnder(path.join(root, 'journals'))) await fs.copyFile(file, `/tmp/graph-fuzz-journal-${path.basename(file)}`);
+        }
         if (entries < journaled || entries > journaled + maybeJournaled) {
           report.lostEngineChanges.push(`the journal holds ${entries} skill entries, expected ${journaled}${maybeJournaled ? ` to ${journaled + maybeJournaled}` : ''}`);
         }
