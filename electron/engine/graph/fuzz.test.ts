@@ -9,7 +9,7 @@ const OPERATIONS = Number(process.env.GRAPH_FUZZ_OPERATIONS ?? 120);
 
 describe('graph fuzz: the engine and an editor process writing the same files', () => {
   it(`loses nothing over ${OPERATIONS} engine operations against an editor saving all the while`, async () => {
-    const report = await runGraphFuzz({ operations: OPERATIONS, seed: Number(process.env.GRAPH_FUZZ_SEED ?? 12) });
+    const report = await runGraphFuzz({ operations: OPERATIONS, seed: Number(process.env.GRAPH_FUZZ_SEED ?? 12), maxEditorPauseMs: process.env.GRAPH_FUZZ_PAUSE_MS ? Number(process.env.GRAPH_FUZZ_PAUSE_MS) : undefined });
     console.log(`graph fuzz: ${report.operations} operations (${report.succeeded} done, refused ${JSON.stringify(report.refusals)}), ${report.edits} editor saves ${JSON.stringify(report.editsByStyle)}, ${report.durationMs} ms`);
     console.log(`slow editor saves: ${report.slowEditorSaves.join('; ')}`);
     expect(report.untypedFailures).toEqual([]);
