@@ -198,8 +198,10 @@ export class GraphWriter {
     return this.serialize(rel, async () => {
       let merged = false;
       let overOwnWrite = false;
+      /** The size of what we wrote last: a shorter file after it may be an editor's save caught half-way. */
+      let wroteSize: number | undefined;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const held = await openSettled(abs, rel, this.settle);
+        const held = await openSettled(abs, rel, { ...this.settle, shrinkBelow: wroteSize });
         try {
           const current = held === null ? null : utf8Exactly(held.bytes);
           if (current === undefined) {
@@ -223,9 +225,10 @@ export class GraphWriter {
             continue;
           }
           this.store.noteWritten(rel, next);
+          wroteSize = bytes.length;
           // A save that started from the version before ours and landed just after it would drop our change:
           // look once ours has settled, and re-apply on top of theirs if so.
-          const settled = await readSettled(abs, rel, this.settle);
+          const settled = await readSettled(abs, rel, { ...this.settle, shrinkBelow: wroteSize });
           if (settled !== null && !settled.bytes.equals(bytes)) {
             merged = true;
             overOwnWrite = true;
@@ -364,10 +367,17 @@ export class GraphWriter {
     const added = serializeBlocks(blocks, { indentation: this.config.bulletIndentation });
     const { rel, abs } = this.resolve(relPath);
     return this.serialize(rel, async () => {
+      let wroteSize: number | undefined;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const held = await openSettled(abs, rel, this.settle);
+        const held = await openSettled(abs, rel, { ...this.settle, shrinkBelow: wroteSize });
         let written: Buffer;
         try {
+          // A retry after our entry seemed gone (an editor's save was caught half-way through): if the settled
+          // file holds it after all, it is written; appending again would journal it twice.
+          if (attempt > 0 && held !== null && containsText(held.bytes, added)) {
+            this.store.noteWritten(rel, held.bytes.toString('utf8'));
+            return { path: rel, hash: contentHash(held.bytes.toString('utf8')) };
+          }
           if (held === null || isEmptyPlaceholder(held.bytes.toString('latin1').replace(/^\xef\xbb\xbf/, ''))) {
             const bom = held?.bytes.subarray(0, 3).equals(UTF8_BOM) ? UTF8_BOM : Buffer.alloc(0);
             const eol = held !== null && held.bytes.includes('\r\n') ? '\r\n' : '\n';
@@ -382,7 +392,8 @@ export class GraphWriter {
           await held?.handle.close();
         }
         this.store.noteWritten(rel, written.toString('utf8'));
-        const settled = await readSettled(abs, rel, this.settle);
+        wroteSize = written.length;
+        const settled = await readSettled(abs, rel, { ...this.settle, shrinkBelow: wroteSize });
         if (settled === null || !containsText(settled.bytes, added)) continue;
         if (!settled.bytes.equals(written)) this.store.noteWritten(rel, settled.bytes.toString('utf8'));
         return { path: rel, hash: contentHash(settled.bytes.toString('utf8')) };

@@ -9,6 +9,7 @@ import { InvalidInputError, NotFoundError, SkillgraphError } from '../../../shar
 import type { Actor, GraphEvent, ParsedPage, Skill, SkillLanguage, SkillStatus, ToolDoc } from '../../../shared/types';
 import type { Graph } from '../graph';
 import { normalizeRelPath } from '../graph/config';
+import { readSettled } from '../graph/disk';
 import { GraphConflictError, PageExistsError } from '../graph/errors';
 import type { TransformContext } from '../graph/writer';
 import { pageNameOf, titleFromPath } from '../graph/names';
@@ -217,7 +218,7 @@ export class SkillService {
     }
     await this.journalEvent({ action: 'created', pageTitle: title, actor, at: now, run: fields.run, servers });
     this.reflect([created.path]);
-    return withWarnings(this.skillAt(created.path), warnings);
+    return withWarnings(await this.skillOnDisk(created.path), warnings);
   }
 
   /** Changes description, code, tags or usage; re-applied to the newest file so edits made meanwhile are kept. */
@@ -342,7 +343,7 @@ export class SkillService {
     await fs.rm(abs, { force: true });
     await this.journalEvent({ action: 'restored', pageTitle: page.title, actor, at: this.now() });
     this.reflect([target]);
-    return this.skillAt(target);
+    return this.skillOnDisk(target);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -387,6 +388,20 @@ export class SkillService {
     const page = this.findPage(name);
     if (!page) throw new SkillNotFoundError(name);
     return page;
+  }
+
+  /**
+   * The skill at `relPath` as the graph holds it, or, when the graph's copy is not a skill right now (its watcher
+   * is between an editor's saves), as the settled file on disk says: a page we just wrote is reported as written.
+   */
+  private async skillOnDisk(relPath: string): Promise<Skill> {
+    const page = this.graph.getByPath(relPath);
+    const held = page && skillFromPage(page);
+    if (held) return held;
+    const snapshot = await readSettled(path.join(this.graph.config.root, this.graph.diskPath(relPath)), relPath, this.graph.settle);
+    const skill = snapshot && skillFromPage(parsePage(snapshot.bytes.toString('utf8'), relPath, this.graph.config, snapshot.stat.mtimeMs));
+    if (!skill) throw new SkillNotFoundError(titleFromPath(relPath, this.graph.config));
+    return skill;
   }
 
   private skillAt(relPath: string): Skill {
