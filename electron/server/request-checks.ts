@@ -77,6 +77,10 @@ const CLIENT_ERRORS: Record<string, number> = {
   'page-exists-error': 409,
   'page-alias-taken-error': 409,
   'graph-conflict-error': 409,
+  // GraphConflictError and GraphBusyError carry these codes: the page changed or is being written in Logseq.
+  'graph-conflict': 409,
+  'graph-busy': 409,
+  'page-too-large': 400,
 };
 
 /** The HTTP status for an error crossing the wire: 4xx for what the caller can fix, 500 for the rest. */

@@ -14,6 +14,12 @@ export interface SettleOptions {
   maxWaitMs: number;
   /** Files larger than this are refused (PageTooLargeError) instead of read. */
   maxBytes: number;
+  /**
+   * The size of the version the reader last wrote or saw, when it has one. A file found shorter than that is
+   * what an editor truncating and rewriting it looks like half-way through: it must stay quiet four times as long
+   * before it counts as settled (a shrink is believed only once it is stable).
+   */
+  shrinkBelow?: number;
 }
 
 export const DEFAULT_SETTLE: SettleOptions = { settleMs: 50, maxWaitMs: 3000, maxBytes: 4 * 1024 * 1024 };
@@ -75,11 +81,13 @@ export async function openSettled(absPath: string, relPath: string, opts: Settle
     if (!before.isFile()) throw new GraphWriteError(relPath, undefined, 'it is not a regular file');
     if (before.size > opts.maxBytes) throw new PageTooLargeError(relPath, before.size, opts.maxBytes);
     const age = Date.now() - Math.max(before.mtimeMs, before.ctimeMs);
-    const quietLongEnough = age >= opts.settleMs || (watched !== undefined && sameVersion(watched, before));
+    const shrunk = opts.shrinkBelow !== undefined && before.size < opts.shrinkBelow;
+    const settleMs = shrunk ? opts.settleMs * 4 : opts.settleMs;
+    const quietLongEnough = age >= settleMs || (!shrunk && watched !== undefined && sameVersion(watched, before));
     if (!quietLongEnough) {
       if (Date.now() >= deadline) throw new GraphBusyError(relPath);
       watched = before;
-      await sleep(Math.max(5, Math.min(opts.settleMs, opts.settleMs - Math.max(0, age))));
+      await sleep(Math.max(5, Math.min(settleMs, settleMs - Math.max(0, age))));
       continue;
     }
     let handle: FileHandle;

@@ -153,7 +153,7 @@ export class Graph implements GraphStore {
       holders.add(page.path);
       this.skillIdPaths.set(skillId, holders);
       if (holders.size > 1) {
-        this.warnings.push(`${[...holders].sort().join(' and ')} hold the same skill-id ${skillId} (a page saved under its old name during a rename, or a copy); Skillgraph lists one of them — merge or delete the other in Logseq`);
+        this.warnings.push(`${[...holders].sort().join(' and ')} hold the same skill-id ${skillId} (a page saved under its old name during a rename, or a copy); Skillgraph lists only the one updated last as the skill — merge or delete the other in Logseq`);
       }
     }
   }

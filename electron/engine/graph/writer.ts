@@ -47,6 +47,11 @@ export interface UpdateOptions {
 export interface TransformContext {
   /** The file is not the version `expectedHash` named: someone else changed it since the caller read it. */
   changedSince: boolean;
+  /**
+   * Our own write of this call landed, and then another save replaced it before it settled: `current` is that
+   * save. A transform that creates a file sees it here, and must not mistake it for a page that was already there.
+   */
+  overOwnWrite: boolean;
 }
 
 export type Transform = (current: string | null, context: TransformContext) => string;
@@ -192,20 +197,23 @@ export class GraphWriter {
     const { rel, abs } = this.resolve(relPath);
     return this.serialize(rel, async () => {
       let merged = false;
+      let overOwnWrite = false;
+      /** The size of what we wrote last: a shorter file after it may be an editor's save caught half-way. */
+      let wroteSize: number | undefined;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const held = await openSettled(abs, rel, this.settle);
+        const held = await openSettled(abs, rel, { ...this.settle, shrinkBelow: wroteSize });
         try {
           const current = held === null ? null : utf8Exactly(held.bytes);
           if (current === undefined) {
             throw new GraphFormatError(`${rel} is not UTF-8 text; Skillgraph does not rewrite it, so that none of its bytes change (save it as UTF-8 in Logseq first)`);
           }
           const currentHash = current === null ? null : contentHash(current);
-          const changedSince = opts.expectedHash !== undefined && currentHash !== opts.expectedHash;
+          const changedSince = overOwnWrite || (opts.expectedHash !== undefined && currentHash !== opts.expectedHash);
           if (changedSince) {
             if (opts.onConflict === 'fail') throw new GraphConflictError(rel, 'it is no longer the version you edited');
             merged = true;
           }
-          const next = transform(current, { changedSince });
+          const next = transform(current, { changedSince, overOwnWrite });
           if (typeof next !== 'string') throw new GraphFormatError(`the new content for ${rel} is not text`);
           if (current !== null && current.trim() !== '' && next.trim() === '') {
             throw new GraphWriteError(rel, undefined, 'refusing to empty a page that has content; recycle the page instead');
@@ -217,11 +225,13 @@ export class GraphWriter {
             continue;
           }
           this.store.noteWritten(rel, next);
+          wroteSize = bytes.length;
           // A save that started from the version before ours and landed just after it would drop our change:
           // look once ours has settled, and re-apply on top of theirs if so.
-          const settled = await readSettled(abs, rel, this.settle);
+          const settled = await readSettled(abs, rel, { ...this.settle, shrinkBelow: wroteSize });
           if (settled !== null && !settled.bytes.equals(bytes)) {
             merged = true;
+            overOwnWrite = true;
             continue;
           }
           return { hash: contentHash(next), merged, changed: true };
@@ -335,7 +345,9 @@ export class GraphWriter {
     const properties = [...doc.properties];
     if (needsTitleProperty(cleanTitle, this.config) && !properties.some(([key]) => key.toLowerCase() === 'title')) properties.unshift(['title', cleanTitle]);
     const content = serializePage({ properties, blocks: doc.blocks }, { indentation: this.config.bulletIndentation });
-    const { hash } = await this.updateFile(relPath, (current) => {
+    const { hash } = await this.updateFile(relPath, (current, { overOwnWrite }) => {
+      // Saved on top of the page we had just created: that save started from ours, so the page is created.
+      if (current !== null && overOwnWrite) return current;
       if (current !== null) throw new PageExistsError(cleanTitle, relPath);
       return content;
     });
@@ -355,10 +367,17 @@ export class GraphWriter {
     const added = serializeBlocks(blocks, { indentation: this.config.bulletIndentation });
     const { rel, abs } = this.resolve(relPath);
     return this.serialize(rel, async () => {
+      let wroteSize: number | undefined;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const held = await openSettled(abs, rel, this.settle);
+        const held = await openSettled(abs, rel, { ...this.settle, shrinkBelow: wroteSize });
         let written: Buffer;
         try {
+          // A retry after our entry seemed gone (an editor's save was caught half-way through): if the settled
+          // file holds it after all, it is written; appending again would journal it twice.
+          if (attempt > 0 && held !== null && containsText(held.bytes, added)) {
+            this.store.noteWritten(rel, held.bytes.toString('utf8'));
+            return { path: rel, hash: contentHash(held.bytes.toString('utf8')) };
+          }
           if (held === null || isEmptyPlaceholder(held.bytes.toString('latin1').replace(/^\xef\xbb\xbf/, ''))) {
             const bom = held?.bytes.subarray(0, 3).equals(UTF8_BOM) ? UTF8_BOM : Buffer.alloc(0);
             const eol = held !== null && held.bytes.includes('\r\n') ? '\r\n' : '\n';
@@ -373,7 +392,8 @@ export class GraphWriter {
           await held?.handle.close();
         }
         this.store.noteWritten(rel, written.toString('utf8'));
-        const settled = await readSettled(abs, rel, this.settle);
+        wroteSize = written.length;
+        const settled = await readSettled(abs, rel, { ...this.settle, shrinkBelow: wroteSize });
         if (settled === null || !containsText(settled.bytes, added)) continue;
         if (!settled.bytes.equals(written)) this.store.noteWritten(rel, settled.bytes.toString('utf8'));
         return { path: rel, hash: contentHash(settled.bytes.toString('utf8')) };

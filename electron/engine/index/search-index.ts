@@ -443,7 +443,7 @@ export class SearchIndex {
 
   /** The skill named `name` (case-insensitive); when two pages claim the name, the first path wins. */
   skill(name: string): Skill | undefined {
-    const row = this.guarded(() => this.get('SELECT data FROM skills WHERE name = ? COLLATE NOCASE ORDER BY path LIMIT 1', name) as { data: string } | undefined);
+    const row = this.guarded(() => this.get(`SELECT data FROM skills s WHERE name = ? COLLATE NOCASE AND ${HELD_SKILL} ORDER BY path LIMIT 1`, name) as { data: string } | undefined);
     return row ? (JSON.parse(row.data) as Skill) : undefined;
   }
 
@@ -796,8 +796,18 @@ function docFilterClauses(filters: SearchFilters): { clauses: string[]; params: 
   return { clauses, params };
 }
 
+/**
+ * The skill row `s` holds its skill-id: no other page with that id was updated later (or, updated at the same
+ * time, sorts first). One skill per skill-id, by the rule of holdsSkillOver in skills/model.ts.
+ */
+const HELD_SKILL = (() => {
+  // The `updated` column holds the day only; the full time is in the skill's JSON.
+  const [mine, theirs] = ["coalesce(json_extract(s.data, '$.updated'), '')", "coalesce(json_extract(o.data, '$.updated'), '')"];
+  return `NOT EXISTS (SELECT 1 FROM skills o WHERE o.id = s.id AND o.path <> s.path AND (${theirs} > ${mine} OR (${theirs} = ${mine} AND o.path < s.path)))`;
+})();
+
 function skillFilterClauses(opts: Omit<SkillQuery, 'sort' | 'limit' | 'offset'>): { clauses: string[]; params: unknown[] } {
-  const clauses: string[] = [];
+  const clauses: string[] = [HELD_SKILL];
   const params: unknown[] = [];
   const tag = opts.tag === undefined ? undefined : normalizeTags([opts.tag.replace(/\[\[|\]\]/g, '').replace(/^#/, '')])[0];
   if (tag) {

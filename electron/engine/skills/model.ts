@@ -29,6 +29,27 @@ export function isSkillPage(page: ParsedPage): boolean {
   return firstValue(page.properties['type'])?.toLowerCase() === 'skill';
 }
 
+/**
+ * Of two pages claiming one skill-id (a copy, or a page saved under its old name while it was renamed), the one
+ * that holds the skill: the one updated last (`updated::`, a page without it counts as oldest), then the first
+ * path. Decided from the pages alone, so every listing and every rebuild agrees. The index applies the same rule
+ * in SQL (HELD_SKILL in index/search-index.ts).
+ */
+export function holdsSkillOver(a: Skill, b: Skill): boolean {
+  const [left, right] = [a.updated ?? '', b.updated ?? ''];
+  return left !== right ? left > right : a.path < b.path;
+}
+
+/** The skills with one page per skill-id (see holdsSkillOver), in the order given. */
+export function oneSkillPerId(skills: readonly Skill[]): Skill[] {
+  const holders = new Map<string, Skill>();
+  for (const skill of skills) {
+    const other = holders.get(skill.id);
+    if (!other || holdsSkillOver(skill, other)) holders.set(skill.id, skill);
+  }
+  return skills.filter((skill) => holders.get(skill.id) === skill);
+}
+
 /** The skill a page describes, or null when the page is not a skill. Never throws: problems become warnings. */
 export function skillFromPage(page: ParsedPage): Skill | null {
   if (!isSkillPage(page)) return null;

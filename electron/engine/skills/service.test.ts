@@ -12,7 +12,8 @@ import { InvalidInputError } from '../../../shared/errors';
 import type { Engine } from '../engine';
 import { openTestEngine, tempDir } from '../../test/helpers';
 import { journalRelPath } from '../graph/names';
-import { SkillExistsError, SkillService } from './service';
+import { GraphConflictError } from '../graph/errors';
+import { SkillExistsError, SkillService, type UpdateSkillInput } from './service';
 import { mldocView } from '../../test/mldoc-oracle';
 
 const run = promisify(execFile);
@@ -248,6 +249,81 @@ describe('edits made in Logseq', () => {
     expect(view.pageProperties.updated).toBe(now.toISOString());
     expect(view.blocks.filter((b) => b.code.length)).toHaveLength(2);
     expect(skills.journal().filter((e) => e.action === 'updated')).toHaveLength(2);
+  });
+});
+
+describe('an update racing an edit made in Logseq', () => {
+  const rel = 'pages/Skills___analyze_error_spike.md';
+  /** Saves the page as Logseq would, and starts the update before the watcher has seen that save. */
+  async function editInLogseqThenUpdate(edit: (text: string) => string, update: Omit<UpdateSkillInput, 'name'>) {
+    const edited = edit(await read(rel));
+    await fs.writeFile(file(rel), edited);
+    const result = await skills.update({ name: 'analyze_error_spike', ...update }, person).then(
+      (skill) => ({ skill, error: undefined }),
+      (error: Error) => ({ skill: undefined, error }),
+    );
+    return { edited, ...result };
+  }
+
+  it('refuses to replace code the user changed meanwhile: their code stays, nothing of ours is written', async () => {
+    await saveSpike();
+    const journalBefore = skills.journal().length;
+    const { edited, error } = await editInLogseqThenUpdate((text) => text.replace('const peak =', 'const top =').replace('peak[0]', 'top[0]'), {
+      code: spikeCode.replace('sort(', 'toSorted('),
+    });
+    expect(error).toBeInstanceOf(GraphConflictError);
+    expect(error!.message).toMatch(/its code was edited there too, and that edit is kept; your edit was not applied/);
+    expect(await read(rel)).toBe(edited);
+    expect(skills.journal()).toHaveLength(journalBefore);
+  });
+
+  it('refuses to replace a Usage section the user changed meanwhile', async () => {
+    await saveSpike();
+    const { edited, error } = await editInLogseqThenUpdate((text) => text.replace('Call after an alert with hourly error counts.', 'Call it when PagerDuty fires.'), {
+      usage: 'Pass counts per hour.',
+      description: 'Finds the peak hour',
+    });
+    expect(error).toBeInstanceOf(GraphConflictError);
+    expect(error!.message).toMatch(/its Usage section was edited there too/);
+    expect(await read(rel)).toBe(edited);
+  });
+
+  it('puts its change on top when the user changed other fields: both edits are on the page', async () => {
+    await saveSpike();
+    const { error, skill } = await editInLogseqThenUpdate((text) => text.replace('const peak =', 'const top =').replace('peak[0]', 'top[0]') + '- A note written in Logseq\n', {
+      description: 'Finds the peak hour',
+    });
+    expect(error).toBeUndefined();
+    expect(skill).toMatchObject({ description: 'Finds the peak hour' });
+    expect(skill!.code).toContain('const top =');
+    const view = mldocView(await read(rel));
+    expect(view.blocks[0].title).toBe('Finds the peak hour');
+    expect(view.blocks.at(-1)!.title).toBe('A note written in Logseq');
+  });
+});
+
+describe('a rename racing a save under the old name', () => {
+  it('leaves one skill per skill-id: the renamed page holds it, the old page stays untouched with a warning', async () => {
+    await saveSpike();
+    const oldRel = 'pages/Skills___analyze_error_spike.md';
+    // Logseq had the page open and saves it under its old name after the rename is over.
+    const openInLogseq = (await read(oldRel)) + '- A note typed while it was renamed\n';
+    now = new Date(FIXED_NOW.getTime() + 60_000);
+    const renamed = await skills.rename('analyze_error_spike', 'find_error_spike', person);
+    await fs.writeFile(file(oldRel), openInLogseq);
+    await until(() => engine.graph.getByPath(oldRel), 'the old page to come back');
+    await until(() => engine.index.pageMtimes().has(oldRel), 'the index to hold the old page');
+
+    const listed = skills.all().filter((skill) => skill.id === renamed.id);
+    expect(listed.map((skill) => skill.path)).toEqual([renamed.path]);
+    expect(engine.index.skills().filter((skill) => skill.id === renamed.id).map((skill) => skill.path)).toEqual([renamed.path]);
+    expect(skills.list().total).toBe(2); // summarize_counts and find_error_spike
+    expect(engine.index.skill('analyze_error_spike')).toBeUndefined();
+    expect(() => skills.skill('analyze_error_spike')).toThrow(/no skill named/);
+    expect(engine.graph.duplicateSkillIds()).toEqual([{ skillId: renamed.id, paths: [oldRel, renamed.path].sort() }]);
+    expect(engine.graph.warnings.join('\n')).toMatch(/hold the same skill-id .*Skillgraph lists only the one updated last/);
+    // The user's page is kept as they saved it.
+    expect(await read(oldRel)).toBe(openInLogseq);
   });
 });
 

@@ -9,14 +9,16 @@ import { InvalidInputError, NotFoundError, SkillgraphError } from '../../../shar
 import type { Actor, GraphEvent, ParsedPage, Skill, SkillLanguage, SkillStatus, ToolDoc } from '../../../shared/types';
 import type { Graph } from '../graph';
 import { normalizeRelPath } from '../graph/config';
-import { PageExistsError } from '../graph/errors';
+import { readSettled } from '../graph/disk';
+import { GraphConflictError, PageExistsError } from '../graph/errors';
+import type { TransformContext } from '../graph/writer';
 import { pageNameOf, titleFromPath } from '../graph/names';
 import { parsePage } from '../graph/parser';
 import type { SearchIndex } from '../index/search-index';
 import { exportAgentSkill, readAgentSkill, type ImportedSkill } from './agent-skills';
 import { journalEntriesOf, skillEventBlock, sortJournalEntries, type SkillAction, type SkillEvent } from './journal';
 import { materializeSkills, type MaterializeResult } from './materialize';
-import { isSkillPage, skillFromPage, skillNameFromTitle } from './model';
+import { holdsSkillOver, isSkillPage, oneSkillPerId, skillFromPage, skillNameFromTitle } from './model';
 import { SkillCodeError, toSkillModule, type SkillModule } from './module';
 import { skillExportName, skillPageTitle, validateSkillName } from './names';
 import { formatPins, normalizeTags, oneLine, replaceDescriptionBlock, replaceSkillCode, replaceUsage, setPageProperties, skillPageDoc } from './page';
@@ -100,7 +102,18 @@ export class SkillService {
       const skill = skillFromPage(page);
       if (skill) skills.push(skill);
     }
-    return skills.sort((a, b) => a.name.localeCompare(b.name) || a.path.localeCompare(b.path));
+    return oneSkillPerId(skills).sort((a, b) => a.name.localeCompare(b.name) || a.path.localeCompare(b.path));
+  }
+
+  /** False for a page whose skill-id another page holds (graph.ts warns about both): it is not listed or changed as a skill. */
+  private holdsItsSkill(page: ParsedPage): boolean {
+    const skill = skillFromPage(page);
+    if (!skill) return false;
+    return !this.graph.pages().some((other) => {
+      if (other.path === page.path || !isSkillPage(other)) return false;
+      const rival = skillFromPage(other);
+      return rival !== null && rival.id === skill.id && holdsSkillOver(rival, skill);
+    });
   }
 
   list(query: SkillListInput = {}): { skills: Skill[]; total: number } {
@@ -111,11 +124,11 @@ export class SkillService {
   /** The page of skill `name` (case-insensitive): `Skills/<name>` first, else any page with `type:: skill` and that name. */
   findPage(name: string): ParsedPage | undefined {
     const direct = this.graph.getByName(pageNameOf(skillPageTitle(name)));
-    if (direct && isSkillPage(direct)) return direct;
+    if (direct && isSkillPage(direct)) return this.holdsItsSkill(direct) ? direct : undefined;
     const wanted = name.toLowerCase();
     return this.graph
       .pages()
-      .filter((page) => isSkillPage(page) && skillNameFromTitle(page.title).toLowerCase() === wanted)
+      .filter((page) => isSkillPage(page) && skillNameFromTitle(page.title).toLowerCase() === wanted && this.holdsItsSkill(page))
       .sort((a, b) => a.path.localeCompare(b.path))[0];
   }
 
@@ -205,7 +218,7 @@ export class SkillService {
     }
     await this.journalEvent({ action: 'created', pageTitle: title, actor, at: now, run: fields.run, servers });
     this.reflect([created.path]);
-    return withWarnings(this.skillAt(created.path), warnings);
+    return withWarnings(await this.skillOnDisk(created.path), warnings);
   }
 
   /** Changes description, code, tags or usage; re-applied to the newest file so edits made meanwhile are kept. */
@@ -223,9 +236,13 @@ export class SkillService {
     }
     if (input.description !== undefined && !oneLine(input.description)) throw new InvalidInputError(`skill "${before.name}" needs a description; it cannot be emptied`);
     const now = this.now();
-    const skill = await this.rewrite(page, (current) => {
+    /** What this update last wrote: a save landing on top of it may keep our fields, which is no clash. */
+    let ours: Skill | undefined;
+    const skill = await this.rewrite(page, (current, { changedSince }) => {
       let next = current;
       const currentSkill = skillFromPage(parsePage(current, page.path, this.graph.config, 0));
+      // Edited in Logseq since we read it: the user's edit wins. Ours goes on top only where it touches other fields.
+      if (changedSince) refuseOverlap(page.path, [before, ...(ours ? [ours] : [])], currentSkill, input);
       const props: Array<[string, string | string[] | null]> = [];
       if (input.description !== undefined) {
         next = replaceDescriptionBlock(next, page.path, this.graph.config, currentSkill?.description ?? before.description, input.description);
@@ -238,7 +255,9 @@ export class SkillService {
       }
       if (input.usage !== undefined) next = replaceUsage(next, page.path, this.graph.config, input.usage);
       props.push(['updated', now.toISOString()]);
-      return setPageProperties(next, props);
+      const written = setPageProperties(next, props);
+      ours = skillFromPage(parsePage(written, page.path, this.graph.config, 0)) ?? undefined;
+      return written;
     });
     await this.journalEvent({ action: 'updated', pageTitle: page.title, actor, at: now, servers: repin?.servers });
     return withWarnings(skill, warnings);
@@ -316,14 +335,15 @@ export class SkillService {
     if (!isSkillPage(page)) throw new InvalidInputError(`${rel} is not a skill page (no type:: skill); open it in Logseq to restore it by hand`);
     const clash = this.graph.getByName(page.name) ?? this.findPage(skillNameFromTitle(page.title));
     if (clash) throw new SkillExistsError(skillNameFromTitle(page.title), clash.path);
-    await this.graph.writer.updateFile(target, (current) => {
+    await this.graph.writer.updateFile(target, (current, { overOwnWrite }) => {
+      if (current !== null && overOwnWrite) return current;
       if (current !== null) throw new SkillExistsError(skillNameFromTitle(titleFromPath(target, this.graph.config)), target);
       return content;
     });
     await fs.rm(abs, { force: true });
     await this.journalEvent({ action: 'restored', pageTitle: page.title, actor, at: this.now() });
     this.reflect([target]);
-    return this.skillAt(target);
+    return this.skillOnDisk(target);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -370,6 +390,20 @@ export class SkillService {
     return page;
   }
 
+  /**
+   * The skill at `relPath` as the graph holds it, or, when the graph's copy is not a skill right now (its watcher
+   * is between an editor's saves), as the settled file on disk says: a page we just wrote is reported as written.
+   */
+  private async skillOnDisk(relPath: string): Promise<Skill> {
+    const page = this.graph.getByPath(relPath);
+    const held = page && skillFromPage(page);
+    if (held) return held;
+    const snapshot = await readSettled(path.join(this.graph.config.root, this.graph.diskPath(relPath)), relPath, this.graph.settle);
+    const skill = snapshot && skillFromPage(parsePage(snapshot.bytes.toString('utf8'), relPath, this.graph.config, snapshot.stat.mtimeMs));
+    if (!skill) throw new SkillNotFoundError(titleFromPath(relPath, this.graph.config));
+    return skill;
+  }
+
   private skillAt(relPath: string): Skill {
     const page = this.graph.getByPath(relPath);
     const skill = page && skillFromPage(page);
@@ -405,13 +439,13 @@ export class SkillService {
    * A conditional write of the page: the edit is re-applied to whatever Logseq (or anyone) saved meanwhile.
    * Returns the skill as written (the in-memory graph may briefly hold an older read by the file watcher).
    */
-  private async rewrite(page: ParsedPage, edit: (content: string) => string): Promise<Skill> {
+  private async rewrite(page: ParsedPage, edit: (content: string, context: TransformContext) => string): Promise<Skill> {
     let written = '';
     await this.graph.writer.updateFile(
       page.path,
-      (current) => {
+      (current, context) => {
         if (current === null) throw new SkillNotFoundError(skillNameFromTitle(page.title));
-        written = edit(current);
+        written = edit(current, context);
         return written;
       },
       { expectedHash: page.hash },
@@ -436,6 +470,26 @@ export class SkillService {
     });
     this.index.applyEvents(events);
   }
+}
+
+/** The fields an update sets, by the name the user knows them by. */
+const UPDATE_FIELDS = [
+  ['description', 'description'],
+  ['code', 'code'],
+  ['usage', 'Usage section'],
+  ['tags', 'tags'],
+] as const;
+
+/**
+ * Refuses an update whose fields were changed on the page since the version it was based on: the edit made in
+ * Logseq stands, and the error names what both changed. A field still as it was (`known`: the version read, and
+ * what this update wrote if a save landed on top of it) merges.
+ */
+function refuseOverlap(relPath: string, known: readonly Skill[], current: Skill | null, input: UpdateSkillInput): void {
+  if (!current) throw new GraphConflictError(relPath, 'it is no longer a skill page');
+  const same = (field: (typeof UPDATE_FIELDS)[number][0]) => known.some((skill) => JSON.stringify(skill[field]) === JSON.stringify(current[field]));
+  const clashes = UPDATE_FIELDS.filter(([field]) => input[field] !== undefined && !same(field)).map(([, label]) => label);
+  if (clashes.length) throw new GraphConflictError(relPath, `its ${clashes.join(' and ')} ${clashes.length > 1 ? 'were' : 'was'} edited there too, and that edit is kept`);
 }
 
 function withWarnings(skill: Skill, warnings: readonly string[]): Skill {
