@@ -29,6 +29,7 @@ export class Engine {
   /** Set while the index catches up with the graph (first start, or pages changed while closed). */
   indexing: Promise<void> | undefined;
   private disposers: Array<() => void | Promise<void>> = [];
+  private readonly apiListeners = new Set<() => void>();
 
   private constructor(
     readonly options: EngineOptions,
@@ -62,7 +63,7 @@ export class Engine {
     const serverConfigs = new ServerConfigStore(locations.dataDir);
     // HTTP servers that ask for OAuth get a sign-in in the user's browser; credentials are sealed under <data>/oauth/.
     const oauth = { store: new OAuthCredentialStore(path.join(locations.dataDir, 'oauth')), open: openInSystemBrowser };
-    const pool = new McpPool({ configs: await serverConfigs.load(), oauth });
+    const pool = new McpPool({ configs: await serverConfigs.load(), oauth, serverRequests: options.serverRequests });
     const catalog = new ToolCatalog(pool, index, path.join(locations.dataDir, 'api'));
     const skills = new SkillService({ graph, index, toolCatalog: () => catalog.toolDocs() });
     const events = new EventBus();
@@ -135,13 +136,25 @@ export class Engine {
   async refreshApi(only?: readonly string[]): Promise<GenerateResult> {
     const result = await this.catalog.refresh(only);
     await this.skills.checkPins(this.catalog.schemaHashes());
+    this.announceApiChanged();
     return result;
+  }
+
+  /** Calls `listener` after each regeneration of the API tree (the gateway's list_changed); returns how to stop. */
+  onApiChanged(listener: () => void): () => void {
+    this.apiListeners.add(listener);
+    return () => this.apiListeners.delete(listener);
+  }
+
+  private announceApiChanged(): void {
+    for (const listener of this.apiListeners) listener();
   }
 
   /** Generates the configured servers that have no generation yet (starting only those); undefined when none. */
   async refreshUngeneratedApi(): Promise<GenerateResult | undefined> {
     const result = await this.catalog.refreshUngenerated();
     if (result) await this.skills.checkPins(this.catalog.schemaHashes());
+    if (result) this.announceApiChanged();
     return result;
   }
 

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { assertUsableGraphDir, ensureDataDir, explicitGraphDir, resolveDataDir, templateDir, type LocationInput } from './locations';
+import type { ServerRequestHandlers } from './mcp/pool';
 import { SettingsStore } from './settings';
 import { createGraphFromTemplate } from './template';
 
@@ -15,6 +16,8 @@ export interface EngineOptions extends LocationInput {
   initGraph?: boolean;
   /** Prepare the sandbox, a spare runner and the type-checker now, so the first run starts fast (default: not for the CLI). */
   warmSandbox?: boolean;
+  /** How requests from servers (sampling, elicitation) are answered; the gateway relays them to its agent. */
+  serverRequests?: ServerRequestHandlers;
 }
 
 export interface EngineLocations {
