@@ -120,7 +120,8 @@ describe.each([{ transport: 'stdio' as const }, { transport: 'http' as const }])
     const fn = `greetTeam${transport === 'http' ? 'Http' : 'Stdio'}`;
     const code = `export async function ${fn}(): Promise<string> {\n  return 'hello team';\n}\n`;
     await gw.call('save_skill', { name, description: 'Say hello to the team.', code });
-    await waitFor('resources/list_changed after the skill was saved', () => changed.includes('resources'));
+    // a saved skill is a new resource, and the prompts are looked at again (a draft adds none)
+    await waitFor('resources/ and prompts/list_changed after the skill was saved', () => changed.includes('resources') && changed.includes('prompts'));
     // a draft is not offered as a prompt; a person approves it in the graph, then it is
     expect((await gw.client.listPrompts()).prompts.map((p) => p.name)).not.toContain(name);
     const page = path.join(gw.graphDir, 'pages', `Skills___${name}.md`);
