@@ -4,6 +4,7 @@
 // list_changed when a skill changes, and server-everything's sampling and elicitation requests relayed to the agent
 // (or declined with a reason when the agent cannot answer them).
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { CreateMessageRequestSchema, ElicitRequestSchema, LoggingMessageNotificationSchema, PromptListChangedNotificationSchema, ResourceListChangedNotificationSchema, type LoggingMessageNotification } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ const waitFor = async <T>(what: string, probe: () => T | undefined | false): Pro
 };
 
 describe.each([{ transport: 'stdio' as const }, { transport: 'http' as const }])('skillgraph mcp over $transport, beyond tools', ({ transport }) => {
-  let gw: GatewayHarness;
+  let gw: GatewayHarness & { url?: string };
   const logs: LoggingMessageNotification['params'][] = [];
   const changed: string[] = [];
   const sampled: string[] = [];
@@ -136,6 +137,24 @@ describe.each([{ transport: 'stdio' as const }, { transport: 'http' as const }])
     expect(first.type === 'text' && first.text).toContain('Task: greet the new hires');
     await expect(gw.client.getPrompt({ name: 'no_such_skill' })).rejects.toThrow(/No approved skill is named "no_such_skill"/);
   }, 180_000);
+
+  it.runIf(transport === 'http')('listens on 127.0.0.1 and refuses a Host or Origin that is not this machine', async () => {
+    const url = new URL(gw.url!);
+    expect(url.hostname).toBe('127.0.0.1');
+    const post = (headers: Record<string, string>) =>
+      new Promise<{ status: number; message: string }>((resolve, reject) => {
+        const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, message: String((JSON.parse(body) as { error?: { message?: string } }).error?.message) }));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }));
+      });
+    expect(await post({ host: 'evil.example.com' })).toMatchObject({ status: 403, message: expect.stringContaining('Host "evil.example.com" is not this machine') });
+    expect(await post({ origin: 'http://evil.example.com' })).toMatchObject({ status: 403, message: expect.stringContaining('Origin "http://evil.example.com" is not this machine') });
+    expect(await post({ 'mcp-session-id': 'forgotten' })).toMatchObject({ status: 404, message: expect.stringContaining('Session not found') });
+  });
 
   it(transport === 'stdio' ? "relays server-everything's sampling and elicitation requests to the agent" : 'declines sampling with the reason when the agent does not support it', async () => {
     const code = "import { triggerSamplingRequest } from './servers/everything';\nconsole.log(JSON.stringify(await triggerSamplingRequest({ prompt: 'what is six times seven?', maxTokens: 20 })));";
