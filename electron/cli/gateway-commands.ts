@@ -1,4 +1,5 @@
-// CLI commands of the gateway: `skillgraph mcp` (the MCP server agents connect to, over stdio) and `skillgraph ledger`
+// CLI commands of the gateway: `skillgraph mcp` (the MCP server agents connect to, over stdio, or Streamable HTTP on
+// 127.0.0.1 with --http <port>) and `skillgraph ledger`
 // (tokens that stayed out of the model's context, per day and per skill).
 import type { Engine } from '../engine/engine';
 import type { LedgerTotal } from '../engine/gateway';
@@ -9,41 +10,58 @@ async function serveMcp(values: Record<string, unknown>): Promise<number> {
   // stdout is the protocol channel from here on: anything meant for a person goes to stderr.
   // The handshake needs only the SDK's server and our six tool schemas: the engine (graph scan, index, sandbox) is
   // opened on the first tool call, and an MCP server process starts only when code calls it.
-  const [{ createGatewayServer }, { StdioServerTransport }, { prepareLocations }] = await Promise.all([
+  const [{ createGatewayServer }, { AgentRelay }, { prepareLocations }] = await Promise.all([
     import('../engine/gateway/server'),
-    import('@modelcontextprotocol/sdk/server/stdio.js'),
+    import('../engine/gateway/agent-relay'),
     import('../engine/prepare-locations'),
   ]);
+  const httpPort = values.http === undefined ? undefined : Number(values.http);
+  if (httpPort !== undefined && (!Number.isInteger(httpPort) || httpPort < 0 || httpPort > 65_535)) {
+    process.stderr.write(`skillgraph mcp: --http takes a port number (0 picks a free one), not "${String(values.http)}".\n`);
+    return 2;
+  }
   // Folder problems are reported now, as the agent's host starts us, not on the first tool call.
   const locations = prepareLocations({ ...locationsOf(values), host: 'cli' });
+  // Sampling and elicitation requests of the user's servers go to the connected agent.
+  const relay = new AgentRelay();
   let engine: Promise<Engine> | undefined;
   const openEngine = (): Promise<Engine> =>
     (engine ??= import('../engine/engine').then(({ Engine }) =>
-      Engine.open({ graph: locations.graphDir, data: locations.dataDir, host: 'cli', watch: true, warmSandbox: true }),
+      Engine.open({ graph: locations.graphDir, data: locations.dataDir, host: 'cli', watch: true, warmSandbox: true, serverRequests: relay.handlers }),
     ));
-  const server = createGatewayServer(async () => {
-    const [{ gatewayForEngine }, opened] = await Promise.all([import('../engine/gateway'), openEngine()]);
-    return gatewayForEngine(opened);
-  });
-  const transport = new StdioServerTransport();
-  let closing: Promise<void> | undefined;
-  const shutdown = () =>
-    (closing ??= (async () => {
-      await server.close().catch(() => {});
-      // An engine still opening is closed once open; a failed open has nothing to close.
-      const opened = await engine?.catch(() => undefined);
-      await opened?.close();
-    })());
-  await server.connect(transport);
-  process.stderr.write(`skillgraph mcp: serving graph ${locations.graphDir} (data ${locations.dataDir}) over stdio\n`);
-  await new Promise<void>((resolve) => {
-    process.stdin.once('end', resolve);
-    process.stdin.once('close', resolve);
-    transport.onclose = () => resolve();
+  const createServer = () =>
+    createGatewayServer(async () => {
+      const [{ gatewayForEngine }, opened] = await Promise.all([import('../engine/gateway'), openEngine()]);
+      return gatewayForEngine(opened);
+    }, { relay });
+  let stop: () => Promise<void>;
+  const ended = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
+    if (httpPort !== undefined) return;
+    process.stdin.once('end', resolve);
+    process.stdin.once('close', resolve);
   });
-  await shutdown();
+  if (httpPort === undefined) {
+    const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
+    const server = createServer();
+    const transport = new StdioServerTransport();
+    const closed = new Promise<void>((resolve) => (transport.onclose = () => resolve()));
+    await server.connect(transport);
+    stop = () => server.close();
+    process.stderr.write(`skillgraph mcp: serving graph ${locations.graphDir} (data ${locations.dataDir}) over stdio\n`);
+    await Promise.race([ended, closed]);
+  } else {
+    const { serveGatewayOverHttp } = await import('../engine/gateway/http');
+    const served = await serveGatewayOverHttp({ port: httpPort, createServer });
+    stop = () => served.close();
+    process.stderr.write(`skillgraph mcp: serving graph ${locations.graphDir} (data ${locations.dataDir}) at ${served.url}\n`);
+    await ended;
+  }
+  await stop().catch(() => {});
+  // An engine still opening is closed once open; a failed open has nothing to close.
+  const opened = await engine?.catch(() => undefined);
+  await opened?.close();
   return 0;
 }
 
@@ -55,9 +73,10 @@ function formatTotal(label: string, t: LedgerTotal): string {
 export const GATEWAY_COMMANDS: Command[] = [
   {
     name: 'mcp',
-    usage: 'mcp [--graph <folder>] [--data <folder>]',
-    summary: 'Serve Skillgraph to agents as an MCP server over stdio (Claude Desktop, VS Code, Cursor).',
-    help: 'Tools: search_tools, list_api, read_api, execute_code, search_skills, save_skill. MCP servers come from <data>/mcp.json; runs appear in the app.',
+    usage: 'mcp [--graph <folder>] [--data <folder>] [--http <port>]',
+    summary: 'Serve Skillgraph to agents as an MCP server over stdio (Claude Desktop, VS Code, Cursor), or over Streamable HTTP on 127.0.0.1.',
+    options: { http: { type: 'string' } },
+    help: 'Tools: search_tools, list_api, read_api, execute_code, search_skills, save_skill. MCP servers come from <data>/mcp.json; runs appear in the app. --http <port> serves http://127.0.0.1:<port>/mcp instead of stdio (0 picks a free port; the URL is printed on stderr).',
     run: ({ values }) => serveMcp(values),
   },
   {

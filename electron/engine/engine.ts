@@ -32,6 +32,7 @@ export class Engine {
   private disposers: Array<() => void | Promise<void>> = [];
   /** Problems the catch-up of an engine opened without the graph found (unreadable files, config.edn). */
   private catchUpWarnings: string[] = [];
+  private readonly apiListeners = new Set<() => void>();
 
   private constructor(
     readonly options: EngineOptions,
@@ -75,7 +76,7 @@ export class Engine {
     const serverConfigs = new ServerConfigStore(locations.dataDir);
     // HTTP servers that ask for OAuth get a sign-in in the user's browser; credentials are sealed under <data>/oauth/.
     const oauth = { store: new OAuthCredentialStore(path.join(locations.dataDir, 'oauth')), open: openInSystemBrowser };
-    const pool = new McpPool({ configs: await serverConfigs.load(), oauth });
+    const pool = new McpPool({ configs: await serverConfigs.load(), oauth, serverRequests: options.serverRequests });
     const catalog = new ToolCatalog(pool, index, path.join(locations.dataDir, 'api'));
     const skills = graph && new SkillService({ graph, index, toolCatalog: () => catalog.toolDocs() });
     const opened: { engine?: Engine } = {};
@@ -158,13 +159,25 @@ export class Engine {
     const result = await this.catalog.refresh(only);
     // Without the graph (a one-shot command) the pins are checked at the next refresh by an engine that has it.
     await this.skillService?.checkPins(this.catalog.schemaHashes());
+    this.announceApiChanged();
     return result;
+  }
+
+  /** Calls `listener` after each regeneration of the API tree (the gateway's list_changed); returns how to stop. */
+  onApiChanged(listener: () => void): () => void {
+    this.apiListeners.add(listener);
+    return () => this.apiListeners.delete(listener);
+  }
+
+  private announceApiChanged(): void {
+    for (const listener of this.apiListeners) listener();
   }
 
   /** Generates the configured servers that have no generation yet (starting only those); undefined when none. */
   async refreshUngeneratedApi(): Promise<GenerateResult | undefined> {
     const result = await this.catalog.refreshUngenerated();
     if (result) await this.skillService?.checkPins(this.catalog.schemaHashes());
+    if (result) this.announceApiChanged();
     return result;
   }
 

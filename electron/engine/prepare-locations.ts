@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { assertUsableGraphDir, ensureDataDir, explicitGraphDir, resolveDataDir, templateDir, type LocationInput } from './locations';
+import type { ServerRequestHandlers } from './mcp/pool';
 import { SettingsStore } from './settings';
 import { createGraphFromTemplate } from './template';
 
@@ -21,6 +22,8 @@ export interface EngineOptions extends LocationInput {
    * but never write it (`run`, `status`, `runs list`). Such an engine has no `graph` or `skills` service.
    */
   loadGraph?: boolean;
+  /** How requests from servers (sampling, elicitation) are answered; the gateway relays them to its agent. */
+  serverRequests?: ServerRequestHandlers;
 }
 
 export interface EngineLocations {

@@ -11,6 +11,7 @@ import type { AppSettings } from '../settings';
 import { skillExportName } from '../skills/names';
 import type { SaveSkillInput } from '../skills/service';
 import type { ContextLedgerBook } from './ledger';
+import * as browsable from './resources';
 import type { GatewayRunHooks } from './run-hooks';
 import { isDeprecatedTool, rankTools } from '../index/tool-ranking';
 import { inlineType, takesNoInput } from './signature';
@@ -37,12 +38,24 @@ export interface GatewayContext {
   dataDir: string;
   /** Resolves once the API tree and tool docs are up to date with the configured servers. */
   ready(): Promise<void>;
+  /** Calls `listener` when the API tree was regenerated or skills changed; returns how to stop. */
+  onChange?(listener: (what: 'api' | 'skills') => void): () => void;
 }
 
 export interface ExecuteCodeInput {
   code: string;
   language: RunLanguage;
   session?: string;
+}
+
+/** What the agent hears while a run goes on: a printed line (PII placeholders already in), a tool call, a notice. */
+export type RunUpdate = { kind: 'stdout' | 'stderr' | 'notice'; text: string } | { kind: 'toolCall'; text: string; ok: boolean };
+
+export interface ExecuteCodeOptions {
+  /** The agent withdrew the request (notifications/cancelled): the run is cancelled. */
+  signal?: AbortSignal;
+  /** Called for each line printed and each tool call, as they happen. */
+  onUpdate?: (update: RunUpdate) => void;
 }
 
 export interface ExecuteCodeAnswer {
@@ -121,21 +134,27 @@ export class Gateway {
     return text.length > READ_CHARS_MAX ? `${text.slice(0, READ_CHARS_MAX)}\n… (${text.length - READ_CHARS_MAX} more characters)` : text;
   }
 
-  async executeCode(input: ExecuteCodeInput): Promise<ExecuteCodeAnswer> {
+  async executeCode(input: ExecuteCodeInput, opts: ExecuteCodeOptions = {}): Promise<ExecuteCodeAnswer> {
     requireText(input.code, 'code', CODE_CHARS_MAX);
     await this.ctx.ready();
+    opts.signal?.throwIfAborted();
     const session = input.session ?? 'agent';
     const piiFilter = this.ctx.settings().piiFilter;
+    const vault = piiFilter ? this.ctx.hooks.vaults.forSession(session) : undefined;
+    const redact = (text: string) => (vault ? vault.redact(text) : text);
     const handle = this.ctx.runs.start({ code: input.code, language: input.language, session, origin: 'gateway' });
     this.ctx.hooks.track(handle.id, session, piiFilter);
+    const cancel = () => this.ctx.runs.cancel(handle.id);
+    opts.signal?.addEventListener('abort', cancel, { once: true });
+    const stopUpdates = opts.onUpdate ? streamUpdates(handle, redact, opts.onUpdate) : undefined;
     let result: RunResult;
     try {
       result = await handle.done;
     } finally {
+      opts.signal?.removeEventListener('abort', cancel);
+      stopUpdates?.();
       this.ctx.hooks.untrack(handle.id);
     }
-    const vault = piiFilter ? this.ctx.hooks.vaults.forSession(session) : undefined;
-    const redact = (text: string) => (vault ? vault.redact(text) : text);
     const printed = redact(result.stdout);
     const errors = redact(result.stderr);
     const parts: string[] = [];
@@ -195,6 +214,45 @@ export class Gateway {
     return skill;
   }
 
+  /** Follows changes of the API tree and the skills (for list_changed notifications). */
+  onChange(listener: (what: 'api' | 'skills') => void): () => void {
+    return this.ctx.onChange?.(listener) ?? (() => {});
+  }
+
+  /** The API tree's files and the skills, as MCP resources (resources.ts). */
+  async listResources() {
+    await this.ctx.ready();
+    return browsable.listResources(this.ctx);
+  }
+
+  async readResource(uri: string) {
+    await this.ctx.ready();
+    return browsable.readResource(this.ctx, uri, (rel) => {
+      const file = this.resolveInApi(rel);
+      try {
+        return fs.readFileSync(file, 'utf8');
+      } catch {
+        throw new NotFoundError(`"${rel}" is not a file of the API tree; resources/list shows the files there are.`);
+      }
+    });
+  }
+
+  /** Approved skills, offered as prompts. */
+  async listPrompts() {
+    await this.ctx.ready();
+    return browsable.listPrompts(this.ctx);
+  }
+
+  async getPrompt(name: string, args?: Record<string, string>) {
+    await this.ctx.ready();
+    return browsable.getPrompt(this.ctx, name, args);
+  }
+
+  async complete(ref: { type: string; name?: string; uri?: string }, argument: { name: string; value: string }) {
+    await this.ctx.ready();
+    return browsable.complete(this.ctx, ref, argument);
+  }
+
   /**
    * Agents ask in sentences ("read rows from a spreadsheet"): the index ranks documents with every word first and
    * fills the page with those having some (it drops common stopwords itself); filler words agents add about
@@ -223,6 +281,38 @@ export class Gateway {
     return real;
   }
 }
+
+/**
+ * Forwards a run's events as they happen. Output goes by whole lines, so that the PII filter sees an address in one
+ * piece; tool calls say which tool, whether it answered and how much, never the arguments (they may hold personal data).
+ */
+function streamUpdates(handle: Pick<RunManagerHandle, 'on' | 'off'>, redact: (text: string) => string, send: (update: RunUpdate) => void): () => void {
+  const partial = { stdout: '', stderr: '' };
+  const lines = (kind: 'stdout' | 'stderr') => (chunk: string) => {
+    const text = partial[kind] + chunk;
+    const cut = text.lastIndexOf('\n');
+    partial[kind] = cut < 0 ? text : text.slice(cut + 1);
+    if (cut >= 0) for (const line of text.slice(0, cut).split('\n')) send({ kind, text: redact(line) });
+  };
+  const onStdout = lines('stdout');
+  const onStderr = lines('stderr');
+  const onCall = (call: ToolCallEvent) =>
+    send({ kind: 'toolCall', ok: call.ok !== false, text: `${call.server}/${call.tool} ${call.ok === false ? 'failed' : 'answered'}${call.bytesOut !== undefined ? ` (${formatBytes(call.bytesOut)})` : ''}` });
+  const onNotice = (notice: string) => send({ kind: 'notice', text: redact(notice) });
+  handle.on('stdout', onStdout);
+  handle.on('stderr', onStderr);
+  handle.on('toolCall', onCall);
+  handle.on('notice', onNotice);
+  return () => {
+    handle.off('stdout', onStdout);
+    handle.off('stderr', onStderr);
+    handle.off('toolCall', onCall);
+    handle.off('notice', onNotice);
+    for (const kind of ['stdout', 'stderr'] as const) if (partial[kind]) send({ kind, text: redact(partial[kind]) });
+  };
+}
+
+type RunManagerHandle = ReturnType<RunManager['start']>;
 
 function bounded(text: string, max: number): string {
   if (text.length <= max) return text;

@@ -3,10 +3,12 @@
 import type { Engine } from '../engine';
 import { currentSettings } from './run-hooks';
 import { Gateway } from './gateway';
-import { createGatewayServer } from './server';
+import { createGatewayServer, type GatewayServerOptions } from './server';
 
 export { Gateway, describeTool, functionName, PRINTED_CHARS_MAX, SEARCH_LIMIT_MAX, type GatewayContext, type ExecuteCodeAnswer, type ToolDetail, type SkillSaver } from './gateway';
-export { createGatewayServer, GATEWAY_INSTRUCTIONS } from './server';
+export { createGatewayServer, GATEWAY_INSTRUCTIONS, type GatewayServerOptions } from './server';
+export { AgentRelay } from './agent-relay';
+export { serveGatewayOverHttp, type GatewayHttpServer } from './http';
 export { ApprovalQueue, isWritingTool, DEFAULT_APPROVAL_TIMEOUT_MS, type PendingApproval, type ApprovalOutcome } from './approvals';
 export { ContextLedgerBook, countTokens, makeLedger, resultText, skillsImportedBy, type LedgerEntry, type LedgerTotals, type LedgerTotal } from './ledger';
 export { PiiVault, PiiVaults, type PiiKind } from './pii';
@@ -29,6 +31,16 @@ export function gatewayForEngine(engine: Engine): Gateway {
     hooks: engine.gatewayHooks,
     settings: () => currentSettings(engine.settings),
     dataDir: engine.dataDir,
+    onChange: (listener) => {
+      const stopApi = engine.onApiChanged(() => listener('api'));
+      const stopSkills = engine.events.subscribe((event) => {
+        if (event === 'skills.changed') listener('skills');
+      });
+      return () => {
+        stopApi();
+        stopSkills();
+      };
+    },
     ready: () =>
       (ready ??= (async () => {
         await engine.indexing;
@@ -40,6 +52,6 @@ export function gatewayForEngine(engine: Engine): Gateway {
 }
 
 /** Builds the MCP server for agents over an engine, open or opened on the first tool call. */
-export function createEngineGatewayServer(engine: Engine | (() => Promise<Engine>)) {
-  return createGatewayServer(typeof engine === 'function' ? async () => gatewayForEngine(await engine()) : gatewayForEngine(engine));
+export function createEngineGatewayServer(engine: Engine | (() => Promise<Engine>), opts: GatewayServerOptions = {}) {
+  return createGatewayServer(typeof engine === 'function' ? async () => gatewayForEngine(await engine()) : gatewayForEngine(engine), opts);
 }

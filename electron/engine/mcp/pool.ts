@@ -621,7 +621,9 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     let cursor: string | undefined;
     try {
       for (let page = 0; page < MAX_TOOL_PAGES; page++) {
-        const result = await client.request({ method: 'tools/list', params: cursor ? { cursor } : {} }, LenientToolsPage, { timeout: this.callTimeoutMs });
+        // Through withSession: a server may let initialize through and ask for authorization on tools/list.
+        const params = cursor ? { cursor } : {};
+        const result = await this.withSession(entry, (c) => c.request({ method: 'tools/list', params }, LenientToolsPage, { timeout: this.callTimeoutMs }));
         for (const raw of result.tools) {
           const parsed = ToolSchema.safeParse(withObjectSubschemas(raw));
           const name = typeof (raw as { name?: unknown })?.name === 'string' ? (raw as { name: string }).name : '(unnamed)';

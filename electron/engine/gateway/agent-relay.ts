@@ -1,0 +1,36 @@
+// Requests a user's MCP server makes while gateway code calls it, relayed to the agent connected to the gateway:
+// sampling (the server asks for a completion from the agent's model) and elicitation (it asks the agent's user a
+// question). Forwarded only when the agent's client declared that capability; otherwise the server gets a clear error
+// saying why. With several agents connected (Streamable HTTP), the one that connected last and supports it answers.
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { ErrorCode, McpError, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerRequestHandlers } from '../mcp/pool';
+
+export class AgentRelay {
+  private readonly agents: Server[] = [];
+
+  /** An agent's connection; returns how to forget it (when it closes). */
+  attach(agent: Server): () => void {
+    this.agents.push(agent);
+    return () => {
+      const at = this.agents.indexOf(agent);
+      if (at >= 0) this.agents.splice(at, 1);
+    };
+  }
+
+  /** The pool's handlers (McpPoolOptions.serverRequests): they make the pool declare sampling and elicitation to servers. */
+  readonly handlers: Required<Pick<ServerRequestHandlers, 'sample' | 'elicit'>> = {
+    sample: (server, params, signal) => this.agentFor('sampling', server, 'a completion from the model (sampling)').createMessage(params, { signal }),
+    elicit: (server, params, signal) => this.agentFor('elicitation', server, 'the user a question (elicitation)').elicitInput(params, { signal }),
+  };
+
+  private agentFor(capability: keyof ClientCapabilities, server: string, what: string): Server {
+    const agent = [...this.agents].reverse().find((a) => a.getClientCapabilities()?.[capability] !== undefined);
+    if (agent) return agent;
+    const connected = this.agents.map((a) => a.getClientVersion()?.name).filter(Boolean);
+    throw new McpError(
+      ErrorCode.InvalidRequest,
+      `server \`${server}\` asked for ${what}, which Skillgraph forwards to the agent, but ${connected.length ? `the agent (${connected.join(', ')}) does not support ${capability}` : 'no agent is connected to `skillgraph mcp`'}; declined.`,
+    );
+  }
+}

@@ -1,0 +1,171 @@
+// The gateway's MCP features beyond its six tools, as an agent's SDK Client meets them over stdio and Streamable HTTP
+// with server-everything behind it: execute_code streaming progress and log notifications, an agent's cancel ending
+// the run as cancelled, the API tree and skills as resources (with completion), approved skills as prompts,
+// list_changed when a skill changes, and server-everything's sampling and elicitation requests relayed to the agent
+// (or declined with a reason when the agent cannot answer them).
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { CreateMessageRequestSchema, ElicitRequestSchema, LoggingMessageNotificationSchema, PromptListChangedNotificationSchema, ResourceListChangedNotificationSchema, type LoggingMessageNotification } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REAL_SERVERS, startGateway, type GatewayHarness } from './fixtures/harness';
+
+const waitFor = async <T>(what: string, probe: () => T | undefined | false): Promise<T> => {
+  for (let i = 0; i < 600; i++) {
+    const value = probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+};
+
+describe.each([{ transport: 'stdio' as const }, { transport: 'http' as const }])('skillgraph mcp over $transport, beyond tools', ({ transport }) => {
+  let gw: GatewayHarness & { url?: string };
+  const logs: LoggingMessageNotification['params'][] = [];
+  const changed: string[] = [];
+  const sampled: string[] = [];
+
+  beforeAll(async () => {
+    gw = await startGateway({
+      http: transport === 'http',
+      servers: () => ({ everything: REAL_SERVERS.everything() }),
+      // Over HTTP the agent declares neither sampling nor elicitation: those requests are declined there.
+      capabilities: transport === 'stdio' ? { sampling: {}, elicitation: {} } : {},
+      prepare: (client) => {
+        client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void logs.push(n.params));
+        client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void changed.push('resources'));
+        client.setNotificationHandler(PromptListChangedNotificationSchema, () => void changed.push('prompts'));
+        if (transport === 'stdio') {
+          client.setRequestHandler(CreateMessageRequestSchema, (request) => {
+            sampled.push(JSON.stringify(request.params.messages[0].content));
+            return { model: 'agent-test-model', role: 'assistant', content: { type: 'text', text: 'the agent says forty-two' } };
+          });
+          client.setRequestHandler(ElicitRequestSchema, () => ({ action: 'accept', content: { name: 'Grace Hopper', check: true } }));
+        }
+      },
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  it('streams what the run prints and the calls it makes as progress and log notifications, filtered by the log level', async () => {
+    const progress: string[] = [];
+    const code = "import { getSum } from './servers/everything';\nconsole.log('first line');\nconsole.log(JSON.stringify(await getSum({ a: 1, b: 2 })));\nconsole.log('last line');";
+    const result = await gw.client.callTool({ name: 'execute_code', arguments: { code } }, undefined, { timeout: 180_000, onprogress: (p) => void progress.push(p.message ?? '') });
+    expect(result.isError).toBeFalsy();
+    expect(progress).toEqual(expect.arrayContaining(['first line', 'last line', expect.stringMatching(/^everything\/get-sum answered \(\d+ B\)$/)]));
+    expect(progress.indexOf('first line')).toBeLessThan(progress.indexOf('last line'));
+    expect(logs).toEqual(expect.arrayContaining([{ level: 'info', logger: 'execute_code stdout', data: 'first line' }]));
+
+    await gw.client.setLoggingLevel('warning');
+    logs.length = 0;
+    await gw.client.callTool({ name: 'execute_code', arguments: { code: "console.log('quiet');\nconsole.error('loud');", language: 'javascript' } }, undefined, { timeout: 180_000 });
+    expect(logs.map((l) => l.data)).toEqual(['loud']);
+    expect(logs[0].level).toBe('warning');
+    await gw.client.setLoggingLevel('info');
+  }, 180_000);
+
+  it('ends the run as cancelled when the agent cancels execute_code', async () => {
+    const abort = new AbortController();
+    const progress: string[] = [];
+    const call = gw.client.callTool(
+      { name: 'execute_code', arguments: { code: "console.log('waiting');\nawait new Promise((r) => setTimeout(r, 120_000));\nconsole.log('never');", session: 'cancel-me' } },
+      undefined,
+      { signal: abort.signal, timeout: 180_000, onprogress: (p) => void progress.push(p.message ?? '') },
+    );
+    const settled = call.then(
+      () => 'answered',
+      (error: Error) => error.message,
+    );
+    await waitFor('the run to start', () => progress.includes('waiting'));
+    abort.abort('the agent changed its mind');
+    expect(await settled).toMatch(/changed its mind|abort/i);
+    const runsDir = path.join(gw.dataDir, 'runs');
+    // A summary being rewritten right now reads as cut short; the next look reads it whole.
+    const readSummary = (file: string) => {
+      try {
+        return JSON.parse(fs.readFileSync(path.join(runsDir, file), 'utf8')) as { session: string; status: string };
+      } catch {
+        return undefined;
+      }
+    };
+    const summary = await waitFor('the run to be recorded cancelled', () =>
+      fs
+        .readdirSync(runsDir)
+        .filter((f) => f.endsWith('.json'))
+        .map(readSummary)
+        .find((s) => s?.session === 'cancel-me' && !['queued', 'checking', 'running'].includes(s.status)),
+    );
+    expect(summary.status).toBe('cancelled');
+  }, 180_000);
+
+  it('offers the API tree and skills as resources, with templates and completion of paths', async () => {
+    const { resources } = await gw.client.listResources();
+    const index = resources.find((r) => r.uri === 'skillgraph://api/servers/everything/index.ts');
+    expect(index).toMatchObject({ name: 'servers/everything/index.ts', mimeType: 'text/x-typescript' });
+    const read = await gw.client.readResource({ uri: 'skillgraph://api/servers/everything/index.ts' });
+    expect(read.contents[0]).toMatchObject({ uri: 'skillgraph://api/servers/everything/index.ts', text: expect.stringContaining("export * from './get_sum';") });
+    await expect(gw.client.readResource({ uri: 'skillgraph://api/../mcp.json' })).rejects.toThrow(/outside the API tree/);
+    await expect(gw.client.readResource({ uri: 'skillgraph://skills/no_such_skill' })).rejects.toThrow(/No skill is named "no_such_skill"/);
+    const { resourceTemplates } = await gw.client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(['skillgraph://api/{+path}', 'skillgraph://skills/{name}']);
+    const completion = await gw.client.complete({ ref: { type: 'ref/resource', uri: 'skillgraph://api/{+path}' }, argument: { name: 'path', value: 'servers/everything/get_s' } });
+    expect(completion.completion.values).toEqual(expect.arrayContaining(['servers/everything/get_sum.ts', 'servers/everything/get_structured_content.ts']));
+    expect(completion.completion.values.every((v) => v.startsWith('servers/everything/get_s'))).toBe(true);
+  }, 180_000);
+
+  it('offers approved skills as prompts, and says when skills change', async () => {
+    const name = `greet_team_${transport}`;
+    const fn = `greetTeam${transport === 'http' ? 'Http' : 'Stdio'}`;
+    const code = `export async function ${fn}(): Promise<string> {\n  return 'hello team';\n}\n`;
+    await gw.call('save_skill', { name, description: 'Say hello to the team.', code });
+    // a saved skill is a new resource, and the prompts are looked at again (a draft adds none)
+    await waitFor('resources/ and prompts/list_changed after the skill was saved', () => changed.includes('resources') && changed.includes('prompts'));
+    // a draft is not offered as a prompt; a person approves it in the graph, then it is
+    expect((await gw.client.listPrompts()).prompts.map((p) => p.name)).not.toContain(name);
+    const page = path.join(gw.graphDir, 'pages', `Skills___${name}.md`);
+    changed.length = 0;
+    fs.writeFileSync(page, fs.readFileSync(page, 'utf8').replace('status:: draft', 'status:: approved'));
+    await waitFor('prompts/list_changed after the approval', () => changed.includes('prompts'));
+    const { prompts } = await gw.client.listPrompts();
+    expect(prompts.find((p) => p.name === name)).toMatchObject({ description: 'Say hello to the team.', arguments: [{ name: 'task', required: false }] });
+    const got = await gw.client.getPrompt({ name, arguments: { task: 'greet the new hires' } });
+    const first = got.messages[0].content;
+    expect(first.type === 'text' && first.text).toContain(`import { ${fn} } from './skills/${name}';`);
+    expect(first.type === 'text' && first.text).toContain('Task: greet the new hires');
+    await expect(gw.client.getPrompt({ name: 'no_such_skill' })).rejects.toThrow(/No approved skill is named "no_such_skill"/);
+  }, 180_000);
+
+  it.runIf(transport === 'http')('listens on 127.0.0.1 and refuses a Host or Origin that is not this machine', async () => {
+    const url = new URL(gw.url!);
+    expect(url.hostname).toBe('127.0.0.1');
+    const post = (headers: Record<string, string>) =>
+      new Promise<{ status: number; message: string }>((resolve, reject) => {
+        const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, message: String((JSON.parse(body) as { error?: { message?: string } }).error?.message) }));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }));
+      });
+    expect(await post({ host: 'evil.example.com' })).toMatchObject({ status: 403, message: expect.stringContaining('Host "evil.example.com" is not this machine') });
+    expect(await post({ origin: 'http://evil.example.com' })).toMatchObject({ status: 403, message: expect.stringContaining('Origin "http://evil.example.com" is not this machine') });
+    expect(await post({ 'mcp-session-id': 'forgotten' })).toMatchObject({ status: 404, message: expect.stringContaining('Session not found') });
+  });
+
+  it(transport === 'stdio' ? "relays server-everything's sampling and elicitation requests to the agent" : 'declines sampling with the reason when the agent does not support it', async () => {
+    const code = "import { triggerSamplingRequest } from './servers/everything';\nconsole.log(JSON.stringify(await triggerSamplingRequest({ prompt: 'what is six times seven?', maxTokens: 20 })));";
+    const answer = await gw.call('execute_code', { code }, { allowError: true });
+    if (transport === 'http') {
+      expect(answer.text).toMatch(/asked for a completion from the model \(sampling\).*the agent \(gateway-test-agent\) does not support sampling; declined/);
+      return;
+    }
+    expect(answer.text).toContain('the agent says forty-two');
+    expect(sampled).toEqual([expect.stringContaining('what is six times seven?')]);
+    const elicited = await gw.call('execute_code', { code: "import { triggerElicitationRequest } from './servers/everything';\nconsole.log(JSON.stringify(await triggerElicitationRequest()));" });
+    expect(elicited.text).toContain('Grace Hopper');
+  }, 180_000);
+});
