@@ -11,6 +11,7 @@ import { AllPagesView } from './views/AllPagesView';
 import { JournalsView } from './views/JournalsView';
 import { SettingsView } from './views/SettingsView';
 import { ApprovalBanner, ApprovalsStatus } from './components/ApprovalBanner';
+import { ElicitationDialog } from './components/ElicitationDialog';
 import type { ConnectionState } from './client/client';
 
 const AREAS = [
@@ -73,6 +74,7 @@ export function App() {
         {area === 'settings' && <SettingsView />}
       </main>
       <StatusBar />
+      <ElicitationDialog />
       {searchOpen && <SearchPalette onClose={() => setSearchOpen(false)} navigate={navigate} />}
     </div>
   );
