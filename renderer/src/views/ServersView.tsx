@@ -234,7 +234,7 @@ function parsePairs(text: string, separator: '=' | ':', what: string): Record<st
   const out: Record<string, string> = {};
   for (const line of lines) {
     const at = line.indexOf(separator);
-    if (at <= 0) throw new Error(`${what}: "${line}" is not NAME${separator === '=' ? '=' : ': '}value`);
+    if (at <= 0) throw new Error(`${what}: "${line}" is not KEY${separator === '=' ? '=' : ': '}value`);
     out[line.slice(0, at).trim()] = line.slice(at + 1).trim();
   }
   return out;
@@ -304,7 +304,7 @@ function ServerDialog(props: { editing?: Entry; initial?: { name: string; config
             <textarea rows={3} value={args} onChange={(e) => setArgs(e.target.value)} spellCheck={false} />
           </label>
           <label>
-            Environment (NAME=value per line; {'${env:NAME}'} reads your environment)
+            Environment variables (KEY=value per line; {'${env:VAR}'} reads yours)
             <textarea rows={2} value={env} onChange={(e) => setEnv(e.target.value)} spellCheck={false} placeholder={'GITHUB_TOKEN=${env:GITHUB_TOKEN}'} />
           </label>
         </>
@@ -315,7 +315,7 @@ function ServerDialog(props: { editing?: Entry; initial?: { name: string; config
             <input required type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…/mcp" />
           </label>
           <label>
-            Headers (Name: value per line; {'${env:NAME}'} reads your environment)
+            Headers (Header: value per line; {'${env:VAR}'} reads yours)
             <textarea rows={2} value={headers} onChange={(e) => setHeaders(e.target.value)} spellCheck={false} placeholder={'Authorization: Bearer ${env:API_TOKEN}'} />
           </label>
         </>
