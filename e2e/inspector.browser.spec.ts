@@ -114,7 +114,7 @@ test('everything: resources, prompts, a question, an image, progress and cancel,
   await expect(result).toContainText('Succeeded');
   const image = result.getByRole('img');
   await expect(image).toBeVisible();
-  expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  expect(await image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
   await snap(page, testInfo, 'try-it-image');
 
   // A long call reports progress and can be cancelled; the cancelled result shows no stray value.
