@@ -215,6 +215,22 @@ export const methods = {
   ),
   'skills.rename': method(z.object({ name: z.string(), newName: z.string() }), Skill, 'Rename the page and file, updating references.'),
   'skills.setStatus': method(z.object({ name: z.string(), status: z.enum(['approved', 'archived', 'draft']) }), Skill, 'Approve, reject (archive) or reopen a skill.'),
+  'skills.signature': method(
+    z.object({ name: z.string() }),
+    z.object({
+      mode: z.enum(['object', 'positional', 'keywords']),
+      text: z.string(),
+      schema: z.object({ type: z.literal('object'), properties: z.record(z.string(), z.record(z.string(), z.unknown())), required: z.array(z.string()) }),
+      order: z.array(z.string()),
+      exportName: z.string(),
+    }),
+    'What a skill takes, read from its code: its parameters as a JSON Schema for a form.',
+  ),
+  'skills.run': method(
+    z.object({ name: z.string(), args: z.record(z.string(), z.unknown()).default({}), session: RunRequest.shape.session }),
+    z.object({ runId: z.string(), code: z.string() }),
+    'Call a skill with arguments in a run (output arrives as run.* events); returns the code that calls it.',
+  ),
   'skills.delete': method(z.object({ name: z.string() }), z.object({ recycledPath: z.string() }), 'Move the skill page to logseq/.recycle.'),
   'skills.restore': method(z.object({ recycledPath: z.string() }), Skill, 'Undo a delete: put a recycled skill page back.'),
 
