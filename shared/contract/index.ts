@@ -158,6 +158,8 @@ export const RunDetail = RunSummary.extend({
   diagnostics: z.array(TypeDiagnostic),
   toolCallEvents: z.array(ToolCallEvent),
   logPath: z.string(),
+  /** The code that ran, when the run's details kept it. */
+  code: z.string().optional(),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 
