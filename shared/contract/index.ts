@@ -139,7 +139,14 @@ export const ServerPrompt = z.object({
   arguments: z.array(z.object({ name: z.string(), description: z.string().optional(), required: z.boolean().optional() })).default([]),
 });
 
-export const ApiToolEntry = z.object({ tool: z.string(), identifier: z.string(), description: z.string(), readOnly: z.boolean() });
+export const ApiToolEntry = z.object({
+  tool: z.string(),
+  identifier: z.string(),
+  description: z.string(),
+  readOnly: z.boolean(),
+  /** The TypeScript function to import (`getSum` from `servers/<dir>/<identifier>`). */
+  functionName: z.string().optional(),
+});
 export const ApiServerEntry = z.object({ server: z.string(), dir: z.string(), tools: z.array(ApiToolEntry) });
 
 export const ToolFiles = z.object({ doc: ToolDoc, typescript: z.string(), python: z.string(), tsPath: z.string(), pyPath: z.string() });

@@ -169,7 +169,10 @@ export function serverHandlers(engine: Engine): HandlerSlice<ServerMethods> {
         tools: docs
           .filter((d) => d.server === server)
           .sort((a, b) => a.identifier.localeCompare(b.identifier))
-          .map((d) => ({ tool: d.tool, identifier: d.identifier, description: d.description, readOnly: d.readOnly })),
+          .map((d) => {
+            const functionName = /function\s+([\w$]+)/.exec(d.signature)?.[1];
+            return { tool: d.tool, identifier: d.identifier, description: d.description, readOnly: d.readOnly, ...(functionName ? { functionName } : {}) };
+          }),
       }));
       return { servers, root: engine.catalog.apiDir };
     },
