@@ -106,6 +106,7 @@ export function RunsPanel(props: { selected?: string; navigate: (to: string) => 
                       <a href={`#/console/runs/${encodeURIComponent(run.id)}`} title={`Run ${run.id}`} className="run-label">
                         {run.title ? <code>{run.title}</code> : <code>{run.id}</code>}
                       </a>
+                      {run.title && <span className="muted run-id"> {run.id}</span>}
                       <span className="muted session optional"> {run.session}</span>
                     </th>
                     <td className={`origin origin-${run.origin}`}>{ORIGIN_LABEL[run.origin]}</td>
