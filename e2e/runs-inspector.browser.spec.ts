@@ -23,7 +23,7 @@ test('a run shows its code, and its tool calls expand to arguments and result', 
   const detail = page.locator('.run-detail');
   await expect(detail.getByLabel('Code that ran')).toContainText("import { getSum } from './servers/everything/get_sum';");
   await expect(detail).toContainText('Code (typescript)');
-  await expect(detail.getByRole('definition').filter({ hasText: '1 call' })).toBeVisible();
+  await expect(detail.getByRole('term').filter({ hasText: 'Tool calls' }).locator('xpath=following-sibling::dd[1]')).toHaveText('1');
   const call = detail.getByRole('list', { name: 'Tool calls' }).getByRole('button', { name: 'everything/get-sum' });
   await expect(call).toHaveAttribute('aria-expanded', 'false');
   await call.click();

@@ -194,7 +194,7 @@ function RunDetailBody({ run }: { run: RunDetail }) {
         <dt>Duration</dt>
         <dd>{duration(run.durationMs)}</dd>
         <dt>Tool calls</dt>
-        <dd>{plural(run.toolCalls, 'call')}</dd>
+        <dd>{run.toolCalls}</dd>
         {run.notice && (
           <>
             <dt>Notice</dt>
