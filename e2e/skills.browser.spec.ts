@@ -88,8 +88,15 @@ test('script -> skill -> search -> journal -> approve -> rename -> delete', asyn
   await page.getByRole('toolbar', { name: 'Skill actions' }).getByRole('button', { name: 'Approve' }).click();
   await expect.poll(() => fs.readFileSync(skillFile(app.graphDir, 'sum_two_numbers'), 'utf8')).toMatch(/status:: approved/);
 
-  // "Run" opens the skill's code in the Console.
-  await page.getByRole('toolbar', { name: 'Skill actions' }).getByRole('button', { name: 'Run' }).click();
+  // "Run" calls the skill and prints its output; the Console is left as it was.
+  await page.getByRole('toolbar', { name: 'Skill actions' }).getByRole('button', { name: 'Run', exact: true }).click();
+  const runDialog = page.getByRole('dialog', { name: 'Run sum_two_numbers' });
+  await runDialog.getByRole('button', { name: 'Run sum_two_numbers' }).click();
+  await expect(runDialog.getByLabel('Skill output')).toContainText('42', { timeout: 90_000 });
+  await runDialog.getByRole('button', { name: 'Close' }).click();
+  // "Open in Console" asks before it replaces code there that differs from the skill's.
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('toolbar', { name: 'Skill actions' }).getByRole('button', { name: 'Open in Console' }).click();
   await expect(page).toHaveURL(/#\/console$/);
   await expect(page.getByRole('textbox', { name: 'Code' })).toContainText('getSum({ a: 19, b: 23 })');
   await page.goto(`${app.url}#/skills/sum_two_numbers`);

@@ -187,7 +187,13 @@ export const ToolCallEvent = z.object({
   bytesOut: z.number().int().optional(),
   ok: z.boolean().optional(),
   error: z.string().optional(),
+  /** The start of the arguments and of the result as JSON (at most TOOL_CALL_PREVIEW_CHARS each). */
+  argsPreview: z.string().optional(),
+  resultPreview: z.string().optional(),
+  /** True when the result is longer than its preview. */
+  resultTruncated: z.boolean().optional(),
 });
+export const TOOL_CALL_PREVIEW_CHARS = 2000;
 export type ToolCallEvent = z.infer<typeof ToolCallEvent>;
 
 export const TypeDiagnostic = z.object({ line: z.number().int(), column: z.number().int(), message: z.string(), code: z.number().int().optional() });
@@ -222,6 +228,8 @@ export const RunSummary = z.object({
   sandboxId: z.string().optional(),
   /** Why a run meant for E2B ran locally. */
   fallbackReason: z.string().optional(),
+  /** The first line of the code that says what it does (not an import or a comment), to label the run. */
+  title: z.string().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

@@ -5,13 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RunSummary, type BackendName, type GraphEvent, type ServerState } from '../../shared/types';
 import { EventBus } from './events';
+import { ElicitationDesk } from './api/elicitations';
 import { Graph } from './graph';
 import { SearchIndex, type IndexProgress } from './index/search-index';
 import { IndexFeeder } from './index/feeder';
 import { catchUpIndex, graphConfigStamp, recordGraphConfigStamp } from './index/catch-up';
 import { indexPath } from './indexed-graph';
 import type { GenerateResult } from './mcp/generator';
-import { McpPool } from './mcp/pool';
+import { McpPool, type ServerLogLine } from './mcp/pool';
 import { ServerConfigStore } from './mcp/config';
 import { ToolCatalog } from './tool-catalog';
 import { toolResultToData } from './mcp/result';
@@ -52,6 +53,8 @@ export class Engine {
     /** PII substitution and approvals for runs started by the MCP gateway. */
     readonly gatewayHooks: GatewayRunHooks,
     readonly events: EventBus,
+    /** Questions servers ask the person (elicitation), waiting for the app's answer. */
+    readonly elicitations: ElicitationDesk,
   ) {
     this.disposers.push(() => approvals.close());
   }
@@ -76,7 +79,12 @@ export class Engine {
     const serverConfigs = new ServerConfigStore(locations.dataDir);
     // HTTP servers that ask for OAuth get a sign-in in the user's browser; credentials are sealed under <data>/oauth/.
     const oauth = { store: new OAuthCredentialStore(path.join(locations.dataDir, 'oauth')), open: openInSystemBrowser };
-    const pool = new McpPool({ configs: await serverConfigs.load(), oauth, serverRequests: options.serverRequests });
+    const events = new EventBus();
+    const elicitations = new ElicitationDesk(events.emit);
+    // Only the app has a person to ask: the CLI does not declare elicitation, so servers do not ask it; the gateway
+    // passes its own handlers, which relay to the agent.
+    const serverRequests = options.serverRequests ?? (options.host === 'cli' ? {} : { elicit: elicitations.ask });
+    const pool = new McpPool({ configs: await serverConfigs.load(), oauth, serverRequests });
     const catalog = new ToolCatalog(pool, index, path.join(locations.dataDir, 'api'));
     const skills = graph && new SkillService({ graph, index, toolCatalog: () => catalog.toolDocs() });
     const opened: { engine?: Engine } = {};
@@ -86,7 +94,6 @@ export class Engine {
       await opened.engine?.indexing;
       await materializeSkills(catalog.apiDir, (skills ? skills.all() : index.skills()).filter((skill) => skill.status !== 'archived'));
     };
-    const events = new EventBus();
     const approvals = new ApprovalQueue(locations.dataDir, events.emit);
     const ledger = new ContextLedgerBook(locations.dataDir, events.emit);
     const gatewayHooks = new GatewayRunHooks({ approvals, settings: () => currentSettings(settings), toolDocs: () => catalog.toolDocs() });
@@ -114,7 +121,7 @@ export class Engine {
       interceptCall: gatewayHooks.interceptCall,
       onResult: ledger.onResult,
     });
-    const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, catalog, skills, runs, approvals, ledger, gatewayHooks, events);
+    const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, catalog, skills, runs, approvals, ledger, gatewayHooks, events, elicitations);
     opened.engine = engine;
     engine.catchUpWarnings = catchUpWarnings;
     if (graph) engine.startIndexing(graph, Boolean(options.watch), configStamp);
@@ -136,10 +143,13 @@ export class Engine {
     const onState = (state: ServerState) => this.events.emit('servers.state', state);
     // Only the server that changed is listed again: the others are not started for it.
     const onToolsChanged = (server: string) => void this.refreshApi([server]).catch(reportBackgroundFailure(`regenerating the API of server \`${server}\``));
+    const onLog = (line: ServerLogLine) => this.events.emit('servers.log', line);
     this.pool.on('state', onState);
     this.pool.on('toolsChanged', onToolsChanged);
+    this.pool.on('log', onLog);
     this.disposers.push(async () => {
       this.pool.off('state', onState);
+      this.pool.off('log', onLog);
       this.pool.off('toolsChanged', onToolsChanged);
       await this.pool.close();
     });

@@ -10,7 +10,10 @@ import { BlockRouteView, NamedPageView, PageView } from './views/PageView';
 import { AllPagesView } from './views/AllPagesView';
 import { JournalsView } from './views/JournalsView';
 import { SettingsView } from './views/SettingsView';
+import { WelcomeView } from './views/WelcomeView';
+import { consoleSession } from './views/consoleSession';
 import { ApprovalBanner, ApprovalsStatus } from './components/ApprovalBanner';
+import { ElicitationDialog } from './components/ElicitationDialog';
 import type { ConnectionState } from './client/client';
 
 const AREAS = [
@@ -26,6 +29,7 @@ export function App() {
   const [route, navigate] = useRoute();
   const area = route[0] ?? 'skills';
   const [searchOpen, setSearchOpen] = useState(false);
+  useFirstStart(navigate);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -71,11 +75,32 @@ export function App() {
         {area === 'journals' && <JournalsView />}
         {area === 'pages' && <AllPagesView />}
         {area === 'settings' && <SettingsView />}
+        {area === 'welcome' && <WelcomeView />}
       </main>
       <StatusBar />
+      <ElicitationDialog />
       {searchOpen && <SearchPalette onClose={() => setSearchOpen(false)} navigate={navigate} />}
     </div>
   );
+}
+
+/** A first start (the graph was just created) opens on the Welcome page; the Console's starter imports from a configured server. */
+function useFirstStart(navigate: (to: string) => void) {
+  const status = useQuery('app.status', {});
+  const tree = useQuery('api.tree', {}, ['servers.state']);
+  const [welcomed, setWelcomed] = useState(false);
+  useEffect(() => {
+    if (welcomed || !status.data) return;
+    setWelcomed(true);
+    // Read now, not at render: a person who already went somewhere stays there.
+    const atRoot = window.location.hash.replace(/^#\/?/, '') === '';
+    if (atRoot && status.data.createdGraph) navigate('welcome');
+  }, [status.data, welcomed, navigate]);
+  useEffect(() => {
+    const server = tree.data?.servers.find((s) => s.tools.some((t) => t.functionName));
+    const tool = server?.tools.find((t) => t.functionName);
+    if (server && tool) consoleSession.offerStarter({ server: server.server, dir: server.dir, identifier: tool.identifier, functionName: tool.functionName!, tool: tool.tool });
+  }, [tree.data]);
 }
 
 function StatusBar() {

@@ -118,12 +118,35 @@ export const SkillListQuery = z.object({
 
 export const ServerEntry = z.object({
   name: z.string(),
-  /** The configuration as written in mcp.json (secrets stay as ${env:NAME} references). */
+  /** The configuration as written in mcp.json: ${env:NAME} references as they are, literal secret-looking values masked. */
   config: ServerConfig,
   state: ServerState,
+  /** What the server is: its command line or its URL (masked like `config`). */
+  summary: z.string(),
+  /** Why a failed server failed, in its own words: the first meaningful lines it wrote to stderr. */
+  cause: z.string().optional(),
 });
 
-export const ApiToolEntry = z.object({ tool: z.string(), identifier: z.string(), description: z.string(), readOnly: z.boolean() });
+/** One line of a server's log: an MCP logging message, or a line it wrote to stderr (secrets masked). */
+export const ServerLogLine = z.object({ server: z.string(), at: z.number(), level: z.string(), logger: z.string().optional(), text: z.string() });
+
+export const ServerResource = z.object({ uri: z.string(), name: z.string(), title: z.string().optional(), description: z.string().optional(), mimeType: z.string().optional() });
+export const ServerResourceTemplate = z.object({ uriTemplate: z.string(), name: z.string(), description: z.string().optional(), mimeType: z.string().optional() });
+export const ServerPrompt = z.object({
+  name: z.string(),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  arguments: z.array(z.object({ name: z.string(), description: z.string().optional(), required: z.boolean().optional() })).default([]),
+});
+
+export const ApiToolEntry = z.object({
+  tool: z.string(),
+  identifier: z.string(),
+  description: z.string(),
+  readOnly: z.boolean(),
+  /** The TypeScript function to import (`getSum` from `servers/<dir>/<identifier>`). */
+  functionName: z.string().optional(),
+});
 export const ApiServerEntry = z.object({ server: z.string(), dir: z.string(), tools: z.array(ApiToolEntry) });
 
 export const ToolFiles = z.object({ doc: ToolDoc, typescript: z.string(), python: z.string(), tsPath: z.string(), pyPath: z.string() });
@@ -142,6 +165,8 @@ export const RunDetail = RunSummary.extend({
   diagnostics: z.array(TypeDiagnostic),
   toolCallEvents: z.array(ToolCallEvent),
   logPath: z.string(),
+  /** The code that ran, when the run's details kept it. */
+  code: z.string().optional(),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 
@@ -199,6 +224,22 @@ export const methods = {
   ),
   'skills.rename': method(z.object({ name: z.string(), newName: z.string() }), Skill, 'Rename the page and file, updating references.'),
   'skills.setStatus': method(z.object({ name: z.string(), status: z.enum(['approved', 'archived', 'draft']) }), Skill, 'Approve, reject (archive) or reopen a skill.'),
+  'skills.signature': method(
+    z.object({ name: z.string() }),
+    z.object({
+      mode: z.enum(['object', 'positional', 'keywords']),
+      text: z.string(),
+      schema: z.object({ type: z.literal('object'), properties: z.record(z.string(), z.record(z.string(), z.unknown())), required: z.array(z.string()) }),
+      order: z.array(z.string()),
+      exportName: z.string(),
+    }),
+    'What a skill takes, read from its code: its parameters as a JSON Schema for a form.',
+  ),
+  'skills.run': method(
+    z.object({ name: z.string(), args: z.record(z.string(), z.unknown()).default({}), session: RunRequest.shape.session }),
+    z.object({ runId: z.string(), code: z.string() }),
+    'Call a skill with arguments in a run (output arrives as run.* events); returns the code that calls it.',
+  ),
   'skills.delete': method(z.object({ name: z.string() }), z.object({ recycledPath: z.string() }), 'Move the skill page to logseq/.recycle.'),
   'skills.restore': method(z.object({ recycledPath: z.string() }), Skill, 'Undo a delete: put a recycled skill page back.'),
 
@@ -209,7 +250,34 @@ export const methods = {
   ),
 
   'servers.list': method(Empty, z.object({ servers: z.array(ServerEntry) }), 'Configured MCP servers with live state.'),
-  'servers.add': method(z.object({ name: z.string(), config: ServerConfig }), z.object({ servers: z.array(ServerEntry) }), 'Add or replace a server.'),
+  'servers.add': method(
+    z.object({ name: z.string(), config: ServerConfig, replace: z.boolean().optional() }),
+    z.object({ servers: z.array(ServerEntry) }),
+    'Add a server; a name already configured is refused unless `replace` is set.',
+  ),
+  'servers.update': method(
+    z.object({ name: z.string(), config: ServerConfig }),
+    z.object({ servers: z.array(ServerEntry) }),
+    'Change a configured server; values still masked as [redacted …] keep the secret they stood for.',
+  ),
+  'servers.log': method(z.object({ name: z.string() }), z.object({ lines: z.array(ServerLogLine) }), 'A server\'s recent log: stderr lines and MCP log messages, oldest first.'),
+  'servers.resources': method(
+    z.object({ name: z.string() }),
+    z.object({ resources: z.array(ServerResource), templates: z.array(ServerResourceTemplate) }),
+    'The resources and resource templates a server offers.',
+  ),
+  'servers.readResource': method(z.object({ name: z.string(), uri: z.string().max(10_000) }), z.object({ contents: z.array(z.unknown()) }), 'Read one resource of a server.'),
+  'servers.prompts': method(z.object({ name: z.string() }), z.object({ prompts: z.array(ServerPrompt) }), 'The prompts a server offers.'),
+  'servers.getPrompt': method(
+    z.object({ name: z.string(), prompt: z.string(), args: z.record(z.string(), z.string()).default({}) }),
+    z.object({ description: z.string().optional(), messages: z.array(z.unknown()) }),
+    'Get one prompt of a server with its arguments filled in.',
+  ),
+  'servers.elicitAnswer': method(
+    z.object({ id: z.string(), action: z.enum(['accept', 'decline', 'cancel']), content: z.record(z.string(), z.unknown()).optional() }),
+    Ok,
+    'Answer a question a server asked (servers.elicit).',
+  ),
   'servers.remove': method(z.object({ name: z.string() }), z.object({ servers: z.array(ServerEntry) }), 'Remove a server.'),
   'servers.import': method(
     z.object({ json: z.string().max(1_000_000) }),
@@ -221,10 +289,31 @@ export const methods = {
   'api.tree': method(Empty, z.object({ servers: z.array(ApiServerEntry), root: z.string() }), 'The generated API tree.'),
   'api.tool': method(z.object({ server: z.string(), tool: z.string() }), ToolFiles, 'A tool\'s doc and its generated TypeScript and Python.'),
   'api.call': method(
-    z.object({ server: z.string(), tool: z.string(), args: z.record(z.string(), z.unknown()) }),
-    z.object({ ok: z.boolean(), data: z.unknown(), error: z.string().optional(), durationMs: z.number() }),
+    z.object({
+      server: z.string(),
+      tool: z.string(),
+      args: z.record(z.string(), z.unknown()),
+      /** Names the call for its api.progress events and for api.cancel. */
+      callId: z.string().max(100).optional(),
+    }),
+    z.object({
+      ok: z.boolean(),
+      data: z.unknown(),
+      error: z.string().optional(),
+      durationMs: z.number(),
+      /** The result's content blocks as the server sent them (text, image, audio, resource_link, resource). */
+      content: z.array(z.unknown()).optional(),
+      structuredContent: z.unknown().optional(),
+      cancelled: z.boolean().optional(),
+    }),
     'Call one tool directly (the "Try it" form).',
   ),
+  'api.file': method(
+    z.object({ server: z.string(), file: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}$/, 'a file name of the server\'s folder') }),
+    z.object({ path: z.string(), text: z.string() }),
+    'One file of a server\'s generated API folder (index.ts, README.md, __init__.py, a tool\'s .ts or .py).',
+  ),
+  'api.cancel': method(z.object({ callId: z.string() }), Ok, 'Cancel a "Try it" call that is still running.'),
   'api.generate': method(Empty, z.object({ written: z.number().int(), unchanged: z.number().int(), removed: z.number().int() }), 'Regenerate the API tree now.'),
 
   'runs.start': method(RunRequest, z.object({ runId: z.string() }), 'Start a run; output arrives as run.* events.'),
@@ -272,6 +361,10 @@ export const events = {
   'run.notice': z.object({ runId: z.string(), message: z.string() }),
   'run.diagnostics': z.object({ runId: z.string(), diagnostics: z.array(TypeDiagnostic) }),
   'servers.state': ServerState,
+  'servers.log': ServerLogLine,
+  'servers.elicit': z.object({ id: z.string(), server: z.string(), message: z.string(), requestedSchema: z.unknown(), url: z.string().optional() }),
+  'servers.elicitDone': z.object({ id: z.string() }),
+  'api.progress': z.object({ callId: z.string(), progress: z.number(), total: z.number().optional(), message: z.string().optional() }),
   'graph.changed': z.object({ events: z.array(z.object({ type: z.enum(['added', 'changed', 'renamed', 'removed']), path: z.string() })) }),
   'index.progress': z.object({ indexed: z.number().int(), total: z.number().int(), done: z.boolean() }),
   'skills.changed': z.object({ names: z.array(z.string()) }),

@@ -33,7 +33,7 @@ export function forwardRunEvents(handle: RunHandle, emit: EventSink, start: Omit
 }
 
 export function summaryOf(result: RunResult) {
-  const { stdout: _o, stderr: _e, diagnostics: _d, logPath: _l, toolCalls, ...summary } = result;
+  const { stdout: _o, stderr: _e, diagnostics: _d, logPath: _l, code: _c, toolCalls, ...summary } = result;
   return { ...summary, toolCalls: toolCalls.length };
 }
 
@@ -76,10 +76,10 @@ export function runHandlers(engine: Engine): HandlerSlice<RunMethods> {
     'runs.get': async ({ runId }) => {
       const run = engine.runs.get(runId);
       if (!run) throw new NotFoundError(`No run with id ${runId}.`);
-      if ('stdout' in run) return { ...summaryOf(run), stdout: run.stdout, stderr: run.stderr, diagnostics: run.diagnostics, toolCallEvents: run.toolCalls, logPath: run.logPath };
+      if ('stdout' in run) return { ...summaryOf(run), stdout: run.stdout, stderr: run.stderr, diagnostics: run.diagnostics, toolCallEvents: run.toolCalls, logPath: run.logPath, code: run.code };
       const logPath = path.join(engine.dataDir, 'runs', `${runId}.log`);
       const details = engine.runs.details(runId);
-      return { ...run, stdout: readTail(logPath, LOG_TAIL_BYTES), stderr: '', diagnostics: details?.diagnostics ?? [], toolCallEvents: details?.toolCalls ?? [], logPath };
+      return { ...run, stdout: readTail(logPath, LOG_TAIL_BYTES), stderr: '', diagnostics: details?.diagnostics ?? [], toolCallEvents: details?.toolCalls ?? [], logPath, code: details?.code };
     },
     'sessions.files': async ({ session }) => ({ files: engine.runs.listWorkspaceFiles(session) }),
     'sessions.clear': async ({ session }) => {

@@ -1,6 +1,9 @@
 // Handlers for skills and the journal: the app and the CLI act as a person (agents come in through the gateway).
+// Running a skill calls it: a run of a few generated lines that import the skill and call it with the form's arguments.
 import type { Actor } from '../../../shared/types';
 import type { Engine } from '../engine';
+import { skillCallCode, skillSignature } from '../skills/signature';
+import { forwardRunEvents } from './runs';
 import type { HandlerSlice } from './types';
 
 export type SkillMethods =
@@ -10,6 +13,8 @@ export type SkillMethods =
   | 'skills.update'
   | 'skills.rename'
   | 'skills.setStatus'
+  | 'skills.signature'
+  | 'skills.run'
   | 'skills.delete'
   | 'skills.restore'
   | 'journal.list';
@@ -29,6 +34,16 @@ export function skillHandlers(engine: Engine, actor: Actor = PERSON): HandlerSli
     'skills.update': async (input) => skills.update(input, actor),
     'skills.rename': async ({ name, newName }) => skills.rename(name, newName, actor),
     'skills.setStatus': async ({ name, status }) => skills.setStatus(name, status, actor),
+    'skills.signature': async ({ name }) => skillSignature((await skills.get(name)).skill),
+    'skills.run': async ({ name, args, session }) => {
+      const { skill } = await skills.get(name);
+      const code = skillCallCode(skill, args);
+      const backend = engine.settings.get().backend;
+      const handle = engine.runs.start({ code, language: skill.language, session, backend, origin: 'app' });
+      engine.ledger.observe(handle, code).catch((error: Error) => console.error(`Recording the context ledger of run ${handle.id} failed: ${error.message}`));
+      forwardRunEvents(handle, engine.events.emit, { session: session ?? 'default', language: skill.language, backend, startedAt: Date.now(), origin: 'app' });
+      return { runId: handle.id, code };
+    },
     'skills.delete': async ({ name }) => skills.delete(name, actor),
     'skills.restore': async ({ recycledPath }) => skills.restore(recycledPath, actor),
     'journal.list': async ({ days }) => ({ entries: skills.journal({ days }) }),

@@ -1,7 +1,7 @@
 // Host side of the bridge: reads call frames from sandboxed code, runs each call through the ToolCaller (behind the
 // intercept hook), answers with a tagged frame, and reports every call as a ToolCallEvent. Protocol: ../runtime/README.md.
 import { setMaxListeners } from 'node:events';
-import type { ToolCallEvent } from '../../../shared/types';
+import { TOOL_CALL_PREVIEW_CHARS, type ToolCallEvent } from '../../../shared/types';
 import type { BridgeEndpoint, ToolCaller } from './types';
 
 export interface BridgeCallContext {
@@ -109,7 +109,8 @@ export class BridgeHost implements BridgeEndpoint {
 
   private async answer(frame: CallFrame, bytesIn: number, reply: (line: string) => void): Promise<void> {
     const { runId, session, tools, interceptCall, onResult, onToolCall } = this.options;
-    const event: ToolCallEvent = { id: this.nextEventId++, server: frame.server, tool: frame.tool, startedAt: Date.now(), bytesIn };
+    const argsText = JSON.stringify(frame.args ?? {});
+    const event: ToolCallEvent = { id: this.nextEventId++, server: frame.server, tool: frame.tool, startedAt: Date.now(), bytesIn, argsPreview: argsText.slice(0, TOOL_CALL_PREVIEW_CHARS) };
     onToolCall({ ...event });
     const started = performance.now();
     const context: BridgeCallContext = { server: frame.server, tool: frame.tool, args: frame.args ?? {}, runId, session };
@@ -125,7 +126,11 @@ export class BridgeHost implements BridgeEndpoint {
       answer = JSON.stringify({ t: this.secret, id: frame.id, ok: true, data: data ?? null }) + '\n';
       const bytesOut = Buffer.byteLength(answer);
       onResult?.(context, data, bytesOut);
-      onToolCall({ ...event, durationMs: performance.now() - started, bytesOut, ok: true });
+      // The preview is cut from the answer already serialized (after `"data":`), so a large result is not serialized twice.
+      const dataAt = answer.indexOf('"data":') + 7;
+      const dataLength = answer.length - dataAt - 2;
+      const resultPreview = answer.slice(dataAt, dataAt + Math.min(dataLength, TOOL_CALL_PREVIEW_CHARS));
+      onToolCall({ ...event, durationMs: performance.now() - started, bytesOut, ok: true, resultPreview, resultTruncated: dataLength > TOOL_CALL_PREVIEW_CHARS });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       answer = JSON.stringify({ t: this.secret, id: frame.id, ok: false, error: message }) + '\n';

@@ -157,7 +157,8 @@ try {
       expect(other.details(called.id)!.diagnostics).toEqual([]);
       expect(other.details(mistyped.id)!.diagnostics).toEqual(mistyped.diagnostics);
       expect(other.details(mistyped.id)!.diagnostics[0]).toMatchObject({ line: 1, code: 2322 });
-      expect(other.details(plain.id)).toEqual({ toolCalls: [], diagnostics: [] });
+      // The code that ran is kept with them, for the app's run detail.
+      expect(other.details(plain.id)).toEqual({ toolCalls: [], diagnostics: [], code: "print('no calls')" });
       expect(other.details('no-such-run')).toBeUndefined();
       // The details file sits beside the summaries but is never taken for one.
       const listed = other.list();

@@ -58,6 +58,8 @@ export type RunResult = Omit<RunSummary, 'toolCalls'> & {
   diagnostics: TypeDiagnostic[];
   logPath: string;
   toolCalls: ToolCallEvent[];
+  /** The code that ran (its first KEPT_CODE_CHARS). */
+  code?: string;
 };
 
 export type RunEvent =
@@ -82,8 +84,20 @@ export interface WorkspaceFile {
 }
 
 /** What a finished run leaves beside its summary: the full tool-call list and the type-check diagnostics. */
-export const RunDetails = z.object({ toolCalls: z.array(ToolCallEvent), diagnostics: z.array(TypeDiagnostic) });
+export const RunDetails = z.object({ toolCalls: z.array(ToolCallEvent), diagnostics: z.array(TypeDiagnostic), code: z.string().optional() });
 export type RunDetails = z.infer<typeof RunDetails>;
+
+/** How much of a run's code its details keep (the app shows the code that ran). */
+const KEPT_CODE_CHARS = 256 * 1024;
+
+/** The line that labels a run: the first one that is not blank, an import or a comment. */
+export function runTitle(code: string): string | undefined {
+  const line = code.split('\n').find((l) => {
+    const t = l.trim();
+    return t !== '' && !/^(import\b|from\s+\S+\s+import\b|\/\/|#|\/\*|\*)/.test(t);
+  });
+  return line?.trim().slice(0, 120);
+}
 
 const DETAILS_SUFFIX = RUN_DETAILS_SUFFIX;
 
@@ -323,7 +337,7 @@ export class RunManager {
    */
   details(id: string): RunDetails | undefined {
     const result = this.results.get(id);
-    if (result) return { toolCalls: result.toolCalls, diagnostics: result.diagnostics };
+    if (result) return { toolCalls: result.toolCalls, diagnostics: result.diagnostics, code: result.code };
     if (!/^[\w-]+$/.test(id)) return undefined;
     try {
       return RunDetails.parse(JSON.parse(readFileSync(path.join(this.runsDir, `${id}${DETAILS_SUFFIX}`), 'utf8')));
@@ -449,6 +463,7 @@ export class RunManager {
       notice: notices.length > 0 ? notices.join('\n') : undefined,
       sandboxId,
       fallbackReason,
+      title: runTitle(req.code),
     });
     const summaryFile = path.join(this.runsDir, `${id}.json`);
     // In place, not atomically: on a full disk truncating and rewriting a small file still fits where a new one does not.
@@ -538,7 +553,7 @@ export class RunManager {
     } finally {
       releaseSlot?.();
       await output.close();
-      const details: RunDetails = { toolCalls: [...toolCalls.values()], diagnostics };
+      const details: RunDetails = { toolCalls: [...toolCalls.values()], diagnostics, code: req.code.slice(0, KEPT_CODE_CHARS) };
       // Before the final summary: a process that sees the run end (it watches the summaries) finds its details there.
       try {
         writeFileAtomic(path.join(this.runsDir, `${id}${DETAILS_SUFFIX}`), JSON.stringify(details));
@@ -561,6 +576,7 @@ export class RunManager {
         diagnostics,
         logPath,
         toolCalls: details.toolCalls,
+        code: details.code,
       };
       this.results.set(id, result);
       handle.publish({ type: 'status', data: status });

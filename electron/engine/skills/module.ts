@@ -79,7 +79,8 @@ function typescriptModule(name: string, code: string): SkillModule {
 
 /**
  * A script (top-level statements, no exports) becomes `export async function <name>() { ...script... }` with its
- * imports kept at the top. Lines are indented only when no template literal could change by it.
+ * imports kept at the top. Every line is indented one level, keeping its own indentation, except the lines that
+ * continue a multi-line template literal (indenting those would change the string).
  */
 function wrapTypescriptScript(code: string, exportName: string): string {
   const source = ts.createSourceFile('skill.ts', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
@@ -92,12 +93,30 @@ function wrapTypescriptScript(code: string, exportName: string): string {
   const trailing = code.slice(source.statements.length ? source.statements[source.statements.length - 1].getEnd() : 0).trim();
   if (trailing) body.push(trailing);
   const bodyText = body.join('\n').replace(/^\n+|\s+$/g, '');
-  const indent = bodyText.includes('`') ? '' : '  ';
+  const inTemplate = templateSpans(bodyText);
+  let offset = 0;
   const indented = bodyText
     .split('\n')
-    .map((line) => (line.trim() === '' ? '' : indent + line))
+    .map((line) => {
+      const start = offset;
+      offset += line.length + 1;
+      if (line.trim() === '') return inTemplate(start) ? line : '';
+      return inTemplate(start) ? line : `  ${line}`;
+    })
     .join('\n');
   return [...imports.map((line) => line.trim()), ...(imports.length ? [''] : []), `export async function ${exportName}() {`, indented, '}', ''].join('\n');
+}
+
+/** A test for offsets of `code` that fall inside the text of a template literal (after its opening line). */
+function templateSpans(code: string): (offset: number) => boolean {
+  const spans: Array<[number, number]> = [];
+  const source = ts.createSourceFile('body.ts', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const visit = (node: ts.Node) => {
+    if (ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) spans.push([node.getStart(source), node.getEnd()]);
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return (offset) => spans.some(([start, end]) => offset > start && offset < end);
 }
 
 const PY_DEF = (fn: string) => new RegExp(`^(?:async[ \\t]+)?def[ \\t]+${fn}[ \\t]*\\(`, 'm');

@@ -1,22 +1,101 @@
-// A form built from a tool's JSON Schema input: one field per property (text, number, checkbox, select for
-// enums, JSON text for arrays and objects), required fields marked, values parsed back into arguments and checked
-// against the schema's value constraints.
-import { useState, type FormEvent } from 'react';
+// A form built from a JSON Schema (a tool's input, a server's question): one field per property (text, number,
+// checkbox, select for enums, a JSON editor pre-filled from the schema for arrays and objects), required fields
+// marked, values parsed back and checked against the schema (types, required, ranges, lengths, patterns).
+import { useId, useState, type FormEvent } from 'react';
 import { constraintProblem } from '../../../shared/schema-constraints';
 
 interface PropertySchema {
   type?: string | string[];
   description?: string;
   enum?: unknown[];
+  oneOf?: Array<{ const?: unknown; title?: string }>;
   default?: unknown;
   title?: string;
+  properties?: Record<string, PropertySchema>;
+  required?: string[];
+  items?: PropertySchema;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  minItems?: number;
+  maxItems?: number;
+}
+
+function typeOf(schema: PropertySchema): string | undefined {
+  return Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+}
+
+/** The choices of an enum field: `enum`, or `oneOf` of titled constants. */
+function enumOptions(schema: PropertySchema): Array<{ value: unknown; label: string }> | undefined {
+  if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum.map((value) => ({ value, label: String(value) }));
+  if (Array.isArray(schema.oneOf) && schema.oneOf.length && schema.oneOf.every((o) => o && 'const' in o)) {
+    return schema.oneOf.map((o) => ({ value: o.const, label: o.title ? `${o.title} (${String(o.const)})` : String(o.const) }));
+  }
+  return undefined;
+}
+
+/** A starting value for a JSON editor: the default, or a skeleton with every property the schema names. */
+export function jsonSkeleton(schema: PropertySchema, depth = 0): unknown {
+  if (schema.default !== undefined) return schema.default;
+  const options = enumOptions(schema);
+  if (options) return options[0].value;
+  switch (typeOf(schema)) {
+    case 'object':
+      if (depth > 4) return {};
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, prop]) => [key, jsonSkeleton(prop ?? {}, depth + 1)]));
+    case 'array':
+      return [];
+    case 'string':
+      return '';
+    case 'number':
+    case 'integer':
+      return schema.minimum ?? 0;
+    case 'boolean':
+      return false;
+    default:
+      return schema.properties ? jsonSkeleton({ ...schema, type: 'object' }, depth) : null;
+  }
+}
+
+/** The first way `value` breaks `schema`, named by its path (`filters.limit must be at most 100`), or undefined. */
+export function schemaProblem(schema: PropertySchema, value: unknown, at: string): string | undefined {
+  const type = typeOf(schema);
+  const options = enumOptions(schema);
+  if (options && !options.some((o) => JSON.stringify(o.value) === JSON.stringify(value))) return `${at} must be one of ${options.map((o) => JSON.stringify(o.value)).join(', ')}`;
+  if (type === 'object') {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return `${at} must be an object`;
+    for (const key of schema.required ?? []) if (!(key in value)) return `${at}.${key} is required`;
+    for (const [key, prop] of Object.entries(schema.properties ?? {})) {
+      const inner = (value as Record<string, unknown>)[key];
+      if (inner !== undefined && prop) {
+        const problem = schemaProblem(prop, inner, `${at}.${key}`);
+        if (problem) return problem;
+      }
+    }
+  } else if (type === 'array') {
+    if (!Array.isArray(value)) return `${at} must be an array`;
+    if (schema.items) for (let i = 0; i < value.length; i++) {
+      const problem = schemaProblem(schema.items, value[i], `${at}[${i}]`);
+      if (problem) return problem;
+    }
+  } else if (type === 'string') {
+    if (typeof value !== 'string') return `${at} must be a string`;
+  } else if (type === 'number' || type === 'integer') {
+    if (typeof value !== 'number') return `${at} must be a number`;
+    if (type === 'integer' && !Number.isInteger(value)) return `${at} must be a whole number`;
+  } else if (type === 'boolean' && typeof value !== 'boolean') return `${at} must be true or false`;
+  // Ranges, lengths, patterns, item counts: the one checker the generator's doc comments are written from.
+  const problem = constraintProblem(schema, value);
+  return problem ? `${at} ${problem}` : undefined;
 }
 
 type FieldKind = 'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'json';
 
 function fieldKind(schema: PropertySchema): FieldKind {
-  if (Array.isArray(schema.enum) && schema.enum.length) return 'enum';
-  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  if (enumOptions(schema)) return 'enum';
+  const type = typeOf(schema);
   if (type === 'string' || type === 'number' || type === 'integer' || type === 'boolean') return type;
   return 'json';
 }
@@ -37,7 +116,9 @@ export function parseFormValues(fields: ReturnType<typeof schemaFields>, values:
       continue;
     }
     const text = typeof raw === 'string' ? raw : '';
-    if (text.trim() === '') {
+    // An optional JSON field left as the pre-filled skeleton was not filled in: it is not sent.
+    const untouched = field.kind === 'json' && !field.required && field.schema.default === undefined && text === JSON.stringify(jsonSkeleton(field.schema), null, 2);
+    if (text.trim() === '' || untouched) {
       if (field.required) return { error: `${field.name} is required` };
       continue;
     }
@@ -52,14 +133,13 @@ export function parseFormValues(fields: ReturnType<typeof schemaFields>, values:
         return { error: `${field.name} must be valid JSON` };
       }
     } else if (field.kind === 'enum') {
-      const option = field.schema.enum!.find((o) => String(o) === text);
-      args[field.name] = option ?? text;
+      const option = enumOptions(field.schema)!.find((o) => String(o.value) === text);
+      args[field.name] = option ? option.value : text;
     } else {
       args[field.name] = text;
     }
-    // The schema's min/max/length/pattern constraints, checked before the call rather than by the server after it.
-    const problem = constraintProblem(field.schema, args[field.name]);
-    if (problem) return { error: `${field.name} ${problem}` };
+    const problem = schemaProblem(field.schema, args[field.name], field.name);
+    if (problem) return { error: problem };
   }
   return { args };
 }
@@ -67,14 +147,16 @@ export function parseFormValues(fields: ReturnType<typeof schemaFields>, values:
 function initialValue(field: ReturnType<typeof schemaFields>[number]): string | boolean {
   const d = field.schema.default;
   if (field.kind === 'boolean') return d === true;
+  if (field.kind === 'json') return JSON.stringify(jsonSkeleton(field.schema), null, 2);
   if (d === undefined) return '';
-  return field.kind === 'json' ? JSON.stringify(d) : String(d);
+  return String(d);
 }
 
 export function SchemaForm(props: { schema: unknown; submitLabel: string; busy?: boolean; onSubmit: (args: Record<string, unknown>) => void }) {
   const fields = schemaFields(props.schema);
   const [values, setValues] = useState<Record<string, string | boolean>>(() => Object.fromEntries(fields.map((f) => [f.name, initialValue(f)])));
   const [error, setError] = useState<string>();
+  const formId = useId();
   const set = (name: string, value: string | boolean) => setValues((v) => ({ ...v, [name]: value }));
 
   const submit = (event: FormEvent) => {
@@ -89,7 +171,7 @@ export function SchemaForm(props: { schema: unknown; submitLabel: string; busy?:
     <form className="schema-form" onSubmit={submit} noValidate>
       {fields.length === 0 && <p className="empty">This tool takes no input.</p>}
       {fields.map((field) => {
-        const id = `field-${field.name}`;
+        const id = `${formId}-field-${field.name}`;
         const hint = field.schema.description;
         return (
           <div className="field" key={field.name}>
@@ -108,14 +190,14 @@ export function SchemaForm(props: { schema: unknown; submitLabel: string; busy?:
             ) : field.kind === 'enum' ? (
               <select id={id} value={String(values[field.name])} onChange={(e) => set(field.name, e.target.value)} aria-required={field.required}>
                 {!field.required && <option value="">(none)</option>}
-                {field.schema.enum!.map((option) => (
-                  <option key={String(option)} value={String(option)}>
-                    {String(option)}
+                {enumOptions(field.schema)!.map((option) => (
+                  <option key={String(option.value)} value={String(option.value)}>
+                    {option.label}
                   </option>
                 ))}
               </select>
             ) : field.kind === 'json' ? (
-              <textarea id={id} rows={3} value={String(values[field.name])} onChange={(e) => set(field.name, e.target.value)} aria-required={field.required} spellCheck={false} />
+              <textarea id={id} className="json-editor" rows={Math.min(10, Math.max(3, String(values[field.name]).split('\n').length))} value={String(values[field.name])} onChange={(e) => set(field.name, e.target.value)} aria-required={field.required} spellCheck={false} />
             ) : (
               <input
                 id={id}

@@ -6,6 +6,7 @@ import type { RunSummary } from '../../../shared/types';
 import { ErrorNote } from '../components/ErrorNote';
 import { StatusBadge } from '../components/StatusBadge';
 import { ToolCallTimeline } from '../components/ToolCallTimeline';
+import { localTime, plural, timeAgo } from '../components/humanize';
 import { useClient, useQuery } from '../hooks';
 import { isRunning } from './consoleSession';
 
@@ -24,11 +25,6 @@ function duration(ms: number | undefined): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function startedAt(ms: number): string {
-  const date = new Date(ms);
-  const today = new Date().toDateString() === date.toDateString();
-  return today ? date.toLocaleTimeString() : date.toLocaleString();
-}
 
 /** Calls `reload` every POLL_MS while the page is visible. */
 function usePolling(reload: () => void, enabled = true) {
@@ -66,7 +62,7 @@ export function RunsPanel(props: { selected?: string; navigate: (to: string) => 
         </div>
         <ErrorNote error={runs.error} what="Loading runs" />
         <p className="count" data-testid="runs-total">
-          {shown.length} run{shown.length === 1 ? '' : 's'}
+          {plural(shown.length, 'run')}
           {kept > 0 && ` · ${kept.toLocaleString()} tokens of tool results kept out of the model's context`}
         </p>
         {runs.data && shown.length === 0 ? (
@@ -107,16 +103,21 @@ export function RunsPanel(props: { selected?: string; navigate: (to: string) => 
                 {shown.map((run) => (
                   <tr key={run.id} className={run.id === props.selected ? 'selected' : ''} aria-current={run.id === props.selected ? 'true' : undefined}>
                     <th scope="row">
-                      <a href={`#/console/runs/${encodeURIComponent(run.id)}`}>
-                        <code>{run.id}</code>
+                      <a href={`#/console/runs/${encodeURIComponent(run.id)}`} title={`Run ${run.id}`} className="run-label">
+                        {run.title ? <code>{run.title}</code> : <code>{run.id}</code>}
                       </a>
+                      {run.title && <span className="muted run-id"> {run.id}</span>}
                       <span className="muted session optional"> {run.session}</span>
                     </th>
                     <td className={`origin origin-${run.origin}`}>{ORIGIN_LABEL[run.origin]}</td>
                     <td>
                       <StatusBadge status={run.status} />
                     </td>
-                    <td className="optional">{startedAt(run.startedAt)}</td>
+                    <td className="optional">
+                      <time dateTime={new Date(run.startedAt).toISOString()} title={localTime(run.startedAt)}>
+                        {timeAgo(run.startedAt)}
+                      </time>
+                    </td>
                     <td className="num">{duration(run.durationMs)}</td>
                     <td className="num">{run.toolCalls}</td>
                     <td className="num">{tokens(run.ledger?.toolResultTokens)}</td>
@@ -187,7 +188,9 @@ function RunDetailBody({ run }: { run: RunDetail }) {
           </>
         )}
         <dt>Started</dt>
-        <dd>{new Date(run.startedAt).toLocaleString()}</dd>
+        <dd>
+          {timeAgo(run.startedAt)} <span className="muted">({localTime(run.startedAt)})</span>
+        </dd>
         <dt>Duration</dt>
         <dd>{duration(run.durationMs)}</dd>
         <dt>Tool calls</dt>
@@ -203,6 +206,16 @@ function RunDetailBody({ run }: { run: RunDetail }) {
           <code>{run.logPath}</code>
         </dd>
       </dl>
+      <section className="run-code" aria-labelledby="run-code-title">
+        <h3 id="run-code-title">Code ({run.language})</h3>
+        {run.code !== undefined ? (
+          <pre aria-label="Code that ran" tabIndex={0}>
+            {run.code}
+          </pre>
+        ) : (
+          <p className="muted">This run's code was not kept (runs before this version, or still running).</p>
+        )}
+      </section>
       <Ledger run={run} />
       {run.toolCallEvents.length > 0 && <ToolCallTimeline calls={run.toolCallEvents} headingId="run-calls-title" />}
       {run.diagnostics.length > 0 && (

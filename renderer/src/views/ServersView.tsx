@@ -1,18 +1,58 @@
-// Servers: configured MCP servers with live state, add / remove / restart / import, and for the selected
-// server the tree of its generated API with each tool's code, types and a "Try it" form.
+// Servers: configured MCP servers with live state, add / edit / remove / restart / import, ready examples when none
+// is configured, and for the selected server the Inspector: its generated API (tools with "Try it", and the files),
+// resources, prompts and log.
 import { useState, type FormEvent } from 'react';
+import type { MethodOutput } from '../../../shared/contract';
+import type { ServerConfig } from '../../../shared/types';
 import { ErrorNote } from '../components/ErrorNote';
 import { FormDialog } from '../components/FormDialog';
 import { ModalDialog } from '../components/ModalDialog';
+import { ApiFilesPanel, PromptsPanel, ResourcesPanel, ServerLogPanel } from '../components/ServerInspector';
 import { StatusBadge } from '../components/StatusBadge';
 import { useClient, useQuery } from '../hooks';
 import { ToolPanel } from './ToolPanel';
+
+type Entry = MethodOutput<'servers.list'>['servers'][number];
+type Tab = 'tools' | 'files' | 'resources' | 'prompts' | 'log';
+const TABS: Array<{ id: Tab; label: string }> = [
+  { id: 'tools', label: 'Tools' },
+  { id: 'files', label: 'Files' },
+  { id: 'resources', label: 'Resources' },
+  { id: 'prompts', label: 'Prompts' },
+  { id: 'log', label: 'Log' },
+];
+
+/** Ready examples offered while no server is configured; `folder` asks the person for a path first. */
+const EXAMPLES: Array<{ name: string; label: string; description: string; config: (folder: string) => ServerConfig; folder?: boolean }> = [
+  {
+    name: 'filesystem',
+    label: 'Files in a folder',
+    description: 'Read and write files in one folder you choose (@modelcontextprotocol/server-filesystem).',
+    folder: true,
+    config: (folder) => ({ command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', folder] }),
+  },
+  {
+    name: 'memory',
+    label: 'Memory',
+    description: 'A knowledge graph of entities and relations kept across runs (@modelcontextprotocol/server-memory).',
+    config: () => ({ command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] }),
+  },
+  {
+    name: 'everything',
+    label: 'Everything (demo)',
+    description: 'The MCP reference server: tools, resources, prompts, progress and questions to try the app with.',
+    config: () => ({ command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything'] }),
+  },
+];
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export function ServersView(props: { selected?: string; tool?: string; navigate: (to: string) => void }) {
   const client = useClient();
   const list = useQuery('servers.list', {}, ['servers.state']);
   const tree = useQuery('api.tree', {}, ['servers.state']);
-  const [dialog, setDialog] = useState<'add' | 'import' | null>(null);
+  const [dialog, setDialog] = useState<{ kind: 'add'; initial?: { name: string; config: ServerConfig } } | { kind: 'edit'; entry: Entry } | { kind: 'import' } | { kind: 'folder' } | null>(null);
+  const [tab, setTab] = useState<Tab>('tools');
   const [actionError, setActionError] = useState<string>();
 
   const act = async (what: string, action: () => Promise<unknown>) => {
@@ -28,6 +68,8 @@ export function ServersView(props: { selected?: string; tool?: string; navigate:
 
   const servers = list.data?.servers ?? [];
   const selectedTree = tree.data?.servers.find((s) => s.server === props.selected);
+  const selectedEntry = servers.find((s) => s.name === props.selected);
+  const done = () => (setDialog(null), list.reload(), tree.reload());
 
   return (
     <section aria-labelledby="servers-title" className="view servers-view">
@@ -35,13 +77,30 @@ export function ServersView(props: { selected?: string; tool?: string; navigate:
         <div className="pane-head">
           <h1 id="servers-title">Servers</h1>
           <div className="toolbar">
-            <button onClick={() => setDialog('add')}>Add server</button>
-            <button onClick={() => setDialog('import')}>Import config</button>
+            <button onClick={() => setDialog({ kind: 'add' })}>Add server</button>
+            <button onClick={() => setDialog({ kind: 'import' })}>Import config</button>
           </div>
         </div>
         <ErrorNote error={list.error} />
         <ErrorNote error={actionError} />
-        {list.data && servers.length === 0 && <p className="empty">No MCP servers configured yet. Add one, or import the config of Claude Desktop, Cursor or VS Code.</p>}
+        {list.data && servers.length === 0 && (
+          <div className="empty server-examples" aria-label="Example servers">
+            <p>No MCP servers configured yet. Start with one of these, add your own, or import the config of Claude Desktop, Cursor or VS Code.</p>
+            <ul>
+              {EXAMPLES.map((example) => (
+                <li key={example.name}>
+                  <button
+                    type="button"
+                    onClick={() => (example.folder ? setDialog({ kind: 'folder' }) : setDialog({ kind: 'add', initial: { name: example.name, config: example.config('') } }))}
+                  >
+                    {example.label}
+                  </button>
+                  <span className="muted"> {example.description}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         <ul className="server-list" aria-label="Configured servers">
           {servers.map((s) => (
             <li key={s.name} className={props.selected === s.name ? 'selected' : ''}>
@@ -51,14 +110,40 @@ export function ServersView(props: { selected?: string; tool?: string; navigate:
                 </a>
                 <StatusBadge status={s.state.status} />
                 <span className="muted">
-                  {s.state.transport} · {s.state.toolCount} tools{s.state.restarts ? ` · ${s.state.restarts} restarts` : ''}
+                  {s.state.transport} · {plural(s.state.toolCount, 'tool')}
+                  {s.state.restarts ? ` · ${plural(s.state.restarts, 'restart')}` : ''}
                 </span>
               </div>
+              <code className="server-summary" title={s.summary}>
+                {s.summary}
+              </code>
               {s.state.status === 'starting' && <progress aria-label={`${s.name} is starting`} />}
-              {s.state.status === 'failed' && s.state.error && <p className="error">{s.state.error}</p>}
+              {s.state.status === 'failed' && (s.cause || s.state.error) && (
+                <div className="error server-error">
+                  <p className="server-cause">{s.cause ?? s.state.error}</p>
+                  {s.cause && s.state.error && (
+                    <details>
+                      <summary>Details</summary>
+                      <p>{s.state.error}</p>
+                    </details>
+                  )}
+                </div>
+              )}
               <div className="row-actions">
+                <button onClick={() => setDialog({ kind: 'edit', entry: s })} aria-label={`Edit ${s.name}`}>
+                  Edit
+                </button>
                 <button onClick={() => act('Restarting', () => client.call('servers.restart', { name: s.name }))} aria-label={`Restart ${s.name}`}>
                   Restart
+                </button>
+                <button
+                  onClick={() => {
+                    setTab('log');
+                    props.navigate(`/servers/${encodeURIComponent(s.name)}`);
+                  }}
+                  aria-label={`Log of ${s.name}`}
+                >
+                  Log
                 </button>
                 <button
                   className="danger"
@@ -75,10 +160,25 @@ export function ServersView(props: { selected?: string; tool?: string; navigate:
         </ul>
       </div>
       <div className="api-pane">
-        {!props.selected && <p className="empty">Pick a server to see its generated API.</p>}
-        {props.selected && tree.error && <ErrorNote error={tree.error} what="API tree" />}
-        {props.selected && tree.data && !selectedTree && <p className="empty">No generated API for {props.selected} yet (it appears once the server is ready).</p>}
-        {selectedTree && (
+        {!props.selected && <p className="empty">Pick a server to see its generated API, resources, prompts and log.</p>}
+        {props.selected && selectedEntry && (
+          <>
+            <div role="tablist" aria-label={`Inspect ${props.selected}`} className="tabs">
+              {TABS.map((t) => (
+                <button key={t.id} role="tab" aria-selected={tab === t.id} onClick={() => setTab(t.id)}>
+                  {t.label}
+                </button>
+              ))}
+            </div>
+            {tab === 'resources' && <ResourcesPanel key={props.selected} server={props.selected} />}
+            {tab === 'prompts' && <PromptsPanel key={props.selected} server={props.selected} />}
+            {tab === 'log' && <ServerLogPanel key={props.selected} server={props.selected} />}
+            {(tab === 'tools' || tab === 'files') && tree.error && <ErrorNote error={tree.error} what="API tree" />}
+            {(tab === 'tools' || tab === 'files') && tree.data && !selectedTree && <p className="empty">No generated API for {props.selected} yet (it appears once the server is ready).</p>}
+            {tab === 'files' && selectedTree && <ApiFilesPanel key={props.selected} server={selectedTree.server} dir={selectedTree.dir} tools={selectedTree.tools} />}
+          </>
+        )}
+        {tab === 'tools' && selectedTree && selectedEntry && (
           <div className="api-tree-layout">
             <nav aria-label={`Tools of ${selectedTree.server}`} className="tool-tree">
               <h2>{selectedTree.server}</h2>
@@ -104,21 +204,65 @@ export function ServersView(props: { selected?: string; tool?: string; navigate:
           </div>
         )}
       </div>
-      {dialog === 'add' && <AddServerDialog onClose={() => setDialog(null)} onDone={() => (setDialog(null), list.reload(), tree.reload())} />}
-      {dialog === 'import' && <ImportDialog onClose={() => setDialog(null)} onDone={() => (list.reload(), tree.reload())} />}
+      {dialog?.kind === 'add' && <ServerDialog initial={dialog.initial} onClose={() => setDialog(null)} onDone={done} />}
+      {dialog?.kind === 'edit' && <ServerDialog editing={dialog.entry} onClose={() => setDialog(null)} onDone={done} />}
+      {dialog?.kind === 'folder' && <FolderDialog onClose={() => setDialog(null)} onPicked={(folder) => setDialog({ kind: 'add', initial: { name: 'filesystem', config: EXAMPLES[0].config(folder) } })} />}
+      {dialog?.kind === 'import' && <ImportDialog onClose={() => setDialog(null)} onDone={() => (list.reload(), tree.reload())} />}
     </section>
   );
 }
 
-function AddServerDialog(props: { onClose: () => void; onDone: () => void }) {
+function FolderDialog(props: { onClose: () => void; onPicked: (folder: string) => void }) {
+  const [folder, setFolder] = useState('');
+  return (
+    <FormDialog title="Files in a folder" submitLabel="Next" onClose={props.onClose} onSubmit={async () => props.onPicked(folder.trim())} className="stack">
+      <label>
+        Folder the server may read and write
+        <input autoFocus required value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="/home/me/notes" spellCheck={false} />
+      </label>
+    </FormDialog>
+  );
+}
+
+/** `KEY=value` lines to a record; the first `=` splits (values may contain `=`). */
+function parsePairs(text: string, separator: '=' | ':', what: string): Record<string, string> | undefined {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (lines.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const line of lines) {
+    const at = line.indexOf(separator);
+    if (at <= 0) throw new Error(`${what}: "${line}" is not KEY${separator === '=' ? '=' : ': '}value`);
+    out[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+  }
+  return out;
+}
+const pairsText = (record: Record<string, string> | undefined, separator: string) =>
+  Object.entries(record ?? {})
+    .map(([k, v]) => `${k}${separator}${v}`)
+    .join('\n');
+
+/** Adds a server, or edits one (name fixed); values shown masked as [redacted …] keep their secret when left as they are. */
+function ServerDialog(props: { editing?: Entry; initial?: { name: string; config: ServerConfig }; onClose: () => void; onDone: () => void }) {
   const client = useClient();
-  const [name, setName] = useState('');
-  const [kind, setKind] = useState<'stdio' | 'http'>('stdio');
-  const [command, setCommand] = useState('');
-  const [args, setArgs] = useState('');
-  const [url, setUrl] = useState('');
+  const start = props.editing ?? props.initial;
+  const config = start?.config;
+  const stdio = config ? 'command' in config : true;
+  const [name, setName] = useState(start?.name ?? '');
+  const [kind, setKind] = useState<'stdio' | 'http'>(stdio ? 'stdio' : 'http');
+  const [command, setCommand] = useState(config && 'command' in config ? config.command : '');
+  const [args, setArgs] = useState(config && 'command' in config ? (config.args ?? []).join('\n') : '');
+  const [env, setEnv] = useState(config && 'command' in config ? pairsText(config.env, '=') : '');
+  const [url, setUrl] = useState(config && 'url' in config ? config.url : '');
+  const [headers, setHeaders] = useState(config && 'url' in config ? pairsText(config.headers, ': ') : '');
+  const [timeout, setTimeoutSeconds] = useState(config?.startupTimeoutMs ? String(config.startupTimeoutMs / 1000) : '');
   const submit = async () => {
-    const config =
+    const seconds = timeout.trim() ? Number(timeout) : undefined;
+    if (seconds !== undefined && !(seconds > 0 && seconds <= 600)) throw new Error('Startup timeout: a number of seconds from 1 to 600.');
+    const startupTimeoutMs = seconds !== undefined ? { startupTimeoutMs: Math.round(seconds * 1000) } : {};
+    const next: ServerConfig =
       kind === 'stdio'
         ? {
             command: command.trim(),
@@ -126,16 +270,19 @@ function AddServerDialog(props: { onClose: () => void; onDone: () => void }) {
               .split('\n')
               .map((a) => a.trim())
               .filter(Boolean),
+            ...(parsePairs(env, '=', 'Environment') ? { env: parsePairs(env, '=', 'Environment') } : {}),
+            ...startupTimeoutMs,
           }
-        : { type: 'http' as const, url: url.trim() };
-    await client.call('servers.add', { name: name.trim(), config });
+        : { type: 'http' as const, url: url.trim(), ...(parsePairs(headers, ':', 'Headers') ? { headers: parsePairs(headers, ':', 'Headers') } : {}), ...startupTimeoutMs };
+    if (props.editing) await client.call('servers.update', { name: props.editing.name, config: next });
+    else await client.call('servers.add', { name: name.trim(), config: next });
     props.onDone();
   };
   return (
-    <FormDialog title="Add server" submitLabel="Add" onClose={props.onClose} onSubmit={submit} className="stack">
+    <FormDialog title={props.editing ? `Edit ${props.editing.name}` : 'Add server'} submitLabel={props.editing ? 'Save' : 'Add'} onClose={props.onClose} onSubmit={submit} className="stack">
       <label>
         Name
-        <input autoFocus required value={name} onChange={(e) => setName(e.target.value)} />
+        <input autoFocus={!props.editing} required readOnly={Boolean(props.editing)} value={name} onChange={(e) => setName(e.target.value)} />
       </label>
       <fieldset>
         <legend>Transport</legend>
@@ -154,15 +301,29 @@ function AddServerDialog(props: { onClose: () => void; onDone: () => void }) {
           </label>
           <label>
             Arguments (one per line)
-            <textarea rows={3} value={args} onChange={(e) => setArgs(e.target.value)} />
+            <textarea rows={3} value={args} onChange={(e) => setArgs(e.target.value)} spellCheck={false} />
+          </label>
+          <label>
+            Environment variables (KEY=value per line; {'${env:VAR}'} reads yours)
+            <textarea rows={2} value={env} onChange={(e) => setEnv(e.target.value)} spellCheck={false} placeholder={'GITHUB_TOKEN=${env:GITHUB_TOKEN}'} />
           </label>
         </>
       ) : (
-        <label>
-          URL
-          <input required type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…/mcp" />
-        </label>
+        <>
+          <label>
+            URL
+            <input required type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…/mcp" />
+          </label>
+          <label>
+            Headers (Header: value per line; {'${env:VAR}'} reads yours)
+            <textarea rows={2} value={headers} onChange={(e) => setHeaders(e.target.value)} spellCheck={false} placeholder={'Authorization: Bearer ${env:API_TOKEN}'} />
+          </label>
+        </>
       )}
+      <label>
+        Startup timeout (seconds, default 30)
+        <input inputMode="decimal" value={timeout} onChange={(e) => setTimeoutSeconds(e.target.value)} />
+      </label>
     </FormDialog>
   );
 }

@@ -7,6 +7,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { FormDialog } from '../components/FormDialog';
 import { Markdown } from '../components/Markdown';
 import { ModalDialog } from '../components/ModalDialog';
+import { RunSkillDialog } from '../components/RunSkillDialog';
 import { StatusBadge } from '../components/StatusBadge';
 import { useClient, useQuery } from '../hooks';
 import { consoleSession } from './consoleSession';
@@ -23,6 +24,7 @@ export function SkillDetail(props: Props) {
   const detail = useQuery('skills.get', { name: props.name }, ['skills.changed', 'graph.changed']);
   const [editing, setEditing] = useState(props.editing);
   const [dialog, setDialog] = useState<'rename' | 'delete' | null>(null);
+  const [running, setRunning] = useState(false);
   const [actionError, setActionError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
@@ -59,13 +61,19 @@ export function SkillDetail(props: Props) {
         <span className="lang">{skill.language}</span>
       </header>
       <div className="toolbar" role="toolbar" aria-label="Skill actions">
+        <button className="primary" onClick={() => setRunning(true)}>
+          Run
+        </button>
         <button
           onClick={() => {
+            // The Console keeps the person's work: replacing unsaved code there needs a yes.
+            const current = consoleSession.getState().code.trim();
+            if (current && current !== skill.code.trim() && !window.confirm(`Replace the code in the Console with the code of ${skill.name}? What is there now is not saved.`)) return;
             consoleSession.openSkill(skill);
             props.navigate('console');
           }}
         >
-          Run
+          Open in Console
         </button>
         <button onClick={() => setEditing(!editing)} aria-pressed={editing}>
           Edit
@@ -109,6 +117,7 @@ export function SkillDetail(props: Props) {
       ) : (
         <SkillReadOnly detail={detail.data} />
       )}
+      {running && <RunSkillDialog skill={skill} onClose={() => setRunning(false)} />}
       {dialog === 'rename' && (
         <RenameDialog
           name={skill.name}

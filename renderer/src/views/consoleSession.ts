@@ -27,7 +27,20 @@ export interface ConsoleState {
 const TERMINAL: ReadonlySet<string> = new Set(['succeeded', 'failed', 'type-error', 'timeout', 'killed', 'cancelled']);
 export const isRunning = (status: ConsoleState['status']) => status !== undefined && !TERMINAL.has(status);
 
-const STARTER = `// Import tools from the generated API, e.g. import { echo } from './servers/everything/echo';\nconsole.log('hello from the sandbox');\n`;
+const STARTER = `// No MCP server is configured yet: add one under Servers, then import its tools here as functions.\nconsole.log('hello from the sandbox');\n`;
+
+/** The first script of a Console: it imports a tool of a configured server, or says how to add one. */
+export function starterCode(tool?: { server: string; dir: string; identifier: string; functionName: string; tool: string }): string {
+  if (!tool) return STARTER;
+  return [
+    `// The tools of your MCP servers are functions: Servers shows each one's input and output.`,
+    `import { ${tool.functionName} } from './servers/${tool.dir}/${tool.identifier}';`,
+    '',
+    `// const result = await ${tool.functionName}({ ... });  // calls \`${tool.tool}\` of server \`${tool.server}\``,
+    `console.log('hello from the sandbox; ready to call', typeof ${tool.functionName});`,
+    '',
+  ].join('\n');
+}
 
 type RunEvent =
   | { kind: 'output'; payload: EventPayload<'run.output'> }
@@ -54,6 +67,11 @@ class ConsoleSession {
   private update(patch: Partial<ConsoleState>) {
     this.state = { ...this.state, ...patch };
     for (const listener of this.listeners) listener();
+  }
+
+  /** Puts a starter that imports from a configured server in place of the untouched generic one. */
+  offerStarter(tool: Parameters<typeof starterCode>[0]) {
+    if (this.state.code === STARTER && tool) this.update({ code: starterCode(tool) });
   }
 
   setCode(code: string) {
