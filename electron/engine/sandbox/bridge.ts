@@ -35,6 +35,11 @@ export interface BridgeHostOptions {
   onLimitExceeded(message: string): void;
   /** Something the run's reader should know (from the intercept hook). */
   onNotice?(message: string): void;
+  /**
+   * Calls wait for this before anything is done with them (no event, no intercept, no server): the run's type-check
+   * runs beside it, and a call is made only once the check passed (true); on false it is never made nor answered.
+   */
+  heldUntil?: Promise<boolean>;
 }
 
 interface CallFrame {
@@ -59,6 +64,7 @@ export class BridgeHost implements BridgeEndpoint {
   private exceeded = false;
   private nextEventId = 1;
   private readonly settled: Promise<void>[] = [];
+  private checkPassed = false;
 
   constructor(private readonly options: BridgeHostOptions) {
     this.secret = options.secret;
@@ -104,6 +110,7 @@ export class BridgeHost implements BridgeEndpoint {
   }
 
   private async answer(frame: CallFrame, bytesIn: number, reply: (line: string) => void): Promise<void> {
+    if (this.options.heldUntil && !this.checkPassed && !(this.checkPassed = await this.options.heldUntil)) return;
     const { runId, session, tools, interceptCall, onResult, onToolCall } = this.options;
     const event: ToolCallEvent = { id: this.nextEventId++, server: frame.server, tool: frame.tool, startedAt: Date.now(), bytesIn };
     onToolCall({ ...event });

@@ -156,10 +156,30 @@ export class LocalSandboxBackend implements SandboxBackend {
   private started = 0;
   private waitedForRunner = 0;
   private disposed = false;
+  private availability: Promise<{ ok: boolean; reason?: string }> | undefined;
 
   constructor(private readonly options: LocalSandboxOptions = {}) {}
 
-  async available(): Promise<{ ok: boolean; reason?: string }> {
+  /**
+   * Whether bubblewrap, socat and ripgrep (or Seatbelt) are here. Looking costs 30-50 ms of child processes, so a
+   * positive answer is kept for the process (every run asks); a negative one is not: installing them fixes the next run.
+   */
+  available(): Promise<{ ok: boolean; reason?: string }> {
+    if (this.availability) return this.availability;
+    const probe = this.probeAvailability();
+    this.availability = probe;
+    void probe.then(
+      (answer) => {
+        if (!answer.ok && this.availability === probe) this.availability = undefined;
+      },
+      () => {
+        if (this.availability === probe) this.availability = undefined;
+      },
+    );
+    return probe;
+  }
+
+  private async probeAvailability(): Promise<{ ok: boolean; reason?: string }> {
     if (!SandboxManager.isSupportedPlatform()) return { ok: false, reason: `the local sandbox does not support ${process.platform}` };
     const deps = await SandboxManager.checkDependenciesAsync();
     if (deps.errors.length > 0) return { ok: false, reason: `missing: ${deps.errors.join(', ')}` };
