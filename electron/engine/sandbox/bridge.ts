@@ -63,7 +63,8 @@ export class BridgeHost implements BridgeEndpoint {
   private bytesInFlight = 0;
   private exceeded = false;
   private nextEventId = 1;
-  private readonly settled: Promise<void>[] = [];
+  /** Calls not answered yet (a run of a million calls keeps only those in flight). */
+  private readonly unanswered = new Set<Promise<void>>();
   private checkPassed = false;
 
   constructor(private readonly options: BridgeHostOptions) {
@@ -88,8 +89,11 @@ export class BridgeHost implements BridgeEndpoint {
       return;
     }
     this.bytesInFlight += bytes;
-    const answered = this.answer(frame, bytes, reply).finally(() => (this.bytesInFlight -= bytes));
-    this.settled.push(answered);
+    const answered: Promise<void> = this.answer(frame, bytes, reply).finally(() => {
+      this.bytesInFlight -= bytes;
+      this.unanswered.delete(answered);
+    });
+    this.unanswered.add(answered);
   }
 
   /** The transport saw more than a limit allows (a frame without end, replies the code never reads). */
@@ -102,7 +106,7 @@ export class BridgeHost implements BridgeEndpoint {
 
   /** Waits for replies still being written (used by tests and by the run manager before it finishes). */
   async drain(): Promise<void> {
-    await Promise.allSettled(this.settled);
+    await Promise.allSettled([...this.unanswered]);
   }
 
   close(): void {

@@ -34,26 +34,34 @@ export class OutputRecorder {
     });
   }
 
-  /** Output held while the run's type-check is still going (nothing reaches listeners or the log before it passes). */
+  /**
+   * The run's own output is held while its type-check is still going (nothing reaches listeners or the log before it
+   * passes) and dropped from then on when the check fails; the host's own lines (write) are never held.
+   */
   private held: Array<{ stream: 'stdout' | 'stderr'; chunk: string }> | undefined;
+  private dropRun = false;
 
-  /** Holds output from now on until release(). */
+  /** Holds the run's output from now on until release(). */
   hold(): void {
     this.held ??= [];
   }
 
-  /** Ends the hold: what was held is written (`keep`) or dropped. Does nothing when not holding. */
+  /** Ends the hold: what was held is written (`keep`), or it and everything the run prints later are dropped. */
   release(keep: boolean): void {
     const held = this.held;
     this.held = undefined;
-    if (keep) for (const { stream, chunk } of held ?? []) this.write(stream, chunk);
+    if (!keep) this.dropRun = true;
+    else for (const { stream, chunk } of held ?? []) this.write(stream, chunk);
+  }
+
+  /** Output of the sandboxed code. */
+  fromRun(stream: 'stdout' | 'stderr', chunk: string): void {
+    if (this.dropRun) return;
+    if (this.held) this.held.push({ stream, chunk });
+    else this.write(stream, chunk);
   }
 
   write(stream: 'stdout' | 'stderr', chunk: string): void {
-    if (this.held) {
-      this.held.push({ stream, chunk });
-      return;
-    }
     const bytes = Buffer.byteLength(chunk);
     if (!this.logFailed && this.logged < this.limits.logCapBytes) {
       this.log.write(chunk);

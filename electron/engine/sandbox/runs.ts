@@ -416,7 +416,7 @@ export class RunManager {
       if (isDiskFull(error)) publish({ type: 'notice', data: message });
     } finally {
       releaseSlot?.();
-      output.release(false);
+      output.release(false); // output still held means the check did not pass (or never ended): none of it is shown
       await output.close();
       const details: RunDetails = { toolCalls: [...toolCalls.values()], diagnostics };
       const final = summary(status, exitCode);
@@ -551,8 +551,8 @@ export class RunManager {
         allowedDomains: this.opts.allowedDomains ?? [],
         bridge,
         signal,
-        onStdout: (chunk) => output.write('stdout', chunk),
-        onStderr: (chunk) => output.write('stderr', chunk),
+        onStdout: (chunk) => output.fromRun('stdout', chunk),
+        onStderr: (chunk) => output.fromRun('stderr', chunk),
         onNotice: (message) => publish({ type: 'notice', data: message }),
       });
     };
