@@ -1,13 +1,17 @@
 // The warm-run pipeline, specified on the real local sandbox and server-everything (speed itself is measured in
 // bench/sandbox.bench.ts and bench/peers.bench.ts): the type-check runs beside the code yet a type error lets no call
 // out and no output through; a runner's reported exit ends the run without changing what the run means (its exit
-// code, its late timers, Python's threads); a finished run answers before its records are written.
+// code, its late timers, Python's threads); a finished run answers before its records are written; the same code over
+// an unchanged API tree is neither checked nor bundled again, and a regenerated file makes it so.
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Bundler } from './bundle';
 import { LocalSandboxBackend } from './local-backend';
 import { RunRecords } from './run-records';
 import { RunManager } from './runs';
 import { createSandboxFixture, type SandboxFixture } from './test-fixture';
+import { TypeChecker } from './typecheck';
 
 let fixture: SandboxFixture;
 let backend: LocalSandboxBackend;
@@ -120,4 +124,35 @@ describe('records after the answer', () => {
     expect(records.summary(result.id)).toMatchObject({ status: 'succeeded', toolCalls: 1 });
     expect(records.details(result.id)?.toolCalls).toEqual(result.toolCalls);
   });
+});
+
+describe('unchanged code over an unchanged API tree', () => {
+  it('is not checked nor bundled again; rewriting an API file it uses makes both run again', async () => {
+    const code = `import { echo } from './servers/everything';\nconsole.log(await echo({ message: 'again' }));`;
+    const checker = new TypeChecker(fixture.apiDir);
+    const bundler = new Bundler(fixture.apiDir);
+    try {
+      expect(checker.check(code)).toEqual([]);
+      const first = await bundler.bundle(code, 'typescript');
+      const [programs, builds] = [checker.programsBuilt, bundler.buildsDone];
+      expect(checker.check(code)).toEqual([]);
+      expect(await bundler.bundle(code, 'typescript')).toEqual(first);
+      expect([checker.programsBuilt, bundler.buildsDone]).toEqual([programs, builds]);
+      // Other code is checked and built as usual.
+      expect(checker.check(`const n: number = 1;`)).toEqual([]);
+      expect(checker.programsBuilt).toBe(programs + 1);
+      expect(checker.check(code)).toEqual([]);
+      expect(checker.programsBuilt).toBe(programs + 2);
+      // A regenerated server file (here: one more line in it) is read again by both.
+      appendFileSync(path.join(fixture.apiDir, 'servers', 'everything', 'echo.ts'), '\n// regenerated\n');
+      expect(checker.check(code)).toEqual([]);
+      expect(checker.programsBuilt).toBe(programs + 3);
+      await bundler.bundle(code, 'typescript');
+      expect(bundler.buildsDone).toBe(builds + 1);
+    } finally {
+      checker.dispose();
+      await bundler.dispose();
+    }
+  });
+
 });
