@@ -1,10 +1,10 @@
 // Bundles the user's TypeScript/JavaScript and what it imports from ./servers and ./skills into one ESM file for Node.
 // One esbuild context per language is kept and rebuilt, so imported API files are parsed again only when they change;
-// the last output per language is kept with the stamps of the files it was built from, so the same code over an
-// unchanged API tree is not built again.
+// the last few outputs are kept with the stamps of the files they were built from, so the same code over an unchanged
+// API tree is not built again.
 import path from 'node:path';
 import { context, transform, type BuildContext, type Message } from 'esbuild';
-import { stampFiles, unchangedSince } from './file-stamps';
+import { StampedCache, stampFiles } from './file-stamps';
 import { SandboxError } from './types';
 
 export interface BundleResult {
@@ -54,19 +54,20 @@ export class Bundler {
   private source = '';
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
-  private readonly last = new Map<BundleLanguage, { source: string; code: string; inputs: Map<string, string> }>();
+  private readonly outputs = new StampedCache<string>();
   private builds = 0;
 
   constructor(private readonly apiDir: string) {}
 
   bundle(code: string, language: BundleLanguage): Promise<BundleResult> {
-    const last = this.last.get(language);
-    if (last?.source === code && unchangedSince(last.inputs)) return Promise.resolve({ code: last.code });
+    const key = `${language}\n${code}`;
+    const kept = this.outputs.get(key);
+    if (kept !== undefined) return Promise.resolve({ code: kept });
     this.builds++;
     const built = mayImport(code) ? this.queue.then(() => this.rebuild(code, language)) : this.strip(code, language);
     if (mayImport(code)) this.queue = built.catch(() => undefined);
     return built.then(({ code: output, inputs }) => {
-      this.last.set(language, { source: code, code: output, inputs });
+      this.outputs.set(key, output, inputs);
       return { code: output };
     });
   }

@@ -1,13 +1,13 @@
 // Type-checks the user's TypeScript against the generated API before a run. One long-lived LanguageService per API
 // folder keeps parsed declarations warm; the user's code is an in-memory document, so a repeated check is fast. Code
-// that passed is remembered with the stamps of the API files it was checked against: running it again (a skill, a
-// retried snippet) over an unchanged tree costs a few stats, not a new program and checker (20-60 ms).
+// that passed is remembered (the last few) with the stamps of the API files it was checked against: running it again
+// (a skill, a retried snippet) over an unchanged tree costs a few stats, not a new program and checker (20-60 ms).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import ts from 'typescript';
 import type { TypeDiagnostic } from '../../../shared/types';
-import { fileStamp, unchangedSince } from './file-stamps';
+import { fileStamp, StampedCache } from './file-stamps';
 
 /** Where the user's code lives, virtually: beside `servers/` and `skills/`, so `./servers/x/y` resolves. */
 export const USER_FILE_NAME = '__skillgraph_main__.ts';
@@ -28,8 +28,8 @@ export class TypeChecker {
   /** Versions of API files seen during the current check: each file is stat-ed once per check, not per query. */
   private readonly apiVersions = new Map<string, string>();
   private readonly service: ts.LanguageService;
-  /** The last code that passed and the API files it was checked against. */
-  private passed: { code: string; apiFiles: Map<string, string> } | undefined;
+  /** Code that passed, by its text, with the API files it was checked against. */
+  private readonly passed = new StampedCache<true>();
   private programs = 0;
 
   constructor(readonly apiDir: string) {
@@ -81,8 +81,7 @@ export class TypeChecker {
 
   /** Errors in the user's code (1-based line and column); empty when it type-checks. */
   check(code: string): TypeDiagnostic[] {
-    if (this.passed?.code === code && unchangedSince(this.passed.apiFiles)) return [];
-    this.passed = undefined;
+    if (this.passed.get(code)) return [];
     this.programs++;
     this.userCode = code;
     this.userVersion++;
@@ -107,7 +106,7 @@ export class TypeChecker {
         if (source.fileName === this.userFile || !source.fileName.startsWith(this.apiDir + path.sep)) continue;
         apiFiles.set(source.fileName, this.apiVersions.get(source.fileName) ?? fileStamp(source.fileName));
       }
-      this.passed = { code, apiFiles };
+      this.passed.set(code, true, apiFiles);
     }
     return errors;
   }

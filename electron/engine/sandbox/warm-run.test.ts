@@ -138,15 +138,15 @@ describe('unchanged code over an unchanged API tree', () => {
       expect(checker.check(code)).toEqual([]);
       expect(await bundler.bundle(code, 'typescript')).toEqual(first);
       expect([checker.programsBuilt, bundler.buildsDone]).toEqual([programs, builds]);
-      // Other code is checked and built as usual.
+      // Other code is checked as usual, and the first is still remembered after it (runs alternate between snippets).
       expect(checker.check(`const n: number = 1;`)).toEqual([]);
       expect(checker.programsBuilt).toBe(programs + 1);
       expect(checker.check(code)).toEqual([]);
-      expect(checker.programsBuilt).toBe(programs + 2);
+      expect(checker.programsBuilt).toBe(programs + 1);
       // A regenerated server file (here: one more line in it) is read again by both.
       appendFileSync(path.join(fixture.apiDir, 'servers', 'everything', 'echo.ts'), '\n// regenerated\n');
       expect(checker.check(code)).toEqual([]);
-      expect(checker.programsBuilt).toBe(programs + 3);
+      expect(checker.programsBuilt).toBe(programs + 2);
       await bundler.bundle(code, 'typescript');
       expect(bundler.buildsDone).toBe(builds + 1);
     } finally {
