@@ -1,6 +1,6 @@
 // Skillgraph node runner: waits for its entry file, then imports it (a rejected import exits with code 1). Started
 // ahead from the warm pool, it reads the entry on descriptor 4 and, on that same descriptor, tells the host its exit
-// code the moment its event loop is done, so the host need not wait for Node and the sandbox to tear down.
+// code the moment its event loop is done (a clean exit), so the host need not wait for Node and the sandbox to tear down.
 import { writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import net from 'node:net';
@@ -30,15 +30,22 @@ function readControl() {
   });
 }
 
-/** 'exit' comes when the loop has nothing left (or at process.exit): everything printed is in the pipes by then. */
+/**
+ * 'exit' comes when the loop has nothing left (or at process.exit): everything the code printed is in the pipes by then.
+ * Only a clean exit (code 0) with no exit handler of the code's own after this one is reported: Node prints an uncaught
+ * error after 'exit', and a later handler may still print; those runs are waited for until the process ends.
+ */
 function reportExit() {
-  process.on('exit', (code) => {
+  const report = (code) => {
+    const listeners = process.listeners('exit');
+    if (code !== 0 || listeners[listeners.length - 1] !== report) return;
     try {
       writeSync(CONTROL_FD, `X${code}\n`);
     } catch {
       // the host is gone or the run closed the descriptor: it waits for the process to end instead
     }
-  });
+  };
+  process.on('exit', report);
 }
 
 // Stdout and stderr are sockets here, asynchronous by default: a busy loop that prints would only queue output in

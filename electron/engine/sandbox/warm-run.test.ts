@@ -87,11 +87,20 @@ describe('the type-check beside the run', () => {
 });
 
 describe('the runner reporting its exit', () => {
-  it('ends a node run on the report, with the exit code the code set and after its last timer', async () => {
+  it('ends a clean node run on the report, after its last timer', async () => {
     const before = backend.runsEndedByReport;
-    const result = await runs.start({ code: `setTimeout(() => { console.log('late'); process.exitCode = 3; }, 200);`, language: 'javascript', origin: 'app' }).done;
-    expect(result).toMatchObject({ status: 'failed', exitCode: 3, stdout: 'late\n' });
+    const result = await runs.start({ code: `setTimeout(() => console.log('late'), 200);`, language: 'javascript', origin: 'app' }).done;
+    expect(result).toMatchObject({ status: 'succeeded', exitCode: 0, stdout: 'late\n' });
     expect(backend.runsEndedByReport).toBe(before + 1);
+  });
+
+  it('waits for a node run that set an exit code or has exit handlers of its own, which still print', async () => {
+    const before = backend.runsEndedByReport;
+    const failed = await runs.start({ code: `setTimeout(() => { console.log('late'); process.exitCode = 3; }, 200);`, language: 'javascript', origin: 'app' }).done;
+    expect(failed).toMatchObject({ status: 'failed', exitCode: 3, stdout: 'late\n' });
+    const handler = await runs.start({ code: `process.on('exit', () => console.log('bye'));\nconsole.log('hi');`, language: 'javascript', origin: 'app' }).done;
+    expect(handler).toMatchObject({ status: 'succeeded', exitCode: 0, stdout: 'hi\nbye\n' });
+    expect(backend.runsEndedByReport).toBe(before);
   });
 
   it('ends a python run on the report, after its threads and with its sys.exit code', async () => {
