@@ -42,7 +42,9 @@ describe('secrets from ${env:…} never leave the MCP pool', () => {
       '  try { await call({}); } catch (error) { console.log(String(error)); }',
       '}',
     ].join('\n');
-    const run = await engine.runs.start({ code, language: 'typescript', origin: 'cli' }).done;
+    const handle = engine.runs.start({ code, language: 'typescript', origin: 'cli' });
+    const run = await handle.done;
+    await handle.recorded; // the run's records are written after its answer
     expect(run.status, run.stderr).toBe('succeeded');
     expect(run.stdout).toContain('[redacted SKILLGRAPH_TEST_LEAKY_TOKEN]');
     expect(run.stdout).toContain('401 for token [redacted SKILLGRAPH_TEST_LEAKY_TOKEN]');

@@ -81,7 +81,20 @@ describe('skillgraph mcp', () => {
     // the ledger is for the host and the app, not the model
     expect(answer.text).not.toContain('ledger');
     expect(answer.meta).toMatchObject({ status: 'succeeded', ledger: { toolResultTokens: expect.any(Number) } });
-    const summary = JSON.parse(fs.readFileSync(path.join(gw.dataDir, 'runs', `${runIdOf(answer)}.json`), 'utf8'));
+    // The gateway answers first and writes the run's records right after: the test waits for the final one.
+    const summaryFile = path.join(gw.dataDir, 'runs', `${runIdOf(answer)}.json`);
+    const read = (): { status?: string } => {
+      try {
+        return JSON.parse(fs.readFileSync(summaryFile, 'utf8'));
+      } catch {
+        return {}; // caught while being rewritten
+      }
+    };
+    let summary = read();
+    while (summary.status !== 'succeeded' && summary.status !== 'failed') {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      summary = read();
+    }
     expect(summary).toMatchObject({ origin: 'gateway', status: 'succeeded', session: 'it', toolCalls: 2, ledger: { toolResultTokens: expect.any(Number) } });
   }, 120_000);
 

@@ -1,5 +1,9 @@
-"""Skillgraph python runner: applies limits, waits for its entry file, runs it with top-level await allowed."""
+"""Skillgraph python runner: applies limits, waits for its entry file, runs it with top-level await allowed.
+
+Started ahead from the warm pool, it reads the entry on descriptor 4 and tells the host its exit code there once the
+run's threads and exit handlers are done, so the host need not wait for the interpreter's own teardown."""
 import asyncio  # before the run starts: scripts that call tools await, and this is most of the start-up
+import atexit
 import json
 import os
 import sys
@@ -25,8 +29,21 @@ def _read_control() -> dict:
         if not chunk:
             sys.exit(0)
         data += chunk
-    os.close(4)
+    # Descriptor 4 stays open (never reused by the run's files) to report the exit code on.
+    atexit.register(_report_exit)  # registered first, so it runs last: after the run's own exit handlers
     return json.loads(data)
+
+
+_exit_code = 1
+
+
+def _report_exit() -> None:
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.write(4, b"X%d\n" % _exit_code)
+    except (OSError, ValueError):
+        pass  # the host is gone or the run closed the descriptor: it waits for the process to end instead
 
 
 def _main() -> int:
@@ -65,4 +82,14 @@ def _main() -> int:
     return 0
 
 
-sys.exit(_main())
+def _run() -> None:
+    global _exit_code
+    try:
+        _exit_code = _main()
+    except SystemExit as stop:  # from the runner itself (the host went away before the run)
+        _exit_code = stop.code if isinstance(stop.code, int) else 0
+        raise
+    sys.exit(_exit_code)
+
+
+_run()

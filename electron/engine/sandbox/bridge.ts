@@ -35,6 +35,11 @@ export interface BridgeHostOptions {
   onLimitExceeded(message: string): void;
   /** Something the run's reader should know (from the intercept hook). */
   onNotice?(message: string): void;
+  /**
+   * Calls wait for this before anything is done with them (no event, no intercept, no server): the run's type-check
+   * runs beside it, and a call is made only once the check passed (true); on false it is never made nor answered.
+   */
+  heldUntil?: Promise<boolean>;
 }
 
 interface CallFrame {
@@ -58,7 +63,9 @@ export class BridgeHost implements BridgeEndpoint {
   private bytesInFlight = 0;
   private exceeded = false;
   private nextEventId = 1;
-  private readonly settled: Promise<void>[] = [];
+  /** Calls not answered yet (a run of a million calls keeps only those in flight). */
+  private readonly unanswered = new Set<Promise<void>>();
+  private checkPassed = false;
 
   constructor(private readonly options: BridgeHostOptions) {
     this.secret = options.secret;
@@ -82,8 +89,11 @@ export class BridgeHost implements BridgeEndpoint {
       return;
     }
     this.bytesInFlight += bytes;
-    const answered = this.answer(frame, bytes, reply).finally(() => (this.bytesInFlight -= bytes));
-    this.settled.push(answered);
+    const answered: Promise<void> = this.answer(frame, bytes, reply).finally(() => {
+      this.bytesInFlight -= bytes;
+      this.unanswered.delete(answered);
+    });
+    this.unanswered.add(answered);
   }
 
   /** The transport saw more than a limit allows (a frame without end, replies the code never reads). */
@@ -100,7 +110,7 @@ export class BridgeHost implements BridgeEndpoint {
 
   /** Waits for replies still being written (used by tests and by the run manager before it finishes). */
   async drain(): Promise<void> {
-    await Promise.allSettled(this.settled);
+    await Promise.allSettled([...this.unanswered]);
   }
 
   close(): void {
@@ -108,6 +118,7 @@ export class BridgeHost implements BridgeEndpoint {
   }
 
   private async answer(frame: CallFrame, bytesIn: number, reply: (line: string) => void): Promise<void> {
+    if (this.options.heldUntil && !this.checkPassed && !(this.checkPassed = await this.options.heldUntil)) return;
     const { runId, session, tools, interceptCall, onResult, onToolCall } = this.options;
     const argsText = JSON.stringify(frame.args ?? {});
     const event: ToolCallEvent = { id: this.nextEventId++, server: frame.server, tool: frame.tool, startedAt: Date.now(), bytesIn, argsPreview: argsText.slice(0, TOOL_CALL_PREVIEW_CHARS) };

@@ -1,7 +1,10 @@
 // Bundles the user's TypeScript/JavaScript and what it imports from ./servers and ./skills into one ESM file for Node.
-// One esbuild context per language is kept and rebuilt, so imported API files are parsed again only when they change.
+// One esbuild context per language is kept and rebuilt, so imported API files are parsed again only when they change;
+// the last few outputs are kept with the stamps of the files they were built from, so the same code over an unchanged
+// API tree is not built again.
 import path from 'node:path';
 import { context, transform, type BuildContext, type Message } from 'esbuild';
+import { StampedCache, stampFiles } from './file-stamps';
 import { SandboxError } from './types';
 
 export interface BundleResult {
@@ -35,20 +38,43 @@ function mayImport(code: string): boolean {
   return /\b(import|require|export)\b/.test(code);
 }
 
+interface BuildOutput {
+  code: string;
+  /** Stamps of the files the output was built from. */
+  inputs: Map<string, string>;
+}
+
+function entryFile(apiDir: string, language: BundleLanguage): string {
+  return path.join(apiDir, language === 'typescript' ? 'main.ts' : 'main.js');
+}
+
 export class Bundler {
   private readonly contexts = new Map<BundleLanguage, Promise<BuildContext>>();
   /** The user's code for the build in progress (builds are serialised: the entry is one virtual file per context). */
   private source = '';
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  private readonly outputs = new StampedCache<string>();
+  private builds = 0;
 
   constructor(private readonly apiDir: string) {}
 
   bundle(code: string, language: BundleLanguage): Promise<BundleResult> {
-    if (!mayImport(code)) return this.strip(code, language);
-    const result = this.queue.then(() => this.rebuild(code, language));
-    this.queue = result.catch(() => undefined);
-    return result;
+    const key = `${language}\n${code}`;
+    const kept = this.outputs.get(key);
+    if (kept !== undefined) return Promise.resolve({ code: kept });
+    this.builds++;
+    const built = mayImport(code) ? this.queue.then(() => this.rebuild(code, language)) : this.strip(code, language);
+    if (mayImport(code)) this.queue = built.catch(() => undefined);
+    return built.then(({ code: output, inputs }) => {
+      this.outputs.set(key, output, inputs);
+      return { code: output };
+    });
+  }
+
+  /** Builds (or transforms) done so far: code answered from the last output does none (diagnostics and tests). */
+  get buildsDone(): number {
+    return this.builds;
   }
 
   async dispose(): Promise<void> {
@@ -58,7 +84,7 @@ export class Bundler {
     await Promise.allSettled(contexts.map(async (pending) => (await pending).dispose()));
   }
 
-  private async strip(code: string, language: BundleLanguage): Promise<BundleResult> {
+  private async strip(code: string, language: BundleLanguage): Promise<BuildOutput> {
     try {
       const result = await transform(code, {
         loader: language === 'typescript' ? 'ts' : 'js',
@@ -70,19 +96,21 @@ export class Bundler {
         banner: REQUIRE_BANNER,
         logLevel: 'silent',
       });
-      return { code: result.code };
+      return { code: result.code, inputs: new Map() };
     } catch (error) {
       throw bundleError(error);
     }
   }
 
-  private async rebuild(code: string, language: BundleLanguage): Promise<BundleResult> {
+  private async rebuild(code: string, language: BundleLanguage): Promise<BuildOutput> {
     if (this.disposed) throw new SandboxError('bundle-failed', 'the bundler was closed');
     try {
       const built = await this.context(language);
       this.source = code;
       const result = await built.rebuild();
-      return { code: result.outputFiles![0].text };
+      // Metafile paths are relative to esbuild's working directory (this process's); the entry is virtual.
+      const inputs = Object.keys(result.metafile?.inputs ?? {}).map((input) => path.resolve(input));
+      return { code: result.outputFiles![0].text, inputs: stampFiles(inputs.filter((input) => input !== entryFile(this.apiDir, language))) };
     } catch (error) {
       throw bundleError(error);
     }
@@ -91,7 +119,7 @@ export class Bundler {
   private context(language: BundleLanguage): Promise<BuildContext> {
     let pending = this.contexts.get(language);
     if (pending) return pending;
-    const entryPath = path.join(this.apiDir, this.entryName(language));
+    const entryPath = entryFile(this.apiDir, language);
     pending = context({
       entryPoints: [ENTRY],
       bundle: true,
@@ -99,6 +127,7 @@ export class Bundler {
       platform: 'node',
       target: 'node20',
       write: false,
+      metafile: true,
       // Beside the entry, so the source map names the user's file `main.ts` in stack traces.
       outfile: path.join(this.apiDir, 'main.mjs'),
       sourcemap: 'inline',

@@ -155,11 +155,32 @@ export class LocalSandboxBackend implements SandboxBackend {
   private holdsSandbox = false;
   private started = 0;
   private waitedForRunner = 0;
+  private endedByReport = 0;
   private disposed = false;
+  private availability: Promise<{ ok: boolean; reason?: string }> | undefined;
 
   constructor(private readonly options: LocalSandboxOptions = {}) {}
 
-  async available(): Promise<{ ok: boolean; reason?: string }> {
+  /**
+   * Whether bubblewrap, socat and ripgrep (or Seatbelt) are here. Looking costs 30-50 ms of child processes, so a
+   * positive answer is kept for the process (every run asks); a negative one is not: installing them fixes the next run.
+   */
+  available(): Promise<{ ok: boolean; reason?: string }> {
+    if (this.availability) return this.availability;
+    const probe = this.probeAvailability();
+    this.availability = probe;
+    void probe.then(
+      (answer) => {
+        if (!answer.ok && this.availability === probe) this.availability = undefined;
+      },
+      () => {
+        if (this.availability === probe) this.availability = undefined;
+      },
+    );
+    return probe;
+  }
+
+  private async probeAvailability(): Promise<{ ok: boolean; reason?: string }> {
     if (!SandboxManager.isSupportedPlatform()) return { ok: false, reason: `the local sandbox does not support ${process.platform}` };
     const deps = await SandboxManager.checkDependenciesAsync();
     if (deps.errors.length > 0) return { ok: false, reason: `missing: ${deps.errors.join(', ')}` };
@@ -183,6 +204,11 @@ export class LocalSandboxBackend implements SandboxBackend {
   /** Runners started so far, ahead of runs or for them (diagnostics: shows whether runs found one ready). */
   get runnersStarted(): number {
     return this.started;
+  }
+
+  /** Runs whose runner reported its exit code, so its teardown was cut short (diagnostics and tests). */
+  get runsEndedByReport(): number {
+    return this.endedByReport;
   }
 
   /** Runs whose runner was still starting when they took it (diagnostics: back-to-back runs outpacing the spares). */
@@ -356,9 +382,26 @@ export class LocalSandboxBackend implements SandboxBackend {
     const stop = (): void => this.kill(runner);
     if (req.signal.aborted) stop();
     req.signal.addEventListener('abort', stop, { once: true });
-    controlSocket.end(JSON.stringify({ entry, secret: req.bridge.secret }) + '\n');
+    // The runner reports its exit code on the control channel once its loop is done (the runtime's runner files):
+    // from there only teardown is left, which the host cuts short. Without a report it waits for the real exit.
+    let control = '';
+    const reported = new Promise<number>((resolve) => {
+      controlSocket.on('data', (chunk: Buffer) => {
+        control += chunk.toString('latin1');
+        const match = /X(\d+)\n/.exec(control);
+        if (match) resolve(Number(match[1]) & 0xff);
+        else if (control.length > 64) controlSocket.destroy(); // not our runner talking
+      });
+    });
+    controlSocket.write(JSON.stringify({ entry, secret: req.bridge.secret }) + '\n');
     try {
-      const { code, signal } = await runner.exited;
+      const ended = await Promise.race([runner.exited, reported.then((code) => ({ code, signal: null, reported: true }))]);
+      if ('reported' in ended) {
+        this.endedByReport++;
+        this.kill(runner);
+        await runner.exited;
+      }
+      const { code, signal } = ended;
       // V8 aborts (exit 134) when the heap reaches its limit; the cgroup kills (SIGKILL) when the whole tree does.
       if (runner.cage?.hitMemoryLimit() || code === 134 || signal === 'SIGABRT') req.onNotice(`the run hit its memory limit (${req.limits.memoryMb} MB) and was stopped`);
       // Whatever the script left running (background processes) ends with it.

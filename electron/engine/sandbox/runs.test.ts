@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolCallEvent } from '../../../shared/types';
 import { RunManager } from './runs';
+import { RunRecords } from './run-records';
 import { createSandboxFixture, type SandboxFixture } from './test-fixture';
 
 let fixture: SandboxFixture;
@@ -144,7 +145,12 @@ try {
     expect(called.status).toBe('succeeded');
     const mistyped = await runs.start({ code: `const n: number = 'text';`, language: 'typescript', origin: 'cli' }).done;
     expect(mistyped.status).toBe('type-error');
-    const plain = await runs.start({ code: `print('no calls')`, language: 'python', origin: 'cli' }).done;
+    const plainRun = runs.start({ code: `print('no calls')`, language: 'python', origin: 'cli' });
+    const plain = await plainRun.done;
+    // The records are written after the answer: at the answer another process does not see them yet.
+    expect(new RunRecords(path.join(fixture.dataDir, 'runs')).details(plain.id)).toBeUndefined();
+    expect(runs.list().find((summary) => summary.id === plain.id)).toMatchObject({ status: 'succeeded' });
+    await plainRun.recorded;
     // Nothing to do with the process that ran them: a fresh manager reads what the first one left on disk.
     const other = new RunManager({ dataDir: fixture.dataDir, apiDir: fixture.apiDir, tools: fixture.tools, backend: 'local' });
     try {

@@ -1,23 +1,28 @@
-// Runs: type-check, bundle, execute on a backend, stream stdout/stderr/tool calls/status live, cap what listeners get
-// while the full log goes to <data>/runs/<id>.log, keep per-session workspaces, and persist run summaries and, once a
-// run ends, its tool calls and diagnostics (<data>/runs/<id>.calls.json) so other processes can show them.
+// Runs: the pipeline of one run (refresh the API, bundle, type-check, wait for a slot, execute on a backend with E2B
+// falling back to local) and the per-session workspaces. A run's events and result are its RunHandle (run-handle.ts),
+// its output goes through an OutputRecorder (output-recorder.ts), its time limit is a RunClock (run-clock.ts) and its
+// records on disk are RunRecords (run-records.ts), written after the answer.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { constants as fsConstants, copyFileSync, createWriteStream, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { constants as fsConstants, copyFileSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { RunSummary, ToolCallEvent, TypeDiagnostic, type BackendName, type RunLanguage, type RunStatus } from '../../../shared/types';
-import { z } from 'zod';
+import type { BackendName, RunLanguage, RunStatus, RunSummary, ToolCallEvent, TypeDiagnostic } from '../../../shared/types';
 import { SkillgraphError } from '../../../shared/errors';
-import { writeFileAtomic } from '../settings';
 import { BridgeHost, type InterceptCall, type OnToolResult } from './bridge';
-import { DiskFullError, describeFsError, folderBytes, isDiskFull } from './disk';
+import { describeFsError, folderBytes, isDiskFull } from './disk';
 import { Bundler } from './bundle';
 import { E2BSandboxBackend, type E2BSettings } from './e2b-backend';
 import { LocalSandboxBackend } from './local-backend';
-import { RUN_DETAILS_SUFFIX, listRunSummaries, runsDirOf } from './run-history';
+import { OutputRecorder, formatBytes } from './output-recorder';
+import { RunClock } from './run-clock';
+import { RunHandle, type RunEvent } from './run-handle';
+import { runsDirOf } from './run-history';
+import { RunDetails, RunRecords } from './run-records';
 import { RunScheduler } from './scheduler';
 import { TypeChecker } from './typecheck';
 import { DEFAULT_LIMITS, SandboxError, type SandboxBackend, type SandboxLimits, type SandboxRuntime, type StopReason, type ToolCaller } from './types';
+
+export { RunHandle, type RunEvent } from './run-handle';
+export { RunDetails } from './run-records';
 
 export interface RunManagerOptions {
   dataDir: string;
@@ -62,30 +67,11 @@ export type RunResult = Omit<RunSummary, 'toolCalls'> & {
   code?: string;
 };
 
-export type RunEvent =
-  | { type: 'stdout'; data: string }
-  | { type: 'stderr'; data: string }
-  | { type: 'toolCall'; data: ToolCallEvent }
-  | { type: 'status'; data: RunStatus }
-  | { type: 'notice'; data: string };
-
-interface RunEvents {
-  stdout: [string];
-  stderr: [string];
-  toolCall: [ToolCallEvent];
-  status: [RunStatus];
-  notice: [string];
-}
-
 export interface WorkspaceFile {
   path: string;
   size: number;
   mtimeMs: number;
 }
-
-/** What a finished run leaves beside its summary: the full tool-call list and the type-check diagnostics. */
-export const RunDetails = z.object({ toolCalls: z.array(ToolCallEvent), diagnostics: z.array(TypeDiagnostic), code: z.string().optional() });
-export type RunDetails = z.infer<typeof RunDetails>;
 
 /** How much of a run's code its details keep (the app shows the code that ran). */
 const KEPT_CODE_CHARS = 256 * 1024;
@@ -99,148 +85,18 @@ export function runTitle(code: string): string | undefined {
   return line?.trim().slice(0, 120);
 }
 
-const DETAILS_SUFFIX = RUN_DETAILS_SUFFIX;
-
 const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** Files listed from one workspace at most (the app shows them; sandboxed code decides how many there are). */
 const WORKSPACE_LIST_MAX = 10_000;
 
-/** One run as it happens: events (also as an async iterator, replayed from the start) and its final result. */
-export class RunHandle extends EventEmitter<RunEvents> {
-  readonly done: Promise<RunResult>;
-  private readonly history: RunEvent[] = [];
-  private finished = false;
-  private wake: (() => void) | undefined;
-  private resolveDone!: (result: RunResult) => void;
-
-  constructor(readonly id: string) {
-    super();
-    this.done = new Promise((resolve) => (this.resolveDone = resolve));
-  }
-
-  /** Every event since the run started, then live ones until it ends. */
-  async *events(): AsyncGenerator<RunEvent> {
-    let index = 0;
-    for (;;) {
-      while (index < this.history.length) yield this.history[index++];
-      if (this.finished) return;
-      await new Promise<void>((resolve) => (this.wake = resolve));
-    }
-  }
-
-  /** @internal */
-  publish(event: RunEvent): void {
-    this.history.push(event);
-    (this.emit as (name: string, data: unknown) => boolean)(event.type, event.data);
-    this.wake?.();
-  }
-
-  /** @internal */
-  finish(result: RunResult): void {
-    this.finished = true;
-    this.wake?.();
-    this.resolveDone(result);
-  }
-}
-
-/** Caps what listeners receive; the log on disk gets everything up to its own (much larger) cap. */
-class OutputRecorder {
-  private forwarded = 0;
-  private logged = 0;
-  private capped = false;
-  /** Output after the cap, trimmed to its last TAIL_BYTES: the end of a run (its result, its error) matters most. */
-  private tail: Array<{ stream: 'stdout' | 'stderr'; chunk: string }> = [];
-  private tailBytes = 0;
-  private skipped = 0;
-  readonly stdout: string[] = [];
-  readonly stderr: string[] = [];
-  private readonly log: WriteStream;
-  private logFailed = false;
-
-  constructor(
-    readonly logPath: string,
-    private readonly limits: SandboxLimits,
-    private readonly publish: (event: RunEvent) => void,
-    private readonly overLogCap: () => void,
-    /** The log cannot be written (a full disk): the run must end; output still reaches listeners. */
-    private readonly onLogError: (error: unknown) => void,
-  ) {
-    this.log = createWriteStream(logPath);
-    this.log.on('error', (error) => {
-      if (this.logFailed) return;
-      this.logFailed = true;
-      this.onLogError(error);
-    });
-  }
-
-  write(stream: 'stdout' | 'stderr', chunk: string): void {
-    const bytes = Buffer.byteLength(chunk);
-    if (!this.logFailed && this.logged < this.limits.logCapBytes) {
-      this.log.write(chunk);
-      this.logged += bytes;
-      if (this.logged >= this.limits.logCapBytes) this.overLogCap();
-    }
-    if (this.capped) return this.keepTail(stream, chunk, bytes);
-    let forward = chunk;
-    let rest = '';
-    if (this.forwarded + bytes > this.limits.outputCapBytes) {
-      const buffer = Buffer.from(chunk);
-      forward = buffer.subarray(0, this.limits.outputCapBytes - this.forwarded).toString('utf8');
-      rest = buffer.subarray(this.limits.outputCapBytes - this.forwarded).toString('utf8');
-      this.capped = true;
-    }
-    this.forwarded += Buffer.byteLength(forward);
-    if (forward.length > 0) {
-      (stream === 'stdout' ? this.stdout : this.stderr).push(forward);
-      this.publish({ type: stream, data: forward });
-    }
-    if (this.capped) {
-      const cap = formatBytes(this.limits.outputCapBytes);
-      this.publish({ type: 'notice', data: `output capped at ${cap}; the last ${formatBytes(TAIL_BYTES)} follow when the run ends; the full log is at ${this.logPath}` });
-      if (rest) this.keepTail(stream, rest, Buffer.byteLength(rest));
-    }
-  }
-
-  private keepTail(stream: 'stdout' | 'stderr', chunk: string, bytes: number): void {
-    this.tail.push({ stream, chunk });
-    this.tailBytes += bytes;
-    while (this.tailBytes > TAIL_BYTES && this.tail.length > 1) {
-      const dropped = this.tail.shift()!;
-      const size = Buffer.byteLength(dropped.chunk);
-      this.tailBytes -= size;
-      this.skipped += size;
-    }
-  }
-
-  /** Ends the log and, for a capped run, hands listeners the end of the output with what was skipped. */
-  close(): Promise<void> {
-    if (this.tail.length) {
-      this.publish({ type: 'notice', data: `${formatBytes(this.skipped)} of output skipped here (all of it is in ${this.logPath}); the last ${formatBytes(this.tailBytes)} follow` });
-      for (const { stream, chunk } of this.tail) {
-        (stream === 'stdout' ? this.stdout : this.stderr).push(chunk);
-        this.publish({ type: stream, data: chunk });
-      }
-      this.tail = [];
-    }
-    if (this.logFailed || this.log.destroyed) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.log.once('error', () => resolve());
-      this.log.end(resolve);
-    });
-  }
-}
-
-/** How much of the end of a capped run's output still reaches the console. */
-const TAIL_BYTES = 64 * 1024;
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : `${+(bytes / 1024).toFixed(1)} KB`;
-}
 
 export class RunManager {
   private readonly limits: SandboxLimits;
-  private readonly runsDir: string;
+  private readonly records: RunRecords;
+  /** Final summaries of runs that have answered but whose records are still being written (list() shows these). */
+  private readonly unrecorded = new Map<string, RunSummary>();
+  private readonly recording = new Set<Promise<void>>();
   private readonly active = new Map<string, { handle: RunHandle; abort: AbortController }>();
   private readonly results = new Map<string, RunResult>();
   private readonly backends = new Map<BackendName, SandboxBackend>();
@@ -250,9 +106,9 @@ export class RunManager {
 
   constructor(private opts: RunManagerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    this.runsDir = runsDirOf(opts.dataDir);
+    this.records = new RunRecords(runsDirOf(opts.dataDir));
     this.bundler = new Bundler(opts.apiDir);
-    mkdirSync(this.runsDir, { recursive: true });
+    mkdirSync(this.records.runsDir, { recursive: true });
     const dataDir = path.resolve(opts.dataDir);
     this.backends.set('local', opts.backends?.local ?? new LocalSandboxBackend({ privatePaths: [dataDir, ...(opts.privatePaths ?? [])] }));
     this.backends.set('e2b', opts.backends?.e2b ?? new E2BSandboxBackend({ settings: opts.e2b, dataDir }));
@@ -315,20 +171,16 @@ export class RunManager {
     return true;
   }
 
-  /** Summaries of past and current runs, newest first. */
+  /** Summaries of past and current runs, newest first (a run that just ended shows its final summary at once). */
   list(): RunSummary[] {
-    return listRunSummaries(this.runsDir);
+    const summaries = this.records.list().map((summary) => this.unrecorded.get(summary.id) ?? summary);
+    const listed = new Set(summaries.map((summary) => summary.id));
+    for (const [id, summary] of this.unrecorded) if (!listed.has(id)) summaries.push(summary);
+    return summaries.sort((a, b) => b.startedAt - a.startedAt);
   }
 
   get(id: string): RunResult | RunSummary | undefined {
-    const result = this.results.get(id);
-    if (result) return result;
-    if (!/^[\w-]+$/.test(id)) return undefined;
-    try {
-      return RunSummary.parse(JSON.parse(readFileSync(path.join(this.runsDir, `${id}.json`), 'utf8')));
-    } catch {
-      return undefined;
-    }
+    return this.results.get(id) ?? this.records.summary(id);
   }
 
   /**
@@ -338,12 +190,7 @@ export class RunManager {
   details(id: string): RunDetails | undefined {
     const result = this.results.get(id);
     if (result) return { toolCalls: result.toolCalls, diagnostics: result.diagnostics, code: result.code };
-    if (!/^[\w-]+$/.test(id)) return undefined;
-    try {
-      return RunDetails.parse(JSON.parse(readFileSync(path.join(this.runsDir, `${id}${DETAILS_SUFFIX}`), 'utf8')));
-    } catch {
-      return undefined;
-    }
+    return this.records.details(id);
   }
 
   /**
@@ -388,7 +235,7 @@ export class RunManager {
     const target = path.join(this.stagingDir(session), 'logs', `${runId}.log`);
     try {
       mkdirSync(path.dirname(target), { recursive: true });
-      copyFileSync(path.join(this.runsDir, `${runId}.log`), target, fsConstants.COPYFILE_EXCL);
+      copyFileSync(this.records.logPath(runId), target, fsConstants.COPYFILE_EXCL);
       return { path: target };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { path: target };
@@ -405,6 +252,7 @@ export class RunManager {
   async dispose(): Promise<void> {
     for (const { abort } of this.active.values()) abort.abort('cancelled' satisfies StopReason);
     await Promise.allSettled([...this.active.values()].map(({ handle }) => handle.done));
+    await Promise.allSettled([...this.recording]);
     for (const backend of this.backends.values()) await backend.dispose();
     this.checker?.dispose();
     await this.bundler.dispose();
@@ -432,7 +280,7 @@ export class RunManager {
   private async execute(id: string, req: RunRequest, session: string, handle: RunHandle, abort: AbortController): Promise<void> {
     const startedAt = Date.now();
     const started = performance.now();
-    const logPath = path.join(this.runsDir, `${id}.log`);
+    const logPath = this.records.logPath(id);
     const notices: string[] = [];
     const toolCalls = new Map<number, ToolCallEvent>();
     const publish = (event: RunEvent): void => {
@@ -465,17 +313,8 @@ export class RunManager {
       fallbackReason,
       title: runTitle(req.code),
     });
-    const summaryFile = path.join(this.runsDir, `${id}.json`);
-    // In place, not atomically: on a full disk truncating and rewriting a small file still fits where a new one does not.
-    const persist = (value: RunSummary): void => {
-      try {
-        writeFileSync(summaryFile, JSON.stringify(value));
-      } catch (error) {
-        throw isDiskFull(error) ? new DiskFullError(this.runsDir) : error;
-      }
-    };
     const setStatus = (status: RunStatus): void => {
-      persist(summary(status));
+      this.records.writeSummary(summary(status));
       publish({ type: 'status', data: status });
     };
     const output = new OutputRecorder(
@@ -483,32 +322,40 @@ export class RunManager {
       this.limits,
       publish,
       () => abort.abort('output-limit' satisfies StopReason),
-      (error) => stopFor('disk-full', `the run was stopped: ${describeFsError(error, this.runsDir)}`),
+      (error) => stopFor('disk-full', `the run was stopped: ${describeFsError(error, this.records.runsDir)}`),
     );
     const clock = new RunClock(this.limits.timeoutMs, () => abort.abort('timeout' satisfies StopReason));
     let diagnostics: TypeDiagnostic[] = [];
     let status: RunStatus = 'failed';
     let exitCode: number | null | undefined;
+    const reportTypeErrors = (): void => {
+      status = 'type-error';
+      const lines = diagnostics.map((d) => `main.ts:${d.line}:${d.column} - error TS${d.code ?? ''}: ${d.message}`);
+      output.write('stderr', lines.join('\n') + '\n');
+    };
 
     try {
       setStatus('queued');
       this.checkWorkspaceQuota(session);
       await this.opts.refreshApi?.();
+      const typed = req.language === 'typescript' && !req.skipTypeCheck;
+      // esbuild works in its own process; the type-check runs on this thread, after it or beside the run (below).
       let code = req.code;
-      // esbuild bundles in its own process while the type-checker works on this thread.
-      const bundled = req.language === 'python' ? undefined : this.bundler.bundle(req.code, req.language);
-      bundled?.catch(() => undefined); // awaited below unless the type-check fails first
-      if (req.language === 'typescript' && !req.skipTypeCheck) {
-        setStatus('checking');
-        diagnostics = this.typeChecker().check(req.code);
-        if (diagnostics.length > 0) {
-          status = 'type-error';
-          const lines = diagnostics.map((d) => `main.ts:${d.line}:${d.column} - error TS${d.code ?? ''}: ${d.message}`);
-          output.write('stderr', lines.join('\n') + '\n');
-          return;
+      let bundleFailure: unknown;
+      if (req.language !== 'python') {
+        try {
+          code = (await this.bundler.bundle(req.code, req.language)).code;
+        } catch (error) {
+          bundleFailure = error; // a type error in the same code is the better report: checked first below
         }
       }
-      if (bundled) code = (await bundled).code;
+      const checkBeside = typed && bundleFailure === undefined && this.mayCheckBesideRun(req);
+      if (typed && !checkBeside) {
+        setStatus('checking');
+        diagnostics = this.typeChecker().check(req.code);
+        if (diagnostics.length > 0) return reportTypeErrors();
+      }
+      if (bundleFailure !== undefined) throw bundleFailure;
       if (abort.signal.aborted) {
         status = 'cancelled';
         return;
@@ -521,14 +368,47 @@ export class RunManager {
         status = 'cancelled';
         return;
       }
-      setStatus('running');
-      clock.start();
+      const gate = checkBeside ? new CheckGate() : undefined;
+      const typeErrorStop = new AbortController();
+      if (gate) {
+        setStatus('checking');
+        output.hold();
+      } else {
+        setStatus('running');
+        clock.start();
+      }
       const quota = setInterval(() => {
         const over = this.workspaceOverQuota(session);
         if (over) stopFor('workspace-quota', `the run was stopped: ${over}`);
       }, QUOTA_CHECK_MS);
       try {
-        const result = await this.runOnBackend(id, session, code, req, abort.signal, output, publish, toolCalls, clock, stopFor, (name) => (backendName = name), (reason) => (fallbackReason = reason));
+        const signal = gate ? AbortSignal.any([abort.signal, typeErrorStop.signal]) : abort.signal;
+        const execution = this.runOnBackend(id, session, code, req, signal, output, publish, toolCalls, clock, stopFor, (name) => (backendName = name), (reason) => (fallbackReason = reason), gate?.passed);
+        if (gate) {
+          execution.catch(() => undefined); // awaited below, unless the check fails
+          // The runner has its code by now (handed over in microtasks) and starts while this thread checks it.
+          await new Promise((resolve) => setImmediate(resolve));
+          try {
+            diagnostics = this.typeChecker().check(req.code);
+          } catch (error) {
+            gate.open(false);
+            typeErrorStop.abort();
+            throw error;
+          }
+          if (diagnostics.length > 0) {
+            // Nothing the code did reached anyone: its calls were held and its output is dropped.
+            gate.open(false);
+            typeErrorStop.abort();
+            output.release(false);
+            await execution.catch(() => undefined);
+            return reportTypeErrors();
+          }
+          gate.open(true);
+          output.release(true);
+          setStatus('running');
+          clock.start();
+        }
+        const result = await execution;
         exitCode = result.exitCode;
         sandboxId = result.sandboxId;
       } finally {
@@ -552,22 +432,10 @@ export class RunManager {
       if (isDiskFull(error)) publish({ type: 'notice', data: message });
     } finally {
       releaseSlot?.();
+      output.release(false); // output still held means the check did not pass (or never ended): none of it is shown
       await output.close();
       const details: RunDetails = { toolCalls: [...toolCalls.values()], diagnostics, code: req.code.slice(0, KEPT_CODE_CHARS) };
-      // Before the final summary: a process that sees the run end (it watches the summaries) finds its details there.
-      try {
-        writeFileAtomic(path.join(this.runsDir, `${id}${DETAILS_SUFFIX}`), JSON.stringify(details));
-      } catch (error) {
-        publish({ type: 'notice', data: `the run's tool calls could not be saved: ${describeFsError(error, this.runsDir)}` });
-      }
       const final = summary(status, exitCode);
-      try {
-        persist(final);
-      } catch (error) {
-        // A summary left saying "running" would be wrong for ever: without room for the final one, none is kept.
-        rmSync(summaryFile, { force: true });
-        final.notice = [final.notice, `the run's record could not be saved: ${describeFsError(error, this.runsDir)}`].filter(Boolean).join('\n');
-      }
       this.active.delete(id);
       const result: RunResult = {
         ...final,
@@ -579,9 +447,52 @@ export class RunManager {
         code: details.code,
       };
       this.results.set(id, result);
+      this.unrecorded.set(id, final);
       handle.publish({ type: 'status', data: status });
       handle.finish(result);
+      // The answer first: whoever waits for the run (a person, a model) does not wait for its records.
+      const recorded = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.record(final, details, result));
+      this.recording.add(recorded);
+      void recorded.finally(() => {
+        this.recording.delete(recorded);
+        this.unrecorded.delete(id);
+        handle.markRecorded();
+      });
     }
+  }
+
+  /**
+   * Writes a finished run's records: details before the final summary (a process that sees the run end, watching the
+   * summaries, finds its details there). The run has answered already, so a failure is kept in its notice (shown in
+   * the app's run list and `get`) and reported on stderr, not thrown.
+   */
+  private record(final: RunSummary, details: RunDetails, result: RunResult): void {
+    const problems: string[] = [];
+    try {
+      this.records.writeDetails(final.id, details);
+    } catch (error) {
+      problems.push(`the run's tool calls could not be saved: ${describeFsError(error, this.records.runsDir)}`);
+    }
+    try {
+      // The context ledger may have been attached meanwhile (gateway): it is kept.
+      this.records.writeSummary({ ...final, ledger: result.ledger ?? final.ledger });
+    } catch (error) {
+      this.records.removeSummary(final.id);
+      problems.push(`the run's record could not be saved: ${describeFsError(error, this.records.runsDir)}`);
+    }
+    if (problems.length === 0) return;
+    result.notice = [result.notice, ...problems].filter(Boolean).join('\n');
+    console.error(`Skillgraph: run ${final.id}: ${problems.join('; ')}`);
+  }
+
+  /**
+   * Whether the type-check may run while the code already executes: only where nothing can leave the sandbox before
+   * the check passes. Locally without allowed domains the code has no network; its tool calls wait at the bridge and
+   * its output waits in the recorder until the check passes, and a type error ends it with both dropped. (It may have
+   * written to its own workspace meanwhile, which stays in the sandbox.) E2B runs, and runs with network, check first.
+   */
+  private mayCheckBesideRun(req: RunRequest): boolean {
+    return this.chooseBackend(req) === 'local' && (this.opts.allowedDomains ?? []).length === 0;
   }
 
   /** Refuses to start a run in a workspace already over its quota. */
@@ -611,6 +522,7 @@ export class RunManager {
     stopFor: (reason: StopReason, message: string) => void,
     useBackend: (name: BackendName) => void,
     fellBack: (reason: string) => void,
+    checkPassed?: Promise<boolean>,
   ): Promise<{ exitCode: number | null; sandboxId?: string }> {
     const intercept = this.opts.interceptCall;
     const run = async (name: BackendName) => {
@@ -635,6 +547,7 @@ export class RunManager {
             }
           : undefined,
         onResult: this.opts.onResult,
+        heldUntil: checkPassed,
         onToolCall: (event) => {
           toolCalls.set(event.id, event);
           publish({ type: 'toolCall', data: event });
@@ -655,8 +568,8 @@ export class RunManager {
         allowedDomains: this.opts.allowedDomains ?? [],
         bridge,
         signal,
-        onStdout: (chunk) => output.write('stdout', chunk),
-        onStderr: (chunk) => output.write('stderr', chunk),
+        onStdout: (chunk) => output.fromRun('stdout', chunk),
+        onStderr: (chunk) => output.fromRun('stderr', chunk),
         onNotice: (message) => publish({ type: 'notice', data: message }),
       });
     };
@@ -677,52 +590,18 @@ export class RunManager {
 /** How often a running run's workspace is measured against its quota. */
 const QUOTA_CHECK_MS = 2_000;
 
-/**
- * A run's time limit. It stands still while a call waits for the host's decision (an approval, at most the approval's
- * own timeout): the person deciding is not the run's time, and a 60 s limit would otherwise deny every approval.
- */
-class RunClock {
-  private remaining: number;
-  private since = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private holds = 0;
-  private running = false;
+/** Opens once: `passed` resolves true when the type-check passed, false when it found errors (or could not run). */
+class CheckGate {
+  readonly passed: Promise<boolean>;
+  private resolve!: (passed: boolean) => void;
 
-  constructor(
-    limitMs: number,
-    private readonly onExpire: () => void,
-  ) {
-    this.remaining = limitMs;
+  constructor() {
+    this.passed = new Promise((resolve) => (this.resolve = resolve));
   }
 
-  start(): void {
-    this.running = true;
-    if (this.holds === 0) this.tick();
-  }
-
-  /** Stops the clock until the returned function is called (holds nest). */
-  hold(): () => void {
-    if (this.holds++ === 0 && this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      this.remaining -= performance.now() - this.since;
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      if (--this.holds === 0 && this.running) this.tick();
-    };
-  }
-
-  stop(): void {
-    this.running = false;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private tick(): void {
-    this.since = performance.now();
-    this.timer = setTimeout(this.onExpire, Math.max(0, this.remaining));
+  open(passed: boolean): void {
+    this.resolve(passed);
   }
 }
+
+

@@ -1,10 +1,13 @@
 // Type-checks the user's TypeScript against the generated API before a run. One long-lived LanguageService per API
-// folder keeps parsed declarations warm; the user's code is an in-memory document, so a repeated check is fast.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// folder keeps parsed declarations warm; the user's code is an in-memory document, so a repeated check is fast. Code
+// that passed is remembered (the last few) with the stamps of the API files it was checked against: running it again
+// (a skill, a retried snippet) over an unchanged tree costs a few stats, not a new program and checker (20-60 ms).
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import ts from 'typescript';
 import type { TypeDiagnostic } from '../../../shared/types';
+import { fileStamp, StampedCache } from './file-stamps';
 
 /** Where the user's code lives, virtually: beside `servers/` and `skills/`, so `./servers/x/y` resolves. */
 export const USER_FILE_NAME = '__skillgraph_main__.ts';
@@ -25,6 +28,9 @@ export class TypeChecker {
   /** Versions of API files seen during the current check: each file is stat-ed once per check, not per query. */
   private readonly apiVersions = new Map<string, string>();
   private readonly service: ts.LanguageService;
+  /** Code that passed, by its text, with the API files it was checked against. */
+  private readonly passed = new StampedCache<true>();
+  private programs = 0;
 
   constructor(readonly apiDir: string) {
     this.userFile = path.join(apiDir, USER_FILE_NAME);
@@ -52,8 +58,7 @@ export class TypeChecker {
         let version = this.apiVersions.get(fileName);
         if (version === undefined) {
           // servers/ and skills/ are regenerated between runs: a file whose size or mtime moved is parsed again.
-          const stat = statSync(fileName, { throwIfNoEntry: false });
-          version = stat ? `${stat.mtimeMs}:${stat.size}` : '0';
+          version = fileStamp(fileName);
           this.apiVersions.set(fileName, version);
         }
         return version;
@@ -76,6 +81,8 @@ export class TypeChecker {
 
   /** Errors in the user's code (1-based line and column); empty when it type-checks. */
   check(code: string): TypeDiagnostic[] {
+    if (this.passed.get(code)) return [];
+    this.programs++;
     this.userCode = code;
     this.userVersion++;
     this.apiVersions.clear();
@@ -84,12 +91,29 @@ export class TypeChecker {
     const file = program?.getSourceFile(this.userFile);
     if (!program || !file) throw new Error('the type-checker lost the user file');
     const diagnostics = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
-    return diagnostics
+    const errors = diagnostics
       .filter((d) => d.category === ts.DiagnosticCategory.Error)
       .map((d) => {
         const position = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
         return { line: position.line + 1, column: position.character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, '\n'), code: d.code };
       });
+    // Only a pass is remembered: every import of passing code resolved to a file of the program, so a stamp covers it.
+    if (errors.length === 0) {
+      // The stamps the program was built from (taken during this check), not later ones: a file rewritten meanwhile
+      // must not pass as checked.
+      const apiFiles = new Map<string, string>();
+      for (const source of program.getSourceFiles()) {
+        if (source.fileName === this.userFile || !source.fileName.startsWith(this.apiDir + path.sep)) continue;
+        apiFiles.set(source.fileName, this.apiVersions.get(source.fileName) ?? fileStamp(source.fileName));
+      }
+      this.passed.set(code, true, apiFiles);
+    }
+    return errors;
+  }
+
+  /** Programs built so far: a check answered from the last pass builds none (diagnostics and tests). */
+  get programsBuilt(): number {
+    return this.programs;
   }
 
   dispose(): void {

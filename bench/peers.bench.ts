@@ -1,0 +1,259 @@
+// Peer benchmark: Skillgraph's gateway (`skillgraph mcp`, execute_code over MCP stdio, code in bubblewrap + seccomp)
+// against the two best-known code-mode runtimes, all three on the same real server-everything over MCP stdio:
+// Cloudflare's @cloudflare/codemode (DynamicWorkerExecutor, run locally in workerd through miniflare) and UTCP's
+// @utcp/code-mode (isolated-vm). Interleaved round by round; prints median / p95 per row, the ratio Skillgraph/peer,
+// the cold spawn → first successful run, and the peak RSS of each one's process tree. A peer that cannot run here is
+// named with the reason and the other rows still print. Asserts nothing.
+// Run: npm run bench -- peers   (PEERS_ROUNDS=n, 30 by default; builds dist/ first)
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { build } from 'esbuild';
+import { EVERYTHING_SERVER } from '../electron/engine/sandbox/test-fixture';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const BIN = path.join(ROOT, 'bin', 'skillgraph.js');
+const ROUNDS = Number(process.env.PEERS_ROUNDS ?? 30);
+const WARMUPS = 3;
+const PAGE_SIZE = 4096;
+
+type Row = 'hello' | 'call' | 'hundred';
+const ROWS: Record<Row, string> = { hello: 'warm hello (code → printed line)', call: 'one tool call and print', hundred: '100 sequential tool calls' };
+
+interface Peer {
+  name: string;
+  /** Starts the peer (its processes, its MCP connection) and makes one successful run; resolves with the ms it took. */
+  start(): Promise<number>;
+  run(row: Row): Promise<void>;
+  /** The processes whose memory counts for this peer. */
+  pids(): number[];
+  stop(): Promise<void>;
+}
+
+/** Resident memory of `pid` and every process below it, bytes. */
+function treeRss(pid: number): number {
+  let total = 0;
+  try {
+    total += Number(fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_SIZE;
+    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+      for (const child of fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) total += treeRss(Number(child));
+    }
+  } catch {
+    // the process ended between two reads
+  }
+  return total;
+}
+
+function expectPrinted(text: string, wanted: string, peer: string): void {
+  if (!text.includes(wanted)) throw new Error(`${peer} did not print ${JSON.stringify(wanted)}: ${text.slice(0, 400)}`);
+}
+
+/** Skillgraph: the built `skillgraph mcp` gateway with server-everything configured, driven over MCP stdio. */
+function skillgraphPeer(dir: string): Peer {
+  const data = path.join(dir, 'sg-data');
+  const graph = path.join(dir, 'sg-graph');
+  fs.mkdirSync(data, { recursive: true });
+  fs.cpSync(path.join(ROOT, 'logseq-template'), graph, { recursive: true });
+  fs.writeFileSync(path.join(data, 'mcp.json'), JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } } }));
+  const code: Record<Row, string> = {
+    hello: `console.log('hello');`,
+    call: `import { echo } from './servers/everything';\nconsole.log(JSON.stringify(await echo({ message: 'one' })));`,
+    hundred: `import { echo } from './servers/everything';\nfor (let i = 0; i < 100; i++) await echo({ message: 'n' + i });\nconsole.log('done 100');`,
+  };
+  const printed: Record<Row, string> = { hello: 'hello', call: 'Echo: one', hundred: 'done 100' };
+  let client: Client | undefined;
+  let transport: StdioClientTransport | undefined;
+  const execute = async (row: Row) => {
+    const answer = (await client!.callTool({ name: 'execute_code', arguments: { code: code[row], language: 'typescript' } })) as { content: Array<{ text?: string }> };
+    expectPrinted(answer.content.map((part) => part.text ?? '').join('\n'), printed[row], 'Skillgraph');
+  };
+  return {
+    name: 'Skillgraph',
+    async start() {
+      const started = performance.now();
+      transport = new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', '--graph', graph, '--data', data], stderr: 'ignore' });
+      client = new Client({ name: 'peers-bench', version: '1' });
+      await client.connect(transport);
+      await execute('hello');
+      return performance.now() - started;
+    },
+    run: execute,
+    pids: () => (transport?.pid ? [transport.pid] : []),
+    async stop() {
+      await client?.close();
+    },
+  };
+}
+
+/** An MCP client of server-everything in this process, for the peers whose tools are host functions. */
+async function everythingClient(): Promise<{ client: Client; pid: number | undefined }> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'], stderr: 'ignore' });
+  const client = new Client({ name: 'peers-bench', version: '1' });
+  await client.connect(transport);
+  return { client, pid: transport.pid ?? undefined };
+}
+
+/**
+ * Cloudflare Code Mode as documented: a host Worker runs DynamicWorkerExecutor over a Worker Loader binding, each
+ * execution in a fresh dynamic Worker; the tools are host functions that reach server-everything through a service
+ * binding back into this process (workerd cannot spawn a stdio server).
+ */
+function cloudflarePeer(): Peer {
+  const code: Record<Row, string> = {
+    hello: `async () => { console.log('hello'); }`,
+    call: `async () => { console.log(JSON.stringify(await codemode.echo({ message: 'one' }))); }`,
+    hundred: `async () => { for (let i = 0; i < 100; i++) await codemode.echo({ message: 'n' + i }); console.log('done 100'); }`,
+  };
+  const printed: Record<Row, string> = { hello: 'hello', call: 'Echo: one', hundred: 'done 100' };
+  let mf: { dispatchFetch(url: string, init: object): Promise<{ text(): Promise<string> }>; dispose(): Promise<void> } | undefined;
+  let everything: Awaited<ReturnType<typeof everythingClient>> | undefined;
+  let workerd: number[] = [];
+  const execute = async (row: Row) => {
+    const response = await mf!.dispatchFetch('http://peer/run', { method: 'POST', body: code[row] });
+    expectPrinted(await response.text(), printed[row], 'Cloudflare codemode');
+  };
+  return {
+    name: 'Cloudflare codemode',
+    async start() {
+      const started = performance.now();
+      const { Miniflare } = await import('miniflare');
+      const host = `import { DynamicWorkerExecutor } from '@cloudflare/codemode';
+export default {
+  async fetch(request, env) {
+    const executor = new DynamicWorkerExecutor({ loader: env.LOADER });
+    const call = async (tool, args) => {
+      const reply = await env.HOST.fetch('http://host/' + tool, { method: 'POST', body: JSON.stringify(args ?? {}) });
+      return reply.json();
+    };
+    const outcome = await executor.execute(await request.text(), [{ name: 'codemode', fns: { echo: (args) => call('echo', args) } }]);
+    return new Response((outcome.logs ?? []).join('\\n') + (outcome.error ? '\\nerror: ' + outcome.error : ''));
+  },
+};
+`;
+      const bundled = await build({ stdin: { contents: host, resolveDir: ROOT, sourcefile: 'cf-host.js' }, bundle: true, format: 'esm', platform: 'neutral', write: false, external: ['cloudflare:*'], absWorkingDir: ROOT, logLevel: 'silent', mainFields: ['module', 'main'] });
+      everything = await everythingClient();
+      const before = new Set(childPids(process.pid));
+      const instance = new Miniflare({
+        modules: true,
+        script: bundled.outputFiles[0].text,
+        compatibilityDate: '2026-01-01',
+        compatibilityFlags: ['nodejs_compat'],
+        workerLoaders: { LOADER: {} },
+        serviceBindings: {
+          HOST: async (request: Request) => {
+            const tool = new URL(request.url).pathname.slice(1);
+            const result = await everything!.client.callTool({ name: tool, arguments: (await request.json()) as Record<string, unknown> });
+            return new Response(JSON.stringify((result.content as Array<{ text?: string }>).map((part) => part.text ?? '').join('\n')));
+          },
+        },
+      } as ConstructorParameters<typeof Miniflare>[0]);
+      mf = instance as unknown as typeof mf;
+      await instance.ready;
+      workerd = childPids(process.pid).filter((pid) => !before.has(pid));
+      await execute('hello');
+      return performance.now() - started;
+    },
+    run: execute,
+    pids: () => [...workerd, ...(everything?.pid ? [everything.pid] : [])],
+    async stop() {
+      await mf?.dispose();
+      await everything?.client.close();
+    },
+  };
+}
+
+/** UTCP code-mode runs code in isolated-vm, a native addon; it is loaded only if it is installed and builds here. */
+function utcpPeer(): Peer {
+  let reason = '';
+  return {
+    name: 'UTCP code-mode',
+    async start() {
+      try {
+        await import('isolated-vm' as string);
+        await import('@utcp/code-mode' as string);
+      } catch (error) {
+        reason = (error as Error).message.split('\n')[0];
+      }
+      throw new Error(
+        `not installed here: @utcp/code-mode needs isolated-vm 6, which builds only against Node >= 22 (this is Node ${process.versions.node}; its native build fails on v8::SourceLocation), so it is not a devDependency${reason ? ` (${reason})` : ''}`,
+      );
+    },
+    run: async () => undefined,
+    pids: () => [],
+    stop: async () => undefined,
+  };
+}
+
+function childPids(pid: number): number[] {
+  const found: number[] = [];
+  try {
+    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+      for (const child of fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) found.push(Number(child));
+    }
+  } catch {
+    // gone
+  }
+  return found;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+async function main(): Promise<void> {
+  spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--quiet'], { stdio: 'inherit', cwd: ROOT });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-peers-'));
+  const peers = [skillgraphPeer(dir), cloudflarePeer(), utcpPeer()];
+  const running: Peer[] = [];
+  const cold = new Map<string, number>();
+  const peak = new Map<string, number>();
+  const samples = new Map<string, Record<Row, number[]>>();
+  const poll = setInterval(() => {
+    for (const peer of running) peak.set(peer.name, Math.max(peak.get(peer.name) ?? 0, peer.pids().reduce((sum, pid) => sum + treeRss(pid), 0)));
+  }, 20);
+  try {
+    for (const peer of peers) {
+      try {
+        cold.set(peer.name, await peer.start());
+        running.push(peer);
+        samples.set(peer.name, { hello: [], call: [], hundred: [] });
+      } catch (error) {
+        console.log(`${peer.name}: cannot run here: ${(error as Error).message}`);
+        await peer.stop().catch(() => undefined);
+      }
+    }
+    for (let round = -WARMUPS; round < ROUNDS; round++) {
+      for (const row of Object.keys(ROWS) as Row[]) {
+        for (const peer of running) {
+          const started = performance.now();
+          await peer.run(row);
+          if (round >= 0) samples.get(peer.name)![row].push(performance.now() - started);
+        }
+      }
+    }
+  } finally {
+    clearInterval(poll);
+    for (const peer of running) await peer.stop().catch((error: unknown) => console.error(`${peer.name} did not stop cleanly: ${(error as Error).message}`));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  const [ours, ...others] = running;
+  if (!ours || ours.name !== 'Skillgraph') throw new Error('Skillgraph itself did not run');
+  console.log(`\n${ROUNDS} interleaved rounds after ${WARMUPS} warm-ups; median / p95 ms; ratio = Skillgraph median / peer median (≤ 1.0: Skillgraph ahead)\n`);
+  const header = ['row'.padEnd(36), ...running.map((peer) => peer.name.padStart(22)), ...others.map((peer) => `ratio vs ${peer.name}`.padStart(30))];
+  console.log(header.join(' '));
+  const line = (label: string, value: (peer: Peer) => number, format: (v: number, peer: Peer) => string) =>
+    console.log([label.padEnd(36), ...running.map((peer) => format(value(peer), peer).padStart(22)), ...others.map((peer) => (value(ours) / value(peer)).toFixed(2).padStart(30))].join(' '));
+  for (const row of Object.keys(ROWS) as Row[]) {
+    const values = (peer: Peer) => samples.get(peer.name)![row];
+    line(ROWS[row], (peer) => percentile(values(peer), 50), (median, peer) => `${median.toFixed(1)} / ${percentile(values(peer), 95).toFixed(1)}`);
+  }
+  line('cold: spawn → first successful run', (peer) => cold.get(peer.name)!, (ms) => `${ms.toFixed(0)} ms`);
+  line('peak RSS, process tree', (peer) => peak.get(peer.name) ?? 0, (bytes) => `${(bytes / 1048576).toFixed(0)} MB`);
+}
+
+await main();
