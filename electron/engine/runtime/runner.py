@@ -1,4 +1,8 @@
-"""Skillgraph python runner: applies limits, waits for its entry file, runs it with top-level await allowed."""
+"""Skillgraph python runner: applies limits, waits for its entry file, runs it with top-level await allowed.
+
+An error that ends the run is handed to the host as one error record on stderr (see README.md), with the frames of
+its traceback; the host's user-errors.ts names it at the user's line.
+"""
 import asyncio  # before the run starts: scripts that call tools await, and this is most of the start-up
 import json
 import os
@@ -15,6 +19,20 @@ try:
         resource.setrlimit(resource.RLIMIT_AS, (_memory, _memory))
 except (ImportError, ValueError, OSError):
     pass
+
+
+_ERROR_RECORD = "\x1eskillgraph-error\x1f"
+
+
+def _report_error(value: BaseException, tb: object, frames: "list | None" = None) -> None:
+    if frames is None:
+        import traceback
+
+        frames = [{"file": f.filename, "line": f.lineno, "function": f.name} for f in traceback.extract_tb(tb)]  # type: ignore[arg-type]
+    message = value.msg if isinstance(value, SyntaxError) else str(value)  # str() repeats the file and line
+    record = {"name": type(value).__name__, "message": message, "frames": frames}
+    sys.stderr.write(_ERROR_RECORD + json.dumps(record) + "\n")
+    sys.stderr.flush()
 
 
 def _read_control() -> dict:
@@ -42,10 +60,9 @@ def _main() -> int:
     filename = os.environ.get("SKILLGRAPH_SOURCE_NAME", "main.py")
     try:
         code = compile(source, filename, "exec", flags=_ALLOW_TOP_LEVEL_AWAIT)
-    except SyntaxError:
-        import traceback
-
-        traceback.print_exc(limit=0)
+    except SyntaxError as error:
+        frame = {"file": error.filename or filename, "line": error.lineno or 0, "column": error.offset or 0, "function": ""}
+        _report_error(error, None, [frame])
         return 1
     scope = {"__name__": "__main__", "__file__": filename, "__builtins__": __builtins__}
     try:
@@ -56,11 +73,8 @@ def _main() -> int:
     except SystemExit as stop:
         code_value = stop.code
         return code_value if isinstance(code_value, int) else (0 if code_value is None else 1)
-    except BaseException:  # noqa: BLE001 - the user's error, shown as Python shows it
-        import traceback
-
-        kind, value, tb = sys.exc_info()
-        traceback.print_exception(kind, value, tb.tb_next if tb is not None else None)
+    except BaseException as error:  # noqa: BLE001 - the user's error, named at the user's line by the host
+        _report_error(error, error.__traceback__)
         return 1
     return 0
 

@@ -16,6 +16,7 @@ import { E2BSandboxBackend, type E2BSettings } from './e2b-backend';
 import { LocalSandboxBackend } from './local-backend';
 import { RunScheduler } from './scheduler';
 import { TypeChecker } from './typecheck';
+import { UserErrorStream, defaultFileName } from './user-errors';
 import { DEFAULT_LIMITS, SandboxError, type SandboxBackend, type SandboxLimits, type SandboxRuntime, type StopReason, type ToolCaller } from './types';
 
 export interface RunManagerOptions {
@@ -48,6 +49,8 @@ export interface RunRequest {
   skipTypeCheck?: boolean;
   backend?: BackendName;
   origin: 'app' | 'cli' | 'gateway';
+  /** The name the user knows the code by (`hello.ts`): errors and type errors are reported at it; `main.ts` otherwise. */
+  fileName?: string;
 }
 
 /** The run's summary with its captured output; `toolCalls` is the full list here (the summary keeps only the count). */
@@ -150,6 +153,8 @@ class OutputRecorder {
     private readonly overLogCap: () => void,
     /** The log cannot be written (a full disk): the run must end; output still reaches listeners. */
     private readonly onLogError: (error: unknown) => void,
+    /** Error records in stderr become one line at the user's line (user-errors.ts), in the log as on screen. */
+    private readonly userErrors: UserErrorStream,
   ) {
     this.log = createWriteStream(logPath);
     this.log.on('error', (error) => {
@@ -160,6 +165,11 @@ class OutputRecorder {
   }
 
   write(stream: 'stdout' | 'stderr', chunk: string): void {
+    this.record(stream, stream === 'stderr' ? this.userErrors.write(chunk) : chunk);
+  }
+
+  private record(stream: 'stdout' | 'stderr', chunk: string): void {
+    if (chunk.length === 0) return;
     const bytes = Buffer.byteLength(chunk);
     if (!this.logFailed && this.logged < this.limits.logCapBytes) {
       this.log.write(chunk);
@@ -200,6 +210,8 @@ class OutputRecorder {
 
   /** Ends the log and, for a capped run, hands listeners the end of the output with what was skipped. */
   close(): Promise<void> {
+    const heldBack = this.userErrors.end();
+    this.record('stderr', heldBack);
     if (this.tail.length) {
       this.publish({ type: 'notice', data: `${formatBytes(this.skipped)} of output skipped here (all of it is in ${this.logPath}); the last ${formatBytes(this.tailBytes)} follow` });
       for (const { stream, chunk } of this.tail) {
@@ -471,12 +483,14 @@ export class RunManager {
       persist(summary(status));
       publish({ type: 'status', data: status });
     };
+    const fileName = req.fileName ?? defaultFileName(req.language);
     const output = new OutputRecorder(
       logPath,
       this.limits,
       publish,
       () => abort.abort('output-limit' satisfies StopReason),
       (error) => stopFor('disk-full', `the run was stopped: ${describeFsError(error, this.runsDir)}`),
+      new UserErrorStream({ fileName, language: req.language }),
     );
     const clock = new RunClock(this.limits.timeoutMs, () => abort.abort('timeout' satisfies StopReason));
     let diagnostics: TypeDiagnostic[] = [];
@@ -496,7 +510,7 @@ export class RunManager {
         diagnostics = this.typeChecker().check(req.code);
         if (diagnostics.length > 0) {
           status = 'type-error';
-          const lines = diagnostics.map((d) => `main.ts:${d.line}:${d.column} - error TS${d.code ?? ''}: ${d.message}`);
+          const lines = diagnostics.map((d) => `${fileName}:${d.line}:${d.column} - error TS${d.code ?? ''}: ${d.message}`);
           output.write('stderr', lines.join('\n') + '\n');
           return;
         }
