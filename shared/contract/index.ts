@@ -21,10 +21,12 @@ import {
   TypeDiagnostic,
 } from '../types';
 import { method, type MethodDef } from './define';
+import { editorMethods } from './editor';
 import { BlockView, PageBlock, PageListEntry, ReferenceGroup, ResolvedPage, SimpleQueryResult } from './pages';
 
 export { method, type MethodDef, type WireError } from './define';
 export * from './pages';
+export * from './editor';
 
 const Empty = z.object({});
 const Ok = z.object({ ok: z.literal(true) });
@@ -134,6 +136,8 @@ export const RunRequest = z.object({
   session: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a session name uses letters, digits, - and _').optional(),
   skipTypeCheck: z.boolean().optional(),
   backend: BackendName.optional(),
+  /** The name errors are reported at (`console.ts`); `main.ts` when unset. */
+  fileName: z.string().regex(/^[\w.-]{1,100}$/, 'a file name uses letters, digits, ".", "_" and "-"').optional(),
 });
 
 export const RunDetail = RunSummary.extend({
@@ -263,6 +267,7 @@ export const methods = {
   'pages.list': method(Empty, z.object({ pages: z.array(PageListEntry) }), 'Every page and journal with aliases and backlink counts.'),
   'blocks.get': method(z.object({ uuid: z.string().max(100) }), BlockView, 'The block a ((uuid)) reference points to, with its children.'),
   'query.simple': method(z.object({ query: z.string().max(2000) }), SimpleQueryResult, 'Evaluate a Logseq simple query ({{query …}}) over the index.'),
+  ...editorMethods,
 } satisfies Record<string, MethodDef>;
 
 export const events = {

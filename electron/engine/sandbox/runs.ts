@@ -425,7 +425,8 @@ export class RunManager {
     return path.join(this.opts.dataDir, 'sessions', session, '.staging');
   }
 
-  private typeChecker(): TypeChecker {
+  /** The warm type-checker runs use; the Console's editor service asks the same one (editor-service.ts). */
+  typeChecker(): TypeChecker {
     this.checker ??= new TypeChecker(this.opts.apiDir);
     return this.checker;
   }

@@ -25,6 +25,8 @@ export class TypeChecker {
   /** Versions of API files seen during the current check: each file is stat-ed once per check, not per query. */
   private readonly apiVersions = new Map<string, string>();
   private readonly service: ts.LanguageService;
+  /** Files the program holds besides the user's: the API's modules while the editor asks (auto-import sees them). */
+  private extraRoots: string[] = [];
 
   constructor(readonly apiDir: string) {
     this.userFile = path.join(apiDir, USER_FILE_NAME);
@@ -45,7 +47,7 @@ export class TypeChecker {
     };
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => options,
-      getScriptFileNames: () => [this.userFile],
+      getScriptFileNames: () => [this.userFile, ...this.extraRoots],
       getScriptVersion: (fileName) => {
         if (fileName === this.userFile) return String(this.userVersion);
         if (!fileName.startsWith(apiDir + path.sep)) return '1'; // TypeScript's libs and @types/node do not change
@@ -78,21 +80,40 @@ export class TypeChecker {
   check(code: string): TypeDiagnostic[] {
     this.userCode = code;
     this.userVersion++;
+    this.extraRoots = [];
     this.apiVersions.clear();
     // One program update per check; the libs' and API files' source files and bindings are reused from the last one.
     const program = this.service.getProgram();
     const file = program?.getSourceFile(this.userFile);
     if (!program || !file) throw new Error('the type-checker lost the user file');
-    const diagnostics = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
-    return diagnostics
-      .filter((d) => d.category === ts.DiagnosticCategory.Error)
-      .map((d) => {
-        const position = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
-        return { line: position.line + 1, column: position.character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, '\n'), code: d.code };
-      });
+    return toTypeDiagnostics([...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]);
+  }
+
+  /**
+   * Asks the LanguageService about `code` as the user's file (the Console's editor service: completion, hover).
+   * `roots` are held in the program too, until the next check or query without them.
+   */
+  query<T>(code: string, ask: (service: ts.LanguageService, fileName: string) => T, roots: string[] = []): T {
+    if (code !== this.userCode) {
+      this.userCode = code;
+      this.userVersion++;
+    }
+    this.extraRoots = roots;
+    this.apiVersions.clear();
+    return ask(this.service, this.userFile);
   }
 
   dispose(): void {
     this.service.dispose();
   }
+}
+
+/** TypeScript's errors as the user reads them (1-based line and column). */
+export function toTypeDiagnostics(diagnostics: readonly ts.Diagnostic[]): TypeDiagnostic[] {
+  return diagnostics
+    .filter((d) => d.category === ts.DiagnosticCategory.Error)
+    .map((d) => {
+      const position = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
+      return { line: position.line + 1, column: position.character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, '\n'), code: d.code };
+    });
 }
