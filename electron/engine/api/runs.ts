@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NotFoundError } from '../../../shared/errors';
+import { outputCutNotice } from '../../../shared/output-notice';
 import type { EventSink } from '../../../shared/contract';
 import type { RunSummary } from '../../../shared/types';
 import type { Engine } from '../engine';
@@ -45,7 +46,7 @@ function readTail(file: string, bytes: number): string {
       const length = Math.min(size, bytes);
       const buffer = Buffer.alloc(length);
       fs.readSync(fd, buffer, 0, length, size - length);
-      return (size > length ? `[… ${size - length} earlier bytes in ${file}]\n` : '') + buffer.toString('utf8');
+      return (size > length ? `[${outputCutNotice({ notShown: size - length, last: length, logPath: file })}]\n` : '') + buffer.toString('utf8');
     } finally {
       fs.closeSync(fd);
     }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { RunSummary, ToolCallEvent, TypeDiagnostic, type BackendName, type RunLanguage, type RunStatus } from '../../../shared/types';
 import { z } from 'zod';
 import { SkillgraphError } from '../../../shared/errors';
+import { outputCutNotice } from '../../../shared/output-notice';
 import { writeFileAtomic } from '../settings';
 import { BridgeHost, type InterceptCall, type OnToolResult } from './bridge';
 import { DiskFullError, describeFsError, folderBytes, isDiskFull } from './disk';
@@ -191,8 +192,7 @@ class OutputRecorder {
       this.publish({ type: stream, data: forward });
     }
     if (this.capped) {
-      const cap = formatBytes(this.limits.outputCapBytes);
-      this.publish({ type: 'notice', data: `output capped at ${cap}; the last ${formatBytes(TAIL_BYTES)} follow when the run ends; the full log is at ${this.logPath}` });
+      this.publish({ type: 'notice', data: outputCutNotice({ firstShown: this.limits.outputCapBytes, last: TAIL_BYTES, later: true, logPath: this.logPath }) });
       if (rest) this.keepTail(stream, rest, Buffer.byteLength(rest));
     }
   }
@@ -213,7 +213,7 @@ class OutputRecorder {
     const heldBack = this.userErrors.end();
     this.record('stderr', heldBack);
     if (this.tail.length) {
-      this.publish({ type: 'notice', data: `${formatBytes(this.skipped)} of output skipped here (all of it is in ${this.logPath}); the last ${formatBytes(this.tailBytes)} follow` });
+      this.publish({ type: 'notice', data: outputCutNotice({ notShown: this.skipped, last: this.tailBytes, logPath: this.logPath }) });
       for (const { stream, chunk } of this.tail) {
         (stream === 'stdout' ? this.stdout : this.stderr).push(chunk);
         this.publish({ type: stream, data: chunk });
