@@ -156,10 +156,10 @@ export function OutputPane(props: { buffer: OutputBuffer; logHint?: string; file
 
   return (
     <div className="output">
-      <div className="output-tools" role="toolbar" aria-label="Output tools">
+      <div className="output-tools" role="toolbar" aria-label="Find and clear">
         <input
           type="search"
-          aria-label="Find in output"
+          aria-label="Find text"
           placeholder="Find in output"
           value={query}
           onChange={(e) => (setQuery(e.target.value), setNotFound(false))}

@@ -119,5 +119,19 @@ export function typeScriptSignatureHelp(services: () => TypeScriptServices | und
       () => update.view.dispatch({ effects: setSignature.of(null) }),
     );
   });
-  return [signatureField, listener];
+  // Escape and leaving the editor close it, as they close completion.
+  const close = EditorView.domEventHandlers({
+    keydown: (event, view) => {
+      if (event.key !== 'Escape' || view.state.field(signatureField) === null) return false;
+      asked++;
+      view.dispatch({ effects: setSignature.of(null) });
+      return false;
+    },
+    blur: (_event, view) => {
+      asked++;
+      if (view.state.field(signatureField) !== null) view.dispatch({ effects: setSignature.of(null) });
+      return false;
+    },
+  });
+  return [signatureField, listener, close];
 }

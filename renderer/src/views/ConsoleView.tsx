@@ -139,7 +139,7 @@ function ConsoleEditor(props: { navigate: (to: string) => void }) {
           <WorkspaceFiles session={state.session} version={state.finishedRuns} />
         </div>
         <div className="output-pane">
-          {state.notices.map((notice, i) => (
+          {currentNotices(state.notices).map((notice, i) => (
             <p key={i} className="notice" role="status">
               {notice}
             </p>
@@ -152,16 +152,24 @@ function ConsoleEditor(props: { navigate: (to: string) => void }) {
   );
 }
 
+/** The run's notices, less an earlier "Output cut" one the run's end has replaced with what was really cut. */
+function currentNotices(notices: string[]): string[] {
+  const lastCut = notices.findLastIndex((notice) => notice.startsWith('Output cut:'));
+  return notices.filter((notice, i) => i === lastCut || !notice.startsWith('Output cut:'));
+}
+
 function RunStatusLine() {
   const state = useConsoleState();
   const summary = state.summary;
+  // Notices the output pane already shows are not repeated here (a run's record joins them all).
+  const unshown = (summary?.notice ?? '').split('\n').filter((notice) => notice && !state.notices.includes(notice));
   return (
-    <p className="run-status" role="status" aria-label="Run status" title={summary?.notice}>
+    <p className="run-status" role="status" aria-label="Run status" title={unshown.join('\n') || undefined}>
       <StatusBadge status={state.status ?? ''} />
       {summary?.durationMs !== undefined && <span> {Math.round(summary.durationMs)} ms</span>}
       {summary && summary.exitCode !== undefined && summary.exitCode !== null && <span> · exit {summary.exitCode}</span>}
       {summary?.ledger && <span> · {summary.ledger.savedTokens.toLocaleString()} tokens kept out of context</span>}
-      {summary?.notice && !state.notices.includes(summary.notice) && <span className="warn"> · {summary.notice}</span>}
+      {unshown.length > 0 && <span className="warn"> · {unshown.join(' · ')}</span>}
     </p>
   );
 }
