@@ -38,7 +38,14 @@ test('workspace files, stop a running script, and a large output stays capped', 
   await expect(cuts).toHaveCount(2);
   await expect(cuts.nth(0)).toHaveText(/^Output cut: [\d.]+ MB not shown here; the last [\d.]+ KB follow; full log: \S+\.log$/);
   await expect(cuts.nth(1)).toHaveText(/^Output cut: [\d.]+ KB not shown here; the last 256 KB follow; full log: \S+\.log$/);
-  const kept = await page.getByLabel('Output').evaluate((el) => el.textContent?.length ?? 0);
+  // The log path opens the full log.
+  await cuts.nth(1).getByRole('button', { name: /\.log$/ }).click();
+  const fullLog = page.getByRole('dialog', { name: /^Full log of run / });
+  await expect(fullLog.getByLabel('Full log')).toContainText('THE END');
+  expect(await fullLog.getByLabel('Full log').evaluate((el) => el.textContent?.length ?? 0)).toBeGreaterThan(3 * 1024 * 1024);
+  await fullLog.getByRole('button', { name: 'Close' }).click();
+  await expect(fullLog).toHaveCount(0);
+  const kept = await page.getByLabel('Output', { exact: true }).evaluate((el) => el.textContent?.length ?? 0);
   expect(kept).toBeLessThanOrEqual(300 * 1024);
   await snap(page, testInfo, 'console-large-output');
 });

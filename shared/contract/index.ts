@@ -235,6 +235,7 @@ export const methods = {
   'runs.cancel': method(z.object({ runId: z.string() }), Ok, 'Stop a run and its whole process tree.'),
   'runs.list': method(z.object({ limit: z.number().int().positive().max(500).optional() }), z.object({ runs: z.array(RunSummary) }), 'Recent runs, newest first.'),
   'runs.get': method(z.object({ runId: z.string() }), RunDetail, 'A run with its (capped) output and tool calls.'),
+  'runs.log': method(z.object({ runId: z.string() }), z.object({ text: z.string(), logPath: z.string() }), 'A run\'s full log (its last 8 MB at most, as kept on disk).'),
   'sessions.files': method(z.object({ session: z.string() }), z.object({ files: z.array(WorkspaceFile) }), 'Files in a session\'s workspace.'),
   'sessions.clear': method(z.object({ session: z.string() }), Ok, 'Empty a session\'s workspace.'),
 

@@ -89,7 +89,28 @@ function findNext(root: HTMLElement, query: string): boolean {
   return true;
 }
 
-export function OutputPane(props: { buffer: OutputBuffer; logHint?: string; fileName?: string; onPosition?: (line: number, column?: number) => void }) {
+/** A notice with its `full log: <path>` as a button that opens the log, when it can be opened. */
+export function WithLogLink(props: { text: string; onOpenLog?: () => void }) {
+  const at = props.text.indexOf('full log: ');
+  if (at === -1 || !props.onOpenLog) return <>{props.text}</>;
+  const logPath = props.text.slice(at + 'full log: '.length);
+  return (
+    <>
+      {props.text.slice(0, at)}full log:{' '}
+      <button type="button" className="link position" title="Open the full log" onClick={props.onOpenLog}>
+        {logPath}
+      </button>
+    </>
+  );
+}
+
+export function OutputPane(props: {
+  buffer: OutputBuffer;
+  logHint?: string;
+  fileName?: string;
+  onPosition?: (line: number, column?: number) => void;
+  onOpenLog?: () => void;
+}) {
   const pre = useRef<HTMLPreElement>(null);
   const domChars = useRef(0);
   const [dropped, setDropped] = useState(0);
@@ -175,7 +196,7 @@ export function OutputPane(props: { buffer: OutputBuffer; logHint?: string; file
       </div>
       {dropped > 0 && (
         <p className="notice" role="status">
-          {outputCutNotice({ notShown: dropped, last: props.buffer.capChars, logPath: props.logHint })}
+          <WithLogLink text={outputCutNotice({ notShown: dropped, last: props.buffer.capChars, logPath: props.logHint })} onOpenLog={props.onOpenLog} />
         </p>
       )}
       <pre ref={pre} className="output-text" aria-label="Output" aria-live="off" tabIndex={0} onClick={jump} />

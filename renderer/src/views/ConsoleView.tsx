@@ -7,6 +7,8 @@ import type { RunLanguage } from '../../../shared/types';
 import { CodeEditor } from '../components/CodeEditor';
 import { ErrorNote } from '../components/ErrorNote';
 import { FormDialog } from '../components/FormDialog';
+import { ModalDialog } from '../components/ModalDialog';
+import { WithLogLink } from '../components/OutputPane';
 import { OutputPane } from '../components/OutputPane';
 import { StatusBadge } from '../components/StatusBadge';
 import { ToolCallTimeline } from '../components/ToolCallTimeline';
@@ -52,6 +54,7 @@ function ConsoleEditor(props: { navigate: (to: string) => void }) {
   const tree = useQuery('api.tree', {}, ['servers.state']);
   const [saving, setSaving] = useState(false);
   useEffect(() => consoleSession.attach(client), [client]);
+  const [logOpen, setLogOpen] = useState<string>();
   const [reveal, setReveal] = useState<{ line: number; column?: number; nonce: number }>();
   const typeScript = useMemo<TypeScriptServices>(
     () => ({
@@ -141,12 +144,13 @@ function ConsoleEditor(props: { navigate: (to: string) => void }) {
         <div className="output-pane">
           {currentNotices(state.notices).map((notice, i) => (
             <p key={i} className="notice" role="status">
-              {notice}
+              <WithLogLink text={notice} onOpenLog={state.runId ? () => setLogOpen(state.runId) : undefined} />
             </p>
           ))}
-          <OutputPane buffer={consoleSession.output} logHint={state.logPath} fileName={fileName} onPosition={jumpTo} />
+          <OutputPane buffer={consoleSession.output} logHint={state.logPath} fileName={fileName} onPosition={jumpTo} onOpenLog={state.runId ? () => setLogOpen(state.runId) : undefined} />
         </div>
       </div>
+      {logOpen && <FullLogDialog runId={logOpen} onClose={() => setLogOpen(undefined)} />}
       {saving && <SaveAsSkillDialog onClose={() => setSaving(false)} navigate={props.navigate} />}
     </section>
   );
@@ -188,6 +192,26 @@ function Diagnostics(props: { onJump: (line: number, column: number) => void }) 
         </li>
       ))}
     </ul>
+  );
+}
+
+function FullLogDialog(props: { runId: string; onClose: () => void }) {
+  const log = useQuery('runs.log', { runId: props.runId });
+  return (
+    <ModalDialog title={`Full log of run ${props.runId}`} onClose={props.onClose}>
+      {log.error && <p className="error">{log.error}</p>}
+      {log.data && <p className="muted"><code>{log.data.logPath}</code></p>}
+      {log.data && (
+        <pre className="output-text full-log" aria-label="Full log" tabIndex={0}>
+          {log.data.text}
+        </pre>
+      )}
+      <div className="actions">
+        <button type="button" onClick={props.onClose}>
+          Close
+        </button>
+      </div>
+    </ModalDialog>
   );
 }
 
