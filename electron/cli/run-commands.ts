@@ -50,7 +50,7 @@ export const RUN_COMMANDS: Command[] = [
       const { Engine } = await import('../engine/engine');
       const engine = await Engine.open({ ...locationsOf(values), host: 'cli', loadGraph: false });
       try {
-        const handle = engine.runs.start({ code, language, session: str(values.session), backend: backend as 'local' | 'e2b' | undefined, skipTypeCheck: Boolean(values['no-check']), origin: 'cli' });
+        const handle = engine.runs.start({ code, language, session: str(values.session), backend: backend as 'local' | 'e2b' | undefined, skipTypeCheck: Boolean(values['no-check']), origin: 'cli', fileName: file });
         const ledger = engine.ledger.observe(handle, code).catch(() => undefined);
         const onSignal = () => engine.runs.cancel(handle.id);
         process.once('SIGINT', onSignal);
@@ -68,7 +68,7 @@ export const RUN_COMMANDS: Command[] = [
         if (values.json) {
           printJsonOr(values, result, () => '');
         } else {
-          for (const d of result.diagnostics) process.stderr.write(`${file}:${d.line}:${d.column} - error${d.code ? ` TS${d.code}` : ''}: ${d.message}\n`);
+          // Type errors were already printed with the run's stderr, at the file's name (runs.ts).
           if (result.status !== 'succeeded') process.stderr.write(`[skillgraph] run ${result.id} ${result.status}${result.exitCode != null ? ` (exit code ${result.exitCode})` : ''}; full log: ${result.logPath}\n`);
         }
         return exitCodeFor(result.status, result.exitCode);

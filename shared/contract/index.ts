@@ -21,10 +21,12 @@ import {
   TypeDiagnostic,
 } from '../types';
 import { method, type MethodDef } from './define';
+import { editorMethods } from './editor';
 import { BlockView, PageBlock, PageListEntry, ReferenceGroup, ResolvedPage, SimpleQueryResult } from './pages';
 
 export { method, type MethodDef, type WireError } from './define';
 export * from './pages';
+export * from './editor';
 
 const Empty = z.object({});
 const Ok = z.object({ ok: z.literal(true) });
@@ -157,6 +159,8 @@ export const RunRequest = z.object({
   session: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a session name uses letters, digits, - and _').optional(),
   skipTypeCheck: z.boolean().optional(),
   backend: BackendName.optional(),
+  /** The name errors are reported at (`console.ts`); `main.ts` when unset. */
+  fileName: z.string().regex(/^[\w.-]{1,100}$/, 'a file name uses letters, digits, ".", "_" and "-"').optional(),
 });
 
 export const RunDetail = RunSummary.extend({
@@ -320,6 +324,7 @@ export const methods = {
   'runs.cancel': method(z.object({ runId: z.string() }), Ok, 'Stop a run and its whole process tree.'),
   'runs.list': method(z.object({ limit: z.number().int().positive().max(500).optional() }), z.object({ runs: z.array(RunSummary) }), 'Recent runs, newest first.'),
   'runs.get': method(z.object({ runId: z.string() }), RunDetail, 'A run with its (capped) output and tool calls.'),
+  'runs.log': method(z.object({ runId: z.string() }), z.object({ text: z.string(), logPath: z.string() }), 'A run\'s full log (its last 8 MB at most, as kept on disk).'),
   'sessions.files': method(z.object({ session: z.string() }), z.object({ files: z.array(WorkspaceFile) }), 'Files in a session\'s workspace.'),
   'sessions.clear': method(z.object({ session: z.string() }), Ok, 'Empty a session\'s workspace.'),
 
@@ -352,6 +357,7 @@ export const methods = {
   'pages.list': method(Empty, z.object({ pages: z.array(PageListEntry) }), 'Every page and journal with aliases and backlink counts.'),
   'blocks.get': method(z.object({ uuid: z.string().max(100) }), BlockView, 'The block a ((uuid)) reference points to, with its children.'),
   'query.simple': method(z.object({ query: z.string().max(2000) }), SimpleQueryResult, 'Evaluate a Logseq simple query ({{query …}}) over the index.'),
+  ...editorMethods,
 } satisfies Record<string, MethodDef>;
 
 export const events = {

@@ -3,6 +3,7 @@
 import type { Handlers } from '../../../shared/contract';
 import type { Engine } from '../engine';
 import { appHandlers } from './app';
+import { editorHandlers } from './editor';
 import { gatewayHandlers } from './gateway';
 import { pageHandlers } from './pages';
 import { runHandlers } from './runs';
@@ -17,5 +18,6 @@ export function createHandlers(engine: Engine): Handlers {
     ...gatewayHandlers(engine),
     ...skillHandlers(engine),
     ...runHandlers(engine),
+    ...editorHandlers(engine),
   } satisfies Handlers;
 }

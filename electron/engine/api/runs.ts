@@ -3,16 +3,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NotFoundError } from '../../../shared/errors';
+import { outputCutNotice } from '../../../shared/output-notice';
 import type { EventSink } from '../../../shared/contract';
 import type { RunSummary } from '../../../shared/types';
 import type { Engine } from '../engine';
 import type { RunHandle, RunResult } from '../sandbox/runs';
 import type { HandlerSlice } from './types';
 
-export type RunMethods = 'runs.start' | 'runs.cancel' | 'runs.list' | 'runs.get' | 'sessions.files' | 'sessions.clear';
+export type RunMethods = 'runs.start' | 'runs.cancel' | 'runs.list' | 'runs.get' | 'runs.log' | 'sessions.files' | 'sessions.clear';
 
 /** How much of a past run's log `runs.get` returns when the run is no longer in memory. */
 const LOG_TAIL_BYTES = 1024 * 1024;
+/** How much of a log `runs.log` returns: as much as a run may write (its log cap). */
+const FULL_LOG_BYTES = 8 * 1024 * 1024;
 
 /** Forwards one run's live events to the contract's run.* events (IPC or WebSocket). */
 export function forwardRunEvents(handle: RunHandle, emit: EventSink, start: Omit<RunSummary, 'id' | 'status' | 'toolCalls'>): void {
@@ -45,7 +48,7 @@ function readTail(file: string, bytes: number): string {
       const length = Math.min(size, bytes);
       const buffer = Buffer.alloc(length);
       fs.readSync(fd, buffer, 0, length, size - length);
-      return (size > length ? `[… ${size - length} earlier bytes in ${file}]\n` : '') + buffer.toString('utf8');
+      return (size > length ? `[${outputCutNotice({ notShown: size - length, last: length, logPath: file })}]\n` : '') + buffer.toString('utf8');
     } finally {
       fs.closeSync(fd);
     }
@@ -80,6 +83,12 @@ export function runHandlers(engine: Engine): HandlerSlice<RunMethods> {
       const logPath = path.join(engine.dataDir, 'runs', `${runId}.log`);
       const details = engine.runs.details(runId);
       return { ...run, stdout: readTail(logPath, LOG_TAIL_BYTES), stderr: '', diagnostics: details?.diagnostics ?? [], toolCallEvents: details?.toolCalls ?? [], logPath, code: details?.code };
+    },
+    'runs.log': async ({ runId }) => {
+      if (!/^[\w-]+$/.test(runId)) throw new NotFoundError(`No run with id ${runId}.`);
+      const logPath = path.join(engine.dataDir, 'runs', `${runId}.log`);
+      if (!fs.existsSync(logPath)) throw new NotFoundError(`Run ${runId} has no log in ${path.dirname(logPath)}.`);
+      return { text: readTail(logPath, FULL_LOG_BYTES), logPath };
     },
     'sessions.files': async ({ session }) => ({ files: engine.runs.listWorkspaceFiles(session) }),
     'sessions.clear': async ({ session }) => {

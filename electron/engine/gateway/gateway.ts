@@ -180,7 +180,7 @@ export class Gateway {
     const footer = [
       `[run ${result.id}: ${result.status}${exit}; ${summarizeCalls(result.toolCalls)}]`,
       placeholdersNew ? PLACEHOLDER_NOTE : '',
-      result.notice ? `notice: ${redact(result.notice)}` : '',
+      ...noticesNotInErrors(result.notice, errors).map((notice) => `notice: ${redact(notice)}`),
       entry.problem ? `notice: ${entry.problem}` : '',
     ].filter(Boolean);
     return { text: `${returned}\n${footer.join('\n')}`, runId: result.id, status: result.status, durationMs: result.durationMs ?? 0, ledger: entry.ledger };
@@ -379,4 +379,12 @@ function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${bytes} B`;
+}
+
+/** The run's notices, less a refusal the code did not catch: its error line in stderr already says it. */
+function noticesNotInErrors(notice: string | undefined, errors: string): string[] {
+  return (notice ?? '').split('\n').filter((line) => {
+    const refusal = / was refused: (.+)$/.exec(line)?.[1];
+    return line && !(refusal && errors.includes(refusal));
+  });
 }

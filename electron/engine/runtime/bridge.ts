@@ -147,9 +147,16 @@ export async function callMCPTool<T = unknown>(server: string, tool: string, arg
   }
   const id = nextId++;
   const line = JSON.stringify({ t: secret, id, server, tool, args }) + '\n';
-  return new Promise<T>((resolve, reject) => {
+  const answer = new Promise<T>((resolve, reject) => {
     if (pending.size === 0) channel.hold();
     pending.set(id, { resolve: resolve as (value: unknown) => void, reject, server, tool });
     channel.send(line);
   });
+  try {
+    return await answer;
+  } catch (error) {
+    // Made again here, after the await: its stack then runs through the caller's awaits to the user's line, where
+    // the one made when the reply arrived only knows the socket that delivered it.
+    throw new McpToolError(server, tool, (error as Error).message);
+  }
 }

@@ -1,4 +1,5 @@
-// Skillgraph node runner: waits for its entry file, then imports it (a rejected import exits with code 1). Started
+// Skillgraph node runner: waits for its entry file, then imports it. An error that ends the run is handed to the host
+// as one error record on stderr (see README.md), which names it at the user's line; the run exits with code 1. Started
 // ahead from the warm pool, it reads the entry on descriptor 4 and, on that same descriptor, tells the host its exit
 // code the moment its event loop is done (a clean exit), so the host need not wait for Node and the sandbox to tear down.
 import { writeSync } from 'node:fs';
@@ -52,7 +53,33 @@ function reportExit() {
 // memory. Blocking writes give the host's reader back-pressure and keep output live.
 for (const stream of [process.stdout, process.stderr]) stream._handle?.setBlocking?.(true);
 
+/** Marks an error record on stderr; the host's user-errors.ts turns it into `file:line:col Name: message`. */
+const ERROR_RECORD = '\u001eskillgraph-error\u001f';
+
+function reportError(error) {
+  const failure = error instanceof Error ? error : undefined;
+  const record = {
+    name: failure ? failure.name : '',
+    message: failure ? failure.message : String(error),
+    stack: failure ? String(failure.stack ?? '') : '',
+  };
+  process.stderr.write(ERROR_RECORD + JSON.stringify(record) + '\n');
+  process.exitCode = 1;
+}
+process.on('uncaughtException', (error) => {
+  reportError(error);
+  process.exit(1);
+});
+process.on('unhandledRejection', (error) => {
+  reportError(error);
+  process.exit(1);
+});
+
 const control = process.argv[2] ? { entry: process.argv[2] } : await readControl();
 if (!process.argv[2]) reportExit();
 if (control.secret) process.env.SKILLGRAPH_BRIDGE_SECRET = control.secret;
-await import(pathToFileURL(control.entry).href);
+try {
+  await import(pathToFileURL(control.entry).href);
+} catch (error) {
+  reportError(error);
+}

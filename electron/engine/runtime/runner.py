@@ -1,7 +1,10 @@
 """Skillgraph python runner: applies limits, waits for its entry file, runs it with top-level await allowed.
 
-Started ahead from the warm pool, it reads the entry on descriptor 4 and tells the host its exit code there once the
-run's threads and exit handlers are done, so the host need not wait for the interpreter's own teardown."""
+An error that ends the run is handed to the host as one error record on stderr (see README.md), with the frames of
+its traceback; the host's user-errors.ts names it at the user's line. Started ahead from the warm pool, it reads the
+entry on descriptor 4 and tells the host its exit code there once the run's threads and exit handlers are done, so the
+host need not wait for the interpreter's own teardown.
+"""
 import asyncio  # before the run starts: scripts that call tools await, and this is most of the start-up
 import atexit
 import json
@@ -19,6 +22,20 @@ try:
         resource.setrlimit(resource.RLIMIT_AS, (_memory, _memory))
 except (ImportError, ValueError, OSError):
     pass
+
+
+_ERROR_RECORD = "\x1eskillgraph-error\x1f"
+
+
+def _report_error(value: BaseException, tb: object, frames: "list | None" = None) -> None:
+    if frames is None:
+        import traceback
+
+        frames = [{"file": f.filename, "line": f.lineno, "function": f.name} for f in traceback.extract_tb(tb)]  # type: ignore[arg-type]
+    message = value.msg if isinstance(value, SyntaxError) else str(value)  # str() repeats the file and line
+    record = {"name": type(value).__name__, "message": message, "frames": frames}
+    sys.stderr.write(_ERROR_RECORD + json.dumps(record) + "\n")
+    sys.stderr.flush()
 
 
 def _read_control() -> dict:
@@ -59,10 +76,9 @@ def _main() -> int:
     filename = os.environ.get("SKILLGRAPH_SOURCE_NAME", "main.py")
     try:
         code = compile(source, filename, "exec", flags=_ALLOW_TOP_LEVEL_AWAIT)
-    except SyntaxError:
-        import traceback
-
-        traceback.print_exc(limit=0)
+    except SyntaxError as error:
+        frame = {"file": error.filename or filename, "line": error.lineno or 0, "column": error.offset or 0, "function": ""}
+        _report_error(error, None, [frame])
         return 1
     scope = {"__name__": "__main__", "__file__": filename, "__builtins__": __builtins__}
     try:
@@ -73,11 +89,8 @@ def _main() -> int:
     except SystemExit as stop:
         code_value = stop.code
         return code_value if isinstance(code_value, int) else (0 if code_value is None else 1)
-    except BaseException:  # noqa: BLE001 - the user's error, shown as Python shows it
-        import traceback
-
-        kind, value, tb = sys.exc_info()
-        traceback.print_exception(kind, value, tb.tb_next if tb is not None else None)
+    except BaseException as error:  # noqa: BLE001 - the user's error, named at the user's line by the host
+        _report_error(error, error.__traceback__)
         return 1
     return 0
 

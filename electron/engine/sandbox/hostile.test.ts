@@ -153,7 +153,7 @@ console.log('raw', raw);
     // The first 64 KB, then the last 64 KB (at most) when the run ends: bounded whatever the script prints.
     expect(result.stdout.length).toBeGreaterThanOrEqual(64 * 1024);
     expect(result.stdout.length).toBeLessThanOrEqual(2 * 64 * 1024 + 1024);
-    expect(result.notice).toContain('output capped at 64 KB');
+    expect(result.notice).toContain('Output cut: the first 64 KB are shown; the last 64 KB follow when the run ends');
     expect(result.notice).toContain('printed more than 8 MB');
   });
 

@@ -1,7 +1,9 @@
 // A run's output: what listeners receive is capped (with the end of a capped run's output kept and shown last),
 // while the full log goes to <data>/runs/<id>.log up to its own, much larger, cap.
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { formatSize, outputCutNotice } from '../../../shared/output-notice';
 import type { RunEvent } from './run-handle';
+import type { UserErrorStream } from './user-errors';
 import type { SandboxLimits } from './types';
 
 /** Caps what listeners receive; the log on disk gets everything up to its own (much larger) cap. */
@@ -25,6 +27,8 @@ export class OutputRecorder {
     private readonly overLogCap: () => void,
     /** The log cannot be written (a full disk): the run must end; output still reaches listeners. */
     private readonly onLogError: (error: unknown) => void,
+    /** Error records in stderr become one line at the user's line (user-errors.ts), in the log as on screen. */
+    private readonly userErrors: UserErrorStream,
   ) {
     this.log = createWriteStream(logPath);
     this.log.on('error', (error) => {
@@ -62,6 +66,11 @@ export class OutputRecorder {
   }
 
   write(stream: 'stdout' | 'stderr', chunk: string): void {
+    this.record(stream, stream === 'stderr' ? this.userErrors.write(chunk) : chunk);
+  }
+
+  private record(stream: 'stdout' | 'stderr', chunk: string): void {
+    if (chunk.length === 0) return;
     const bytes = Buffer.byteLength(chunk);
     if (!this.logFailed && this.logged < this.limits.logCapBytes) {
       this.log.write(chunk);
@@ -83,8 +92,7 @@ export class OutputRecorder {
       this.publish({ type: stream, data: forward });
     }
     if (this.capped) {
-      const cap = formatBytes(this.limits.outputCapBytes);
-      this.publish({ type: 'notice', data: `output capped at ${cap}; the last ${formatBytes(TAIL_BYTES)} follow when the run ends; the full log is at ${this.logPath}` });
+      this.publish({ type: 'notice', data: outputCutNotice({ firstShown: this.limits.outputCapBytes, last: TAIL_BYTES, later: true, logPath: this.logPath }) });
       if (rest) this.keepTail(stream, rest, Buffer.byteLength(rest));
     }
   }
@@ -102,8 +110,9 @@ export class OutputRecorder {
 
   /** Ends the log and, for a capped run, hands listeners the end of the output with what was skipped. */
   close(): Promise<void> {
+    this.record('stderr', this.userErrors.end());
     if (this.tail.length) {
-      this.publish({ type: 'notice', data: `${formatBytes(this.skipped)} of output skipped here (all of it is in ${this.logPath}); the last ${formatBytes(this.tailBytes)} follow` });
+      this.publish({ type: 'notice', data: outputCutNotice({ notShown: this.skipped, last: this.tailBytes, logPath: this.logPath }) });
       for (const { stream, chunk } of this.tail) {
         (stream === 'stdout' ? this.stdout : this.stderr).push(chunk);
         this.publish({ type: stream, data: chunk });
@@ -121,6 +130,5 @@ export class OutputRecorder {
 /** How much of the end of a capped run's output still reaches the console. */
 const TAIL_BYTES = 64 * 1024;
 
-export function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : `${+(bytes / 1024).toFixed(1)} KB`;
-}
+/** Sizes in notices, one wording everywhere. */
+export const formatBytes = formatSize;

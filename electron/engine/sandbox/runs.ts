@@ -19,6 +19,7 @@ import { runsDirOf } from './run-history';
 import { RunDetails, RunRecords } from './run-records';
 import { RunScheduler } from './scheduler';
 import { TypeChecker } from './typecheck';
+import { UserErrorStream, defaultFileName } from './user-errors';
 import { DEFAULT_LIMITS, SandboxError, type SandboxBackend, type SandboxLimits, type SandboxRuntime, type StopReason, type ToolCaller } from './types';
 
 export { RunHandle, type RunEvent } from './run-handle';
@@ -54,6 +55,8 @@ export interface RunRequest {
   skipTypeCheck?: boolean;
   backend?: BackendName;
   origin: 'app' | 'cli' | 'gateway';
+  /** The name the user knows the code by (`hello.ts`): errors and type errors are reported at it; `main.ts` otherwise. */
+  fileName?: string;
 }
 
 /** The run's summary with its captured output; `toolCalls` is the full list here (the summary keeps only the count). */
@@ -267,7 +270,8 @@ export class RunManager {
     return path.join(this.opts.dataDir, 'sessions', session, '.staging');
   }
 
-  private typeChecker(): TypeChecker {
+  /** The warm type-checker runs use; the Console's editor service asks the same one (editor-service.ts). */
+  typeChecker(): TypeChecker {
     this.checker ??= new TypeChecker(this.opts.apiDir);
     return this.checker;
   }
@@ -317,12 +321,14 @@ export class RunManager {
       this.records.writeSummary(summary(status));
       publish({ type: 'status', data: status });
     };
+    const fileName = req.fileName ?? defaultFileName(req.language);
     const output = new OutputRecorder(
       logPath,
       this.limits,
       publish,
       () => abort.abort('output-limit' satisfies StopReason),
       (error) => stopFor('disk-full', `the run was stopped: ${describeFsError(error, this.records.runsDir)}`),
+      new UserErrorStream({ fileName, language: req.language }),
     );
     const clock = new RunClock(this.limits.timeoutMs, () => abort.abort('timeout' satisfies StopReason));
     let diagnostics: TypeDiagnostic[] = [];
@@ -330,7 +336,7 @@ export class RunManager {
     let exitCode: number | null | undefined;
     const reportTypeErrors = (): void => {
       status = 'type-error';
-      const lines = diagnostics.map((d) => `main.ts:${d.line}:${d.column} - error TS${d.code ?? ''}: ${d.message}`);
+      const lines = diagnostics.map((d) => `${fileName}:${d.line}:${d.column} - error TS${d.code ?? ''}: ${d.message}`);
       output.write('stderr', lines.join('\n') + '\n');
     };
 

@@ -31,6 +31,8 @@ export class TypeChecker {
   /** Code that passed, by its text, with the API files it was checked against. */
   private readonly passed = new StampedCache<true>();
   private programs = 0;
+  /** Files the program holds besides the user's: the API's modules while the editor asks (auto-import sees them). */
+  private extraRoots: string[] = [];
 
   constructor(readonly apiDir: string) {
     this.userFile = path.join(apiDir, USER_FILE_NAME);
@@ -51,7 +53,7 @@ export class TypeChecker {
     };
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => options,
-      getScriptFileNames: () => [this.userFile],
+      getScriptFileNames: () => [this.userFile, ...this.extraRoots],
       getScriptVersion: (fileName) => {
         if (fileName === this.userFile) return String(this.userVersion);
         if (!fileName.startsWith(apiDir + path.sep)) return '1'; // TypeScript's libs and @types/node do not change
@@ -85,18 +87,14 @@ export class TypeChecker {
     this.programs++;
     this.userCode = code;
     this.userVersion++;
+    this.extraRoots = [];
     this.apiVersions.clear();
     // One program update per check; the libs' and API files' source files and bindings are reused from the last one.
     const program = this.service.getProgram();
     const file = program?.getSourceFile(this.userFile);
     if (!program || !file) throw new Error('the type-checker lost the user file');
     const diagnostics = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
-    const errors = diagnostics
-      .filter((d) => d.category === ts.DiagnosticCategory.Error)
-      .map((d) => {
-        const position = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
-        return { line: position.line + 1, column: position.character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, '\n'), code: d.code };
-      });
+    const errors = toTypeDiagnostics(diagnostics);
     // Only a pass is remembered: every import of passing code resolved to a file of the program, so a stamp covers it.
     if (errors.length === 0) {
       // The stamps the program was built from (taken during this check), not later ones: a file rewritten meanwhile
@@ -116,7 +114,31 @@ export class TypeChecker {
     return this.programs;
   }
 
+  /**
+   * Asks the LanguageService about `code` as the user's file (the Console's editor service: completion, hover).
+   * `roots` are held in the program too, until the next check or query without them.
+   */
+  query<T>(code: string, ask: (service: ts.LanguageService, fileName: string) => T, roots: string[] = []): T {
+    if (code !== this.userCode) {
+      this.userCode = code;
+      this.userVersion++;
+    }
+    this.extraRoots = roots;
+    this.apiVersions.clear();
+    return ask(this.service, this.userFile);
+  }
+
   dispose(): void {
     this.service.dispose();
   }
+}
+
+/** TypeScript's errors as the user reads them (1-based line and column). */
+export function toTypeDiagnostics(diagnostics: readonly ts.Diagnostic[]): TypeDiagnostic[] {
+  return diagnostics
+    .filter((d) => d.category === ts.DiagnosticCategory.Error)
+    .map((d) => {
+      const position = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
+      return { line: position.line + 1, column: position.character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, '\n'), code: d.code };
+    });
 }

@@ -1,5 +1,6 @@
-// A CodeMirror 6 editor for TypeScript or Python: highlighting, completion from the generated API, type errors
-// as lint markers, and a read-only mode for showing code. Follows the system's light or dark theme.
+// A CodeMirror 6 editor for TypeScript or Python: highlighting, completion (type-aware from the engine for
+// TypeScript, from the generated API tree for import paths and Python), hover and signature help, type errors as lint
+// markers, jumping to a line, and a read-only mode for showing code. Follows the system's light or dark theme.
 import { useEffect, useRef } from 'react';
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
@@ -10,7 +11,10 @@ import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { Compartment, EditorState } from '@codemirror/state';
 import { oneDark } from '@codemirror/theme-one-dark';
 import { drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
+import type { CompletionContext } from '@codemirror/autocomplete';
+import { EditorSelection } from '@codemirror/state';
 import { apiCompletionSource, type ApiTreeServer } from './apiCompletions';
+import { typeScriptCompletionSource, typeScriptHover, typeScriptSignatureHelp, type TypeScriptServices } from './typeScriptServices';
 
 export interface LineDiagnostic {
   line: number;
@@ -28,6 +32,10 @@ export interface CodeEditorProps {
   diagnostics?: LineDiagnostic[];
   /** Called on Ctrl/Cmd+Enter. */
   onSubmit?: () => void;
+  /** The engine's language services, used while the language is TypeScript or JavaScript. */
+  typeScript?: TypeScriptServices;
+  /** Moves the cursor to this line (and column) and focuses the editor; a new `nonce` jumps again. */
+  reveal?: { line: number; column?: number; nonce: number };
 }
 
 function languageExtension(language: string) {
@@ -55,6 +63,11 @@ export function CodeEditor(props: CodeEditorProps) {
   const themeSlot = useRef(new Compartment());
 
   useEffect(() => {
+    const typeScript = () => (latest.current.language === 'python' ? undefined : latest.current.typeScript);
+    const fromTree = apiCompletionSource(() => latest.current.apiTree ?? [], () => latest.current.language);
+    const fromEngine = typeScriptCompletionSource(typeScript);
+    // With the engine: it completes code, the API tree completes import paths (inside strings) only.
+    const complete = (context: CompletionContext) => (typeScript() ? (context.matchBefore(/['"][^'"]*$/) ? fromTree(context) : fromEngine(context)) : fromTree(context));
     const extensions = [
       lineNumbers(),
       drawSelection(),
@@ -73,7 +86,9 @@ export function CodeEditor(props: CodeEditorProps) {
         indentOnInput(),
         closeBrackets(),
         highlightActiveLine(),
-        autocompletion({ override: [apiCompletionSource(() => latest.current.apiTree ?? [], () => latest.current.language)] }),
+        autocompletion({ override: [complete] }),
+        typeScriptHover(typeScript),
+        typeScriptSignatureHelp(typeScript),
         lintGutter(),
         keymap.of([
           { key: 'Mod-Enter', run: () => (latest.current.onSubmit?.(), true) },
@@ -116,6 +131,16 @@ export function CodeEditor(props: CodeEditorProps) {
     const editor = view.current;
     if (editor && !props.readOnly) editor.dispatch(setDiagnostics(editor.state, toCodeMirrorDiagnostics(editor.state, props.diagnostics ?? [])));
   }, [props.diagnostics, props.readOnly]);
+
+  useEffect(() => {
+    const editor = view.current;
+    const target = props.reveal;
+    if (!editor || !target) return;
+    const line = editor.state.doc.line(Math.min(Math.max(1, target.line), editor.state.doc.lines));
+    const at = Math.min(line.from + Math.max(0, (target.column ?? 1) - 1), line.to);
+    editor.dispatch({ selection: EditorSelection.cursor(at), effects: EditorView.scrollIntoView(at, { y: 'center' }) });
+    editor.focus();
+  }, [props.reveal]);
 
   return <div className={`code-editor${props.readOnly ? ' read-only' : ''}`} ref={host} />;
 }

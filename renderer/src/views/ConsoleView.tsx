@@ -2,15 +2,21 @@
 // tool calls stream in, see type errors inline, browse the session's workspace, and save the code as a skill;
 // its Runs section lists past runs from every origin with their context ledger.
 import { useEffect, useMemo, useState } from 'react';
+import type { TypeScriptServices } from '../components/typeScriptServices';
 import type { RunLanguage } from '../../../shared/types';
 import { CodeEditor } from '../components/CodeEditor';
 import { ErrorNote } from '../components/ErrorNote';
 import { FormDialog } from '../components/FormDialog';
+import { ModalDialog } from '../components/ModalDialog';
+import { WithLogLink } from '../components/OutputPane';
 import { OutputPane } from '../components/OutputPane';
 import { StatusBadge } from '../components/StatusBadge';
 import { ToolCallTimeline } from '../components/ToolCallTimeline';
 import { useClient, useQuery } from '../hooks';
-import { consoleSession, isRunning, useConsoleState } from './consoleSession';
+import { consoleFileName, consoleSession, isRunning, useConsoleState } from './consoleSession';
+
+/** How long typing pauses before the code is type-checked again. */
+const CHECK_DELAY_MS = 400;
 import { RunsPanel } from './RunsPanel';
 
 /** `section` is the route segment after console/: undefined for the editor, 'runs' for the history. */
@@ -48,6 +54,30 @@ function ConsoleEditor(props: { navigate: (to: string) => void }) {
   const tree = useQuery('api.tree', {}, ['servers.state']);
   const [saving, setSaving] = useState(false);
   useEffect(() => consoleSession.attach(client), [client]);
+  const [logOpen, setLogOpen] = useState<string>();
+  const [reveal, setReveal] = useState<{ line: number; column?: number; nonce: number }>();
+  const typeScript = useMemo<TypeScriptServices>(
+    () => ({
+      complete: (code, offset) => client.call('editor.complete', { code, offset }),
+      hover: (code, offset) => client.call('editor.hover', { code, offset }),
+      signature: (code, offset) => client.call('editor.signature', { code, offset }),
+    }),
+    [client],
+  );
+  // Diagnostics while typing, from the engine's warm checker, once typing pauses.
+  useEffect(() => {
+    if (state.language !== 'typescript') return;
+    const code = state.code;
+    const timer = setTimeout(() => {
+      client.call('editor.diagnostics', { code }).then(
+        ({ diagnostics }) => consoleSession.setLiveDiagnostics(code, diagnostics),
+        (error: Error) => console.warn('[console] checking the code while typing failed:', error.message),
+      );
+    }, CHECK_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [client, state.code, state.language]);
+  const fileName = consoleFileName(state.language);
+  const jumpTo = (line: number, column?: number) => setReveal({ line, column, nonce: Date.now() });
   const running = isRunning(state.status);
   const run = () => {
     if (!isRunning(consoleSession.state.status)) void consoleSession.run(client);
@@ -102,52 +132,86 @@ function ConsoleEditor(props: { navigate: (to: string) => void }) {
             apiTree={tree.data?.servers}
             diagnostics={state.diagnostics}
             onSubmit={run}
+            typeScript={typeScript}
+            reveal={reveal}
           />
-          <Diagnostics />
+          <Diagnostics onJump={jumpTo} />
         </div>
         <div className="side-pane">
           <ToolCallTimeline calls={state.toolCalls} />
           <WorkspaceFiles session={state.session} version={state.finishedRuns} />
         </div>
         <div className="output-pane">
-          {state.notices.map((notice, i) => (
+          {currentNotices(state.notices).map((notice, i) => (
             <p key={i} className="notice" role="status">
-              {notice}
+              <WithLogLink text={notice} onOpenLog={state.runId ? () => setLogOpen(state.runId) : undefined} />
             </p>
           ))}
-          <OutputPane buffer={consoleSession.output} logHint={state.logPath} />
+          <OutputPane buffer={consoleSession.output} logHint={state.logPath} fileName={fileName} onPosition={jumpTo} onOpenLog={state.runId ? () => setLogOpen(state.runId) : undefined} />
         </div>
       </div>
+      {logOpen && <FullLogDialog runId={logOpen} onClose={() => setLogOpen(undefined)} />}
       {saving && <SaveAsSkillDialog onClose={() => setSaving(false)} navigate={props.navigate} />}
     </section>
   );
 }
 
+/** The run's notices, less an earlier "Output cut" one the run's end has replaced with what was really cut. */
+function currentNotices(notices: string[]): string[] {
+  const lastCut = notices.findLastIndex((notice) => notice.startsWith('Output cut:'));
+  return notices.filter((notice, i) => i === lastCut || !notice.startsWith('Output cut:'));
+}
+
 function RunStatusLine() {
   const state = useConsoleState();
   const summary = state.summary;
+  // Notices the output pane already shows are not repeated here (a run's record joins them all).
+  const unshown = (summary?.notice ?? '').split('\n').filter((notice) => notice && !state.notices.includes(notice));
   return (
-    <p className="run-status" role="status" aria-label="Run status">
+    <p className="run-status" role="status" aria-label="Run status" title={unshown.join('\n') || undefined}>
       <StatusBadge status={state.status ?? ''} />
       {summary?.durationMs !== undefined && <span> {Math.round(summary.durationMs)} ms</span>}
       {summary && summary.exitCode !== undefined && summary.exitCode !== null && <span> · exit {summary.exitCode}</span>}
       {summary?.ledger && <span> · {summary.ledger.savedTokens.toLocaleString()} tokens kept out of context</span>}
-      {summary?.notice && !state.notices.includes(summary.notice) && <span className="warn"> · {summary.notice}</span>}
+      {unshown.length > 0 && <span className="warn"> · {unshown.join(' · ')}</span>}
     </p>
   );
 }
 
-function Diagnostics() {
+function Diagnostics(props: { onJump: (line: number, column: number) => void }) {
   const { diagnostics } = useConsoleState();
   if (!diagnostics.length) return null;
   return (
     <ul className="diagnostics" aria-label="Type errors">
       {diagnostics.map((d, i) => (
         <li key={i} className="error">
-          Line {d.line}:{d.column} {d.message}
+          <button type="button" className="link position" onClick={() => props.onJump(d.line, d.column)}>
+            Line {d.line}:{d.column}
+          </button>{' '}
+          {d.message}
         </li>
       ))}
     </ul>
+  );
+}
+
+function FullLogDialog(props: { runId: string; onClose: () => void }) {
+  const log = useQuery('runs.log', { runId: props.runId });
+  return (
+    <ModalDialog title={`Full log of run ${props.runId}`} onClose={props.onClose}>
+      {log.error && <p className="error">{log.error}</p>}
+      {log.data && <p className="muted"><code>{log.data.logPath}</code></p>}
+      {log.data && (
+        <pre className="output-text full-log" aria-label="Full log" tabIndex={0}>
+          {log.data.text}
+        </pre>
+      )}
+      <div className="actions">
+        <button type="button" onClick={props.onClose}>
+          Close
+        </button>
+      </div>
+    </ModalDialog>
   );
 }
 

@@ -1,5 +1,6 @@
 // Run history with the context ledger: recent runs from the app, the CLI and agents (the gateway), each with how many
 // tokens of tool results its code received against how many it printed back, and one run opened with its output.
+import { outputCutNotice } from '../../../shared/output-notice';
 import { useEffect, useMemo, useState } from 'react';
 import type { RunDetail } from '../../../shared/contract';
 import type { RunSummary } from '../../../shared/types';
@@ -227,8 +228,8 @@ function RunDetailBody({ run }: { run: RunDetail }) {
           ))}
         </ul>
       )}
-      <StreamText label="Run output" text={run.stdout} empty="The run printed nothing." />
-      {run.stderr && <StreamText label="Run errors" text={run.stderr} className="stderr" />}
+      <StreamText label="Run output" text={run.stdout} empty="The run printed nothing." logPath={run.logPath} />
+      {run.stderr && <StreamText label="Run errors" text={run.stderr} className="stderr" logPath={run.logPath} />}
     </>
   );
 }
@@ -248,7 +249,7 @@ function Ledger({ run }: { run: RunDetail }) {
   );
 }
 
-function StreamText(props: { label: string; text: string; empty?: string; className?: string }) {
+function StreamText(props: { label: string; text: string; empty?: string; className?: string; logPath?: string }) {
   const cut = props.text.length > DETAIL_CHARS;
   const text = cut ? props.text.slice(-DETAIL_CHARS) : props.text;
   return (
@@ -256,7 +257,7 @@ function StreamText(props: { label: string; text: string; empty?: string; classN
       <h3>{props.label}</h3>
       {cut && (
         <p className="notice" role="status">
-          Showing the last {Math.round(DETAIL_CHARS / 1024)} KB; the full output is in the log.
+          {outputCutNotice({ notShown: props.text.length - DETAIL_CHARS, last: DETAIL_CHARS, logPath: props.logPath })}
         </p>
       )}
       {text ? (

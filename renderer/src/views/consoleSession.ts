@@ -24,6 +24,9 @@ export interface ConsoleState {
   finishedRuns: number;
 }
 
+/** The name the Console's code goes by in errors (`console.ts:3:17 McpToolError: …`), so they can be clicked. */
+export const consoleFileName = (language: RunLanguage) => `console.${language === 'python' ? 'py' : language === 'javascript' ? 'js' : 'ts'}`;
+
 const TERMINAL: ReadonlySet<string> = new Set(['succeeded', 'failed', 'type-error', 'timeout', 'killed', 'cancelled']);
 export const isRunning = (status: ConsoleState['status']) => status !== undefined && !TERMINAL.has(status);
 
@@ -76,6 +79,10 @@ class ConsoleSession {
 
   setCode(code: string) {
     this.update({ code });
+  }
+  /** Type errors checked while typing; kept only if the code is still the code that was checked. */
+  setLiveDiagnostics(code: string, diagnostics: TypeDiagnostic[]) {
+    if (code === this.state.code && !isRunning(this.state.status)) this.update({ diagnostics });
   }
   setLanguage(language: RunLanguage) {
     this.update({ language });
@@ -164,7 +171,7 @@ class ConsoleSession {
     this.awaitingId = true;
     this.update({ runId: undefined, status: 'starting', summary: undefined, toolCalls: [], diagnostics: [], notices: [], error: undefined, logPath: undefined });
     try {
-      const { runId } = await client.call('runs.start', { code: this.state.code, language: this.state.language, session: this.state.session });
+      const { runId } = await client.call('runs.start', { code: this.state.code, language: this.state.language, session: this.state.session, fileName: consoleFileName(this.state.language) });
       this.awaitingId = false;
       this.update({ runId, status: this.state.status === 'starting' ? 'queued' : this.state.status });
       const early = this.early;
