@@ -8,7 +8,7 @@ import path from 'node:path';
 import { RunSummary, ToolCallEvent, TypeDiagnostic, type BackendName, type RunLanguage, type RunStatus } from '../../../shared/types';
 import { z } from 'zod';
 import { SkillgraphError } from '../../../shared/errors';
-import { writeFileAtomic } from '../settings';
+import { writeFileAtomic } from '../atomic-write';
 import { BridgeHost, type InterceptCall, type OnToolResult } from './bridge';
 import { DiskFullError, describeFsError, folderBytes, isDiskFull } from './disk';
 import { Bundler } from './bundle';

@@ -1,8 +1,9 @@
 // Writes skills into a run's root as importable modules: `skills/<name>.ts` / `.py` with their doc comments, an
 // `index.ts`, `__init__.py` and a README. Deterministic; unchanged files are not rewritten; stale files are removed.
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Skill } from '../../../shared/types';
+import { writeFileAtomicAsync } from '../atomic-write';
 import { pythonDefBodyLine, toSkillModule, typescriptExports } from './module';
 import { validateSkillName } from './names';
 
@@ -113,10 +114,8 @@ export async function materializeSkills(outDir: string, skills: readonly Skill[]
     const current = await readFile(target, 'utf8').catch(() => undefined);
     if (current === content) unchanged++;
     else {
-      // Write-then-rename so a run starting meanwhile never imports half a file.
-      const tmp = `${target}.${process.pid}.tmp`;
-      await writeFile(tmp, content, 'utf8');
-      await rename(tmp, target);
+      // Atomic, so a run starting meanwhile never imports half a file.
+      await writeFileAtomicAsync(target, content);
       written.push(relative);
     }
   }
