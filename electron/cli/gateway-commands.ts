@@ -19,7 +19,7 @@ async function serveMcp(values: Record<string, unknown>): Promise<number> {
   let engine: Promise<Engine> | undefined;
   const openEngine = (): Promise<Engine> =>
     (engine ??= import('../engine/engine').then(({ Engine }) =>
-      Engine.open({ graph: locations.graphDir, data: locations.dataDir, host: 'cli', watch: true, warmSandbox: true }),
+      Engine.open({ graph: locations.graphDir, data: locations.dataDir, host: 'cli', watch: true, warmSandbox: true, log: locationsOf(values).log ?? { to: 'logs-folder' } }),
     ));
   const server = createGatewayServer(async () => {
     const [{ gatewayForEngine }, opened] = await Promise.all([import('../engine/gateway'), openEngine()]);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { assertUsableGraphDir, ensureDataDir, explicitGraphDir, resolveDataDir, templateDir, type LocationInput } from './locations';
 import { SettingsStore } from './settings';
 import { createGraphFromTemplate } from './template';
+import type { LogTarget } from './logger';
 
 export interface EngineOptions extends LocationInput {
   /** Which host runs the engine; shown in the status bar. */
@@ -15,6 +16,8 @@ export interface EngineOptions extends LocationInput {
   initGraph?: boolean;
   /** Prepare the sandbox, a spare runner and the type-checker now, so the first run starts fast (default: not for the CLI). */
   warmSandbox?: boolean;
+  /** Where the engine logs (default: nowhere, as in tests); each host chooses. */
+  log?: LogTarget;
 }
 
 export interface EngineLocations {

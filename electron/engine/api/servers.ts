@@ -25,7 +25,7 @@ export function serverHandlers(engine: Engine): HandlerSlice<ServerMethods> {
     'servers.list': async () => list(),
     'servers.add': async ({ name, config }) => {
       await engine.serverConfigs.add(name, config);
-      void engine.reloadServers().catch(() => {});
+      void engine.reloadServers().catch(engine.reportBackgroundFailure(`starting the servers after adding \`${name}\``));
       return list();
     },
     'servers.remove': async ({ name }) => {
@@ -35,12 +35,12 @@ export function serverHandlers(engine: Engine): HandlerSlice<ServerMethods> {
     },
     'servers.import': async ({ json }) => {
       const result = await engine.serverConfigs.importText(json);
-      void engine.reloadServers().catch(() => {});
+      void engine.reloadServers().catch(engine.reportBackgroundFailure('starting the imported servers'));
       return result;
     },
     'servers.restart': async ({ name }) => {
       const state = await engine.pool.restart(name);
-      void engine.catalog.refresh().catch(() => {});
+      void engine.catalog.refresh().catch(engine.reportBackgroundFailure(`regenerating the API after restarting \`${name}\``));
       return state;
     },
     'api.tree': async () => {
