@@ -176,7 +176,7 @@ export class Engine {
     const onProgress = (progress: IndexProgress) => this.events.emit('index.progress', progress);
     let done: Promise<unknown>;
     if (watch) {
-      const feeder = new IndexFeeder(this.index, this.graph, { onProgress });
+      const feeder = new IndexFeeder(this.index, this.graph, { onProgress, onError: this.reportBackgroundFailure('indexing the pages that changed') });
       done = feeder.start();
       this.disposers.push(() => feeder.stop());
       this.disposers.push(this.announceGraphChanges());
