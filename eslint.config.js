@@ -1,6 +1,8 @@
 // Lint rules, chiefly the layering: shared/ is pure TypeScript, the engine never imports electron or the
-// renderer, and the renderer never imports Node or the engine. Imports flow one way.
+// renderer, and the renderer never imports Node or the engine. Imports flow one way, inside the engine too
+// (eslint/engine-layers.js holds its layer order).
 import tseslint from 'typescript-eslint';
+import engineLayers from './eslint/engine-layers.js';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'http', 'net', 'stream', 'url', 'util', 'events', 'worker_threads'];
 
@@ -40,5 +42,11 @@ export default tseslint.config(
         { group: ['electron', '**/electron/**'], message: 'The renderer talks to the engine only through the SkillgraphClient.' },
       ] }],
     },
+  },
+  {
+    files: ['electron/engine/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/fixtures/**', '**/test-scripts/**', '**/test-fixture.ts', '**/test-fixtures.ts', '**/graph/fuzz/**'],
+    plugins: { local: engineLayers },
+    rules: { 'local/engine-layers': 'error' },
   },
 );

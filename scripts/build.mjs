@@ -14,14 +14,14 @@ const quiet = process.argv.includes('--quiet');
 
 // Chunk names carry a content hash: drop the previous build's so dist/ holds only what cli.mjs imports.
 fs.rmSync(path.join(root, 'dist/cli-chunks'), { recursive: true, force: true });
-const CLI_EXTERNAL = ['better-sqlite3', 'esbuild', 'typescript', 'e2b', '@anthropic-ai/sandbox-runtime', 'electron', 'ws', 'mldoc', 'chokidar', 'gpt-tokenizer'];
+const CLI_EXTERNAL = ['better-sqlite3', 'esbuild', 'typescript', 'e2b', '@anthropic-ai/sandbox-runtime', 'electron', 'ws', 'mldoc', 'chokidar', 'gpt-tokenizer', 'pino', 'write-file-atomic', 'jsonc-parser'];
 const node = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
 await Promise.all([
   esbuild({
     ...node,
     // Small pure-JS dependencies are bundled into the chunks: resolving and compiling their hundreds of ESM files
     // (date-fns alone is ~250) cost more at start than all of our code. What stays external is native, huge and
-    // loaded only by the commands that need it, or reads its own files at run time.
+    // loaded only by the commands that need it, or reads its own files at run time (pino and write-file-atomic read __filename; jsonc-parser's UMD build requires its own files).
     packages: undefined,
     external: CLI_EXTERNAL,
     // Bundled CommonJS (cross-spawn, ajv…) calls require() for Node built-ins; ESM output has none of its own.

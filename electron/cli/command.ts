@@ -17,8 +17,9 @@ export interface Command {
 
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** Where the graph and data folder are, and (`--verbose`) the engine's log on stderr. */
 export function locationsOf(values: Record<string, unknown>) {
-  return { graph: str(values.graph), data: str(values.data) };
+  return { graph: str(values.graph), data: str(values.data), ...(values.verbose ? { log: { to: 'stderr', level: 'debug' } as const } : {}) };
 }
 
 export function printJsonOr(values: Record<string, unknown>, data: unknown, human: () => string): void {

@@ -31,7 +31,7 @@ export function electronUnavailableReason(env: NodeJS.ProcessEnv = process.env):
 
 async function serve(values: Record<string, unknown>): Promise<number> {
   const [{ Engine }, { createHandlers }, { startBrowserServer }] = await Promise.all([import('../engine/engine'), import('../engine/api/handlers'), import('../server/browser-server')]);
-  const engine = await Engine.open({ ...locationsOf(values), host: 'browser', watch: true });
+  const engine = await Engine.open({ log: { to: 'logs-folder' }, ...locationsOf(values), host: 'browser', watch: true });
   const portText = str(values.port);
   const port = portText === undefined ? undefined : Number(portText);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {

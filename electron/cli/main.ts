@@ -17,6 +17,7 @@ Options every command accepts:
   --graph <folder>   the Logseq graph (default: the one saved in settings, else <data>/graph) [SKILLGRAPH_GRAPH]
   --data <folder>    the app data folder (settings, index, runs, generated API) [SKILLGRAPH_DATA]
   --json             print machine-readable JSON (commands that print data)
+  --verbose          write the engine's log to stderr (debug level)
   -h, --help         help for a command
 
 Run \`skillgraph <command> --help\` for a command's own options.`;
@@ -64,7 +65,7 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stdout.write(commandHelp(match));
     return 0;
   }
-  const options: ParseArgsConfig['options'] = { ...LOCATION_OPTIONS, json: { type: 'boolean' }, ...(match.options ?? {}) };
+  const options: ParseArgsConfig['options'] = { ...LOCATION_OPTIONS, json: { type: 'boolean' }, verbose: { type: 'boolean' }, ...(match.options ?? {}) };
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });

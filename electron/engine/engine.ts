@@ -4,6 +4,8 @@ import { OAuthCredentialStore, openInSystemBrowser } from './mcp/oauth';
 import fs from 'node:fs';
 import path from 'node:path';
 import { RunSummary, type BackendName, type GraphEvent, type ServerState } from '../../shared/types';
+import type { BackgroundProblem } from '../../shared/contract';
+import { createLogger, errorText, type Logger } from './logger';
 import { EventBus } from './events';
 import { ElicitationDesk } from './api/elicitations';
 import { Graph } from './graph';
@@ -27,9 +29,14 @@ import type { SettingsStore } from './settings';
 
 export { prepareLocations, type EngineOptions, type EngineLocations } from './prepare-locations';
 
+/** Background failures kept for the status bar; older ones stay in the log. */
+const MAX_PROBLEMS = 20;
+
 export class Engine {
   /** Set while the index catches up with the graph (first start, or pages changed while closed). */
   indexing: Promise<void> | undefined;
+  /** Recent background failures, newest last; the status bar shows them. */
+  readonly problems: BackgroundProblem[] = [];
   private disposers: Array<() => void | Promise<void>> = [];
   /** Problems the catch-up of an engine opened without the graph found (unreadable files, config.edn). */
   private catchUpWarnings: string[] = [];
@@ -55,12 +62,14 @@ export class Engine {
     readonly events: EventBus,
     /** Questions servers ask the person (elicitation), waiting for the app's answer. */
     readonly elicitations: ElicitationDesk,
+    readonly log: Logger,
   ) {
     this.disposers.push(() => approvals.close());
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
     const { settings, ...locations } = prepareLocations(options);
+    const log = createLogger(options.log ?? { to: 'silent' }, locations.dataDir);
     // Taken before the scan: the pages indexed from this scan were parsed with this config.edn (or an older one,
     // which only makes the next catch-up re-read more than it had to).
     const configStamp = graphConfigStamp(locations.graphDir);
@@ -121,7 +130,7 @@ export class Engine {
       interceptCall: gatewayHooks.interceptCall,
       onResult: ledger.onResult,
     });
-    const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, catalog, skills, runs, approvals, ledger, gatewayHooks, events, elicitations);
+    const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, catalog, skills, runs, approvals, ledger, gatewayHooks, events, elicitations, log);
     opened.engine = engine;
     engine.catchUpWarnings = catchUpWarnings;
     if (graph) engine.startIndexing(graph, Boolean(options.watch), configStamp);
@@ -133,8 +142,8 @@ export class Engine {
     if (options.host !== 'cli') engine.disposers.push(engine.followRunHistory());
     // The app generates, in the background, the servers that were never generated; the others keep their last
     // generation and start on first use (or when asked to refresh), so 36 configured servers cost nothing at launch.
-    if (options.host !== 'cli') void engine.refreshUngeneratedApi().catch(reportBackgroundFailure('generating the API of servers never generated'));
-    if (options.warmSandbox ?? options.host !== 'cli') void runs.warmUp('default', ['typescript', 'python']).catch(reportBackgroundFailure('warming the sandbox'));
+    if (options.host !== 'cli') void engine.refreshUngeneratedApi().catch(engine.reportBackgroundFailure('generating the API of servers never generated'));
+    if (options.warmSandbox ?? options.host !== 'cli') void runs.warmUp('default', ['typescript', 'python']).catch(engine.reportBackgroundFailure('warming the sandbox'));
     return engine;
   }
 
@@ -142,7 +151,7 @@ export class Engine {
   private followServers(): void {
     const onState = (state: ServerState) => this.events.emit('servers.state', state);
     // Only the server that changed is listed again: the others are not started for it.
-    const onToolsChanged = (server: string) => void this.refreshApi([server]).catch(reportBackgroundFailure(`regenerating the API of server \`${server}\``));
+    const onToolsChanged = (server: string) => void this.refreshApi([server]).catch(this.reportBackgroundFailure(`regenerating the API of server \`${server}\``));
     const onLog = (line: ServerLogLine) => this.events.emit('servers.log', line);
     this.pool.on('state', onState);
     this.pool.on('toolsChanged', onToolsChanged);
@@ -153,6 +162,20 @@ export class Engine {
       this.pool.off('toolsChanged', onToolsChanged);
       await this.pool.close();
     });
+  }
+
+  /**
+   * Background work has no caller to throw to: its failure is logged with what was being done, kept in
+   * `problems` and announced, so the app's status bar shows it.
+   */
+  reportBackgroundFailure(what: string): (error: unknown) => void {
+    return (error) => {
+      const problem = { at: new Date().toISOString(), what, message: errorText(error) };
+      this.log.error({ err: error, what }, `${what} failed`);
+      this.problems.push(problem);
+      if (this.problems.length > MAX_PROBLEMS) this.problems.splice(0, this.problems.length - MAX_PROBLEMS);
+      this.events.emit('app.problem', problem);
+    };
   }
 
   /** Re-reads mcp.json into the pool and regenerates the tree (after add, remove or import). */
@@ -199,7 +222,7 @@ export class Engine {
     const onProgress = (progress: IndexProgress) => this.events.emit('index.progress', progress);
     let done: Promise<unknown>;
     if (watch) {
-      const feeder = new IndexFeeder(this.index, graph, { onProgress });
+      const feeder = new IndexFeeder(this.index, graph, { onProgress, onError: this.reportBackgroundFailure('indexing the pages that changed') });
       done = feeder.start();
       this.disposers.push(() => feeder.stop());
       this.disposers.push(this.announceGraphChanges());
@@ -307,11 +330,4 @@ export class Engine {
     await this.loadedGraph?.close();
     this.index.close();
   }
-}
-
-/** Background work has no caller to throw to: its failure goes to stderr with what was being done (stdout stays the gateway's MCP channel). */
-function reportBackgroundFailure(what: string): (error: unknown) => void {
-  return (error) => {
-    process.stderr.write(`skillgraph: ${what} failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  };
 }

@@ -6,6 +6,7 @@ import { assertUsableGraphDir, ensureDataDir, explicitGraphDir, resolveDataDir, 
 import type { ServerRequestHandlers } from './mcp/pool';
 import { SettingsStore } from './settings';
 import { createGraphFromTemplate } from './template';
+import type { LogTarget } from './logger';
 
 export interface EngineOptions extends LocationInput {
   /** Which host runs the engine; shown in the status bar. */
@@ -24,6 +25,8 @@ export interface EngineOptions extends LocationInput {
   loadGraph?: boolean;
   /** How requests from servers (sampling, elicitation) are answered; the gateway relays them to its agent. */
   serverRequests?: ServerRequestHandlers;
+  /** Where the engine logs (default: nowhere, as in tests); each host chooses. */
+  log?: LogTarget;
 }
 
 export interface EngineLocations {

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { BackendName } from '../../shared/types';
 import { InvalidInputError } from '../../shared/errors';
+import { describeIssues } from '../../shared/zod-issues';
+import { writeFileAtomic } from './atomic-write';
 
 export const AppSettings = z.object({
   graphDir: z.string().optional(),
@@ -65,22 +67,8 @@ export class SettingsStore {
     }
     const parsed = AppSettings.safeParse(json);
     if (!parsed.success) {
-      throw new InvalidInputError(`Settings file ${this.file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new InvalidInputError(`Settings file ${this.file} is invalid: ${describeIssues(parsed.error, 'settings')}`);
     }
     return parsed.data;
-  }
-}
-
-/** Write via a temporary dotfile in the same folder and rename, so a crash never leaves half a file. */
-export function writeFileAtomic(file: string, content: string): void {
-  const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
-  } catch (error) {
-    fs.rmSync(tmp, { force: true });
-    throw error;
   }
 }

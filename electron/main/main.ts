@@ -44,7 +44,7 @@ async function main(): Promise<void> {
 
   let engine: Engine;
   try {
-    engine = await Engine.open({ ...locations, host: 'electron', watch: true });
+    engine = await Engine.open({ ...locations, host: 'electron', watch: true, log: { to: 'logs-folder' } });
   } catch (error) {
     dialog.showErrorBox('Skillgraph cannot start', (error as Error).message);
     app.exit(1);

@@ -2,6 +2,7 @@
 // never import electron or the UI, the renderer never imports Node or the engine.
 import fs from 'node:fs';
 import path from 'node:path';
+import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -67,5 +68,24 @@ describe('layering', () => {
   it('only the Electron host imports electron', () => {
     const importers = [...sourceFiles('electron'), ...sourceFiles('shared'), ...sourceFiles('renderer')].filter((f) => importsOf(f).includes('electron'));
     for (const file of importers) expect(file.startsWith(path.join('electron', 'main'))).toBe(true);
+  });
+});
+
+describe("the engine's own layers (eslint/engine-layers.js)", () => {
+  const lint = async (file: string, code: string) => {
+    const [result] = await new ESLint({ cwd: root }).lintText(code, { filePath: path.join(root, file) });
+    return result.messages.filter((m) => m.ruleId === 'local/engine-layers').map((m) => m.message);
+  };
+
+  it('rejects an import from a higher layer, however the path is spelled', async () => {
+    expect(await lint('electron/engine/graph/probe.ts', "import { SearchIndex } from '../index/search-index';\nexport const x = SearchIndex;\n")).toEqual([expect.stringMatching(/^graph .* may not import index/)]);
+    expect(await lint('electron/engine/mcp/probe.ts', "export { RunManager } from '../sandbox/runs';\n")).toEqual([expect.stringMatching(/^mcp .* may not import sandbox/)]);
+    expect(await lint('electron/engine/index/probe.ts', "export const load = () => import('../skills/service');\n")).toEqual([expect.stringMatching(/^index .* may not import skills/)]);
+  });
+
+  it('accepts imports down the order, and the gateway naming the engine it is handed by type only', async () => {
+    expect(await lint('electron/engine/skills/probe.ts', "import { Graph } from '../graph';\nimport { SearchIndex } from '../index/search-index';\nexport const x = [Graph, SearchIndex];\n")).toEqual([]);
+    expect(await lint('electron/engine/gateway/probe.ts', "import type { Engine } from '../engine';\nexport type X = Engine;\n")).toEqual([]);
+    expect(await lint('electron/engine/gateway/probe.ts', "import { Engine } from '../engine';\nexport const x = Engine;\n")).toEqual([expect.stringMatching(/^gateway .* may not import root/)]);
   });
 });

@@ -105,7 +105,7 @@ function useFirstStart(navigate: (to: string) => void) {
 
 function StatusBar() {
   const client = useClient();
-  const status = useQuery('app.status', {}, ['servers.state', 'index.progress', 'graph.changed', 'skills.changed']);
+  const status = useQuery('app.status', {}, ['servers.state', 'index.progress', 'graph.changed', 'skills.changed', 'app.problem']);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   useEffect(() => client.onConnection(setConnection), [client]);
   const s = status.data;
@@ -125,6 +125,11 @@ function StatusBar() {
             {s.backend.name === 'e2b' ? (s.backend.available ? ' (E2B reachable)' : ' (E2B not reachable)') : s.backend.available ? '' : ' (unavailable)'}
           </span>
           <ApprovalsStatus />
+          {s.problems.length > 0 && (
+            <span data-testid="status-problems" className="warn" title={s.problems.map((p) => `${p.at}  ${p.what}: ${p.message}`).join('\n')}>
+              {s.problems.length === 1 ? '1 problem' : `${s.problems.length} problems`} in the background (details in the data folder's logs)
+            </span>
+          )}
           <span data-testid="status-index">
             {s.index.indexing ? 'Indexing…' : `Index: ${s.index.pages} pages, ${s.index.skills} skills, ${s.index.tools} tools`}
           </span>

@@ -1,6 +1,7 @@
 // The one dispatcher over the contract and the one reply shape. Electron IPC and browser mode are thin
 // transports around `dispatch`: they check who is calling, then hand it a method name and a raw input.
 import { toWireError } from '../errors';
+import { describeIssues } from '../zod-issues';
 import type { WireError } from './define';
 import { isMethodName, methods, type Handlers, type MethodName } from './index';
 
@@ -21,8 +22,7 @@ export function createDispatcher(handlers: Handlers): Dispatch {
     if (typeof method !== 'string' || !isMethodName(method)) return { ok: false, error: { code: DISPATCH_ERRORS.unknownMethod, message: `No API method named ${String(method)}.` } };
     const parsed = methods[method].input.safeParse(rawInput ?? {});
     if (!parsed.success) {
-      const message = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
-      return { ok: false, error: { code: DISPATCH_ERRORS.invalidInput, message } };
+      return { ok: false, error: { code: DISPATCH_ERRORS.invalidInput, message: describeIssues(parsed.error) } };
     }
     try {
       const handler = handlers[method as MethodName] as (input: unknown) => Promise<unknown>;

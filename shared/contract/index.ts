@@ -31,6 +31,10 @@ export * from './editor';
 const Empty = z.object({});
 const Ok = z.object({ ok: z.literal(true) });
 
+/** A failure of background work (API regeneration, sandbox warm-up, …) that had no caller to report to. */
+export const BackgroundProblem = z.object({ at: z.string(), what: z.string(), message: z.string() });
+export type BackgroundProblem = z.infer<typeof BackgroundProblem>;
+
 export const AppStatus = z.object({
   version: z.string(),
   graphDir: z.string(),
@@ -48,6 +52,8 @@ export const AppStatus = z.object({
     message: z.string().optional(),
   }),
   host: z.enum(['electron', 'browser']),
+  /** Recent background failures, newest last (at most 20 are kept). */
+  problems: z.array(BackgroundProblem),
 });
 export type AppStatus = z.infer<typeof AppStatus>;
 
@@ -376,6 +382,7 @@ export const events = {
   'skills.changed': z.object({ names: z.array(z.string()) }),
   'approvals.changed': z.object({ pending: z.number().int() }),
   'ledger.updated': z.object({ runId: z.string(), ledger: ContextLedger }),
+  'app.problem': BackgroundProblem,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

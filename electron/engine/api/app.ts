@@ -30,6 +30,7 @@ export function appHandlers(engine: Engine): HandlerSlice<'app.status' | 'settin
           message: engine.index.openReport.rebuilt ? engine.index.openReport.reason : undefined,
         },
         host: engine.options.host === 'electron' ? 'electron' : 'browser',
+        problems: [...engine.problems],
       };
     },
     'settings.get': async () => {

@@ -109,7 +109,7 @@ export function serverHandlers(engine: Engine): HandlerSlice<ServerMethods> {
         }),
     };
   };
-  const reload = () => void engine.reloadServers().catch((error: Error) => console.error(`Reloading the MCP servers failed: ${error.message}`));
+  const reload = (what: string) => void engine.reloadServers().catch(engine.reportBackgroundFailure(what));
 
   return {
     'servers.list': async () => list(),
@@ -118,13 +118,13 @@ export function serverHandlers(engine: Engine): HandlerSlice<ServerMethods> {
         throw new InvalidInputError(`A server named ${name.trim()} is already configured: pick another name, or edit that server.`);
       }
       await engine.serverConfigs.add(name.trim(), config);
-      reload();
+      reload(`starting the servers after adding \`${name.trim()}\``);
       return list();
     },
     'servers.update': async ({ name, config }) => {
       const restored = restoreMaskedSecrets(configured(name), config);
       await engine.serverConfigs.add(name, restored);
-      reload();
+      reload(`restarting \`${name}\` after its edit`);
       return list();
     },
     'servers.remove': async ({ name }) => {
@@ -134,12 +134,12 @@ export function serverHandlers(engine: Engine): HandlerSlice<ServerMethods> {
     },
     'servers.import': async ({ json }) => {
       const result = await engine.serverConfigs.importText(json);
-      reload();
+      reload('starting the imported servers');
       return result;
     },
     'servers.restart': async ({ name }) => {
       const state = await engine.pool.restart(name);
-      void engine.catalog.refresh().catch((error: Error) => console.error(`Regenerating the API after restarting ${name} failed: ${error.message}`));
+      void engine.catalog.refresh().catch(engine.reportBackgroundFailure(`regenerating the API after restarting \`${name}\``));
       return state;
     },
     'servers.log': async ({ name }) => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { EventSink } from '../../../shared/contract';
 import { NotFoundError } from '../../../shared/errors';
 import type { ToolDoc } from '../../../shared/types';
-import { writeFileAtomic } from '../settings';
+import { writeFileAtomic } from '../atomic-write';
 
 export interface PendingApproval {
   id: string;

@@ -8,7 +8,7 @@ import type { EventSink } from '../../../shared/contract';
 import { ContextLedger, RunSummary } from '../../../shared/types';
 import type { RunResult } from '../sandbox/runs';
 import { describeFsError } from '../sandbox/disk';
-import { writeFileAtomic } from '../settings';
+import { writeFileAtomic } from '../atomic-write';
 
 /**
  * Texts up to this many characters are counted exactly; longer ones are estimated from exact counts of samples of

@@ -39,7 +39,19 @@ describe('inlineType', () => {
     const wide = fromZod(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`field_number_${i}`, z.string()])));
     expect(inlineType(wide)).toBeUndefined();
     expect(inlineType(fromZod({ a: z.string() }), 5)).toBeUndefined();
-    expect(INLINE_TYPE_CHARS_MAX).toBeGreaterThan(100);
+  });
+
+  it('inlines a type exactly as long as the limit, and not one character more', () => {
+    const one = fromZod({ a: z.string() });
+    const text = inlineType(one, Number.POSITIVE_INFINITY)!;
+    expect(inlineType(one, text.length)).toBe(text);
+    expect(inlineType(one, text.length - 1)).toBeUndefined();
+    // The default limit: the widest object of short fields that fits is inlined, one field more is not.
+    const fields = (n: number) => fromZod(Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, z.string()])));
+    let n = 1;
+    while (inlineType(fields(n + 1), Number.POSITIVE_INFINITY)!.length <= INLINE_TYPE_CHARS_MAX) n++;
+    expect(inlineType(fields(n))).toBeDefined();
+    expect(inlineType(fields(n + 1))).toBeUndefined();
   });
 
   it('tells a tool without arguments', () => {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { betterSqliteOptions } from '../native-binding';
+import { DiskFullError, isDiskFull } from '../disk-full';
 import { InvalidInputError } from '../../../shared/errors';
 import type { GraphEvent, ParsedPage, SearchFilters, SearchHit, SearchKind, Skill, ToolDoc } from '../../../shared/types';
 import { pageRows, toolDocRow, normalizeTags, type PageRows, type SearchDocRow } from './documents';
@@ -162,7 +163,7 @@ export class SearchIndex {
     try {
       return await this.rebuildOnce(pages, onProgress);
     } catch (error) {
-      if (!isDamage(error)) throw error;
+      if (!isDamage(error)) throw this.named(error);
       this.replaceDamagedFile(error as Error);
       return this.rebuildOnce(pages, onProgress);
     }
@@ -510,10 +511,18 @@ export class SearchIndex {
     try {
       return operation();
     } catch (error) {
-      if (!isDamage(error)) throw error;
+      if (!isDamage(error)) throw this.named(error);
       this.replaceDamagedFile(error as Error);
       return operation();
     }
+  }
+
+  /**
+   * A full disk in the index's words (SQLITE_FULL) becomes the sentence every full disk gets, naming the folder.
+   * The transaction that hit it rolled back, so the rows are those of the last committed write.
+   */
+  private named(error: unknown): unknown {
+    return isDiskFull(error) ? new DiskFullError(path.dirname(this.dbPath)) : error;
   }
 
   private replaceDamagedFile(error: Error): void {

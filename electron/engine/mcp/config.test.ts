@@ -35,7 +35,7 @@ describe('ServerConfigStore', () => {
     await expect(store.add('bad name!', { command: 'x' })).rejects.toThrow('server name `bad name!` is invalid');
     await expect(store.add('ok', { command: '' } as never)).rejects.toThrow(McpConfigError);
     await writeFile(path.join(dir, 'mcp.json'), '{"mcpServers": {"x": {"args": []}}}');
-    await expect(store.load()).rejects.toThrow(/not a valid mcpServers file at `mcpServers.x`/);
+    await expect(store.load()).rejects.toThrow(/not a valid mcpServers file: mcpServers.x: /);
     expect(await readFile(path.join(dir, 'mcp.json'), 'utf8')).toBe('{"mcpServers": {"x": {"args": []}}}');
   });
 
@@ -99,6 +99,28 @@ describe('ServerConfigStore', () => {
     expect(await readFile(path.join(dir, 'mcp.json'), 'utf8')).not.toContain('lin_abc');
     await writeFile(path.join(dir, 'other.json'), '{"editor.fontSize": 12}');
     await expect(store.importFile(path.join(dir, 'other.json'))).rejects.toThrow(/no `mcpServers`, `servers` or `mcp.servers`/);
+  });
+});
+
+describe('reading JSONC', () => {
+  it('keeps strings that look like comments or trailing commas intact', async () => {
+    const store = new ServerConfigStore(dir);
+    await store.load();
+    const result = await store.importText(`{
+  "mcpServers": {
+    // a comment
+    "odd": { "command": "node", "args": ["-e", "print([1,2,])", "http://x/*y*/", "a,}"], }, /* trailing comma */
+  },
+}`);
+    expect(result.imported).toEqual(['odd']);
+    expect(store.list().odd).toEqual({ command: 'node', args: ['-e', 'print([1,2,])', 'http://x/*y*/', 'a,}'] });
+  });
+
+  it('names the line and column of a syntax error and leaves mcp.json untouched', async () => {
+    await writeFile(path.join(dir, 'mcp.json'), '{\n  "mcpServers": {\n    "a": { "command": "x" \n  }\n');
+    const store = new ServerConfigStore(dir);
+    await expect(store.load()).rejects.toThrow(/is not valid JSON: \w+ at line \d+, column \d+/);
+    expect(await readFile(path.join(dir, 'mcp.json'), 'utf8')).toContain('"a": { "command": "x"');
   });
 });
 

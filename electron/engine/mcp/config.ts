@@ -1,8 +1,11 @@
 // MCP server configuration: `<dataDir>/mcp.json` in the `mcpServers` shape, import from Claude Desktop,
 // Cursor and VS Code config files, and `${env:NAME}` substitution done only in memory at connect time.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { McpServersFile, ServerConfig } from '../../../shared/types';
+import { describeIssues } from '../../../shared/zod-issues';
+import { writeFileAtomicAsync } from '../atomic-write';
 import { McpConfigError, MissingEnvVarError } from './errors';
 import { compareCodeUnits } from './names';
 import { argSecrets, SECRET_KEY } from './redact';
@@ -68,25 +71,19 @@ export function referencedEnv(config: ServerConfig): string[] {
   return [...names].sort(compareCodeUnits);
 }
 
-/** Removes // and /* *\/ comments and trailing commas (VS Code's JSONC), leaving strings intact. */
-export function stripJsonComments(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j;
-    } else if (ch === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (ch === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end === -1 ? text.length : end + 1;
-    } else out += ch;
+/**
+ * Parses JSON with comments and trailing commas (VS Code's JSONC) with Microsoft's own parser, so strings are never
+ * touched; throws naming the first error's line and column.
+ */
+export function parseJsonc(text: string): unknown {
+  const errors: ParseError[] = [];
+  const document: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length > 0) {
+    const [first] = errors;
+    const before = text.slice(0, first.offset).split('\n');
+    throw new SyntaxError(`${printParseErrorCode(first.error)} at line ${before.length}, column ${before[before.length - 1].length + 1}`);
   }
-  return out.replace(/,(\s*[}\]])/g, '$1');
+  return document;
 }
 
 function envNameFor(...parts: string[]): string {
@@ -223,14 +220,13 @@ export class ServerConfigStore {
     }
     let document: unknown;
     try {
-      document = JSON.parse(stripJsonComments(text));
+      document = parseJsonc(text);
     } catch (error) {
       throw new McpConfigError(`${this.file} is not valid JSON: ${(error as Error).message}`);
     }
     const parsed = McpServersFile.safeParse(document);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new McpConfigError(`${this.file} is not a valid mcpServers file at \`${issue.path.join('.')}\`: ${issue.message}`);
+      throw new McpConfigError(`${this.file} is not a valid mcpServers file: ${describeIssues(parsed.error, 'file')}`);
     }
     for (const name of Object.keys(parsed.data.mcpServers)) validateServerName(name);
     this.servers = parsed.data.mcpServers;
@@ -244,7 +240,7 @@ export class ServerConfigStore {
   async add(name: string, config: ServerConfig): Promise<void> {
     validateServerName(name);
     const parsed = ServerConfig.safeParse(config);
-    if (!parsed.success) throw new McpConfigError(`server \`${name}\` has an invalid config: ${parsed.error.issues[0].message}`, name);
+    if (!parsed.success) throw new McpConfigError(`server \`${name}\` has an invalid config: ${describeIssues(parsed.error, 'config')}`, name);
     this.servers = { ...this.servers, [name]: parsed.data };
     await this.save();
   }
@@ -272,7 +268,7 @@ export class ServerConfigStore {
   async importText(text: string, source = 'the pasted config'): Promise<ImportResult> {
     let document: unknown;
     try {
-      document = JSON.parse(stripJsonComments(text));
+      document = parseJsonc(text);
     } catch (error) {
       throw new McpConfigError(`cannot import ${source}: ${(error as Error).message}`);
     }
@@ -328,9 +324,6 @@ export class ServerConfigStore {
   }
 
   private async save(): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temp, `${JSON.stringify({ mcpServers: this.list() }, null, 2)}\n`, 'utf8');
-    await rename(temp, this.file);
+    await writeFileAtomicAsync(this.file, `${JSON.stringify({ mcpServers: this.list() }, null, 2)}\n`);
   }
 }

@@ -1,5 +1,5 @@
 // Public surface of the MCP layer: server config, client pool, result decoding and the API tree generator.
-export { ServerConfigStore, resolveEnv, referencedEnv, validateServerName, stripJsonComments, type ImportResult } from './config';
+export { ServerConfigStore, resolveEnv, referencedEnv, validateServerName, parseJsonc, type ImportResult } from './config';
 export { McpPool, type McpPoolOptions, type McpPoolEvents, type CallToolOptions } from './pool';
 export { generateApiTree, renderApiTree, schemaHash, type GenerateResult } from './generator';
 export { schemaToTs } from './schema-ts';

@@ -2,25 +2,9 @@
 // full, and the size of a workspace measured without following anything sandboxed code may have planted (links).
 import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { SkillgraphError } from '../../../shared/errors';
+import { diskFullMessage, isDiskFull } from '../disk-full';
 
-/** The disk holding a folder the host writes (runs, logs, the ledger) has no room left. */
-export class DiskFullError extends SkillgraphError {
-  constructor(readonly folder: string) {
-    super('disk-full', diskFullMessage(folder));
-    this.name = 'DiskFullError';
-  }
-}
-
-export function diskFullMessage(folder: string): string {
-  return `the disk holding ${folder} is full: free some space (or clear old runs and sessions) and try again`;
-}
-
-/** Whether an error says the disk (or the user's quota on it) is full; SQLite says so in its own words. */
-export function isDiskFull(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
-}
+export { DiskFullError, diskFullMessage, isDiskFull } from '../disk-full';
 
 /** One sentence for a failed file operation: a full disk is named by the folder, anything else by its own message. */
 export function describeFsError(error: unknown, folder: string): string {

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../settings';
+import { writeFileAtomic } from '../atomic-write';
 
 const Manifest = z.record(z.string(), z.tuple([z.number().int().nonnegative(), z.string()]));
 

@@ -274,21 +274,25 @@ describe('approvals', () => {
 });
 
 // Mounting a small tmpfs needs root (CAP_SYS_ADMIN); without it the full-disk case says why it did not run.
-const fullDisk = fs.mkdtempSync(path.join(tmpdir(), 'sg-fulldisk-'));
+let fullDisk: string;
 let mountProblem: string | undefined;
-try {
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', fullDisk], { stdio: 'pipe' });
-} catch (error) {
-  mountProblem = `cannot mount a 3 MB tmpfs here (${(error as Error).message.split('\n')[0]})`;
-}
 
 describe('disk', () => {
+  beforeAll(() => {
+    fullDisk = fs.mkdtempSync(path.join(tmpdir(), 'sg-fulldisk-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', fullDisk], { stdio: 'pipe' });
+    } catch (error) {
+      mountProblem = `cannot mount a 3 MB tmpfs here (${(error as Error).message.split('\n')[0]})`;
+    }
+  });
   afterAll(() => {
     if (!mountProblem) execFileSync('umount', ['-l', fullDisk]);
     fs.rmSync(fullDisk, { recursive: true, force: true });
   });
 
-  it.skipIf(mountProblem !== undefined)(`a full disk ends the run with a sentence, leaves no run "running" and the process up ${mountProblem ?? ''}`, async () => {
+  it('a full disk ends the run with a sentence, leaves no run "running" and the process up', async (context) => {
+    if (mountProblem) context.skip(mountProblem);
     const onFull = new RunManager({ dataDir: path.join(fullDisk, 'data'), apiDir: fixture.apiDir, tools: fixture.tools, backend: 'local', limits: { timeoutMs: 20_000 } });
     try {
       const filling = await onFull.start({ code: `const line = 'z'.repeat(1000);\nfor (let i = 0; i < 8000; i++) console.log(line);\nawait new Promise((r) => setTimeout(r, 15_000));`, language: 'javascript', origin: 'app' }).done;

@@ -5,7 +5,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { RunSummary, ToolCallEvent, TypeDiagnostic } from '../../../shared/types';
-import { writeFileAtomic } from '../settings';
+import { writeFileAtomic } from '../atomic-write';
 import { DiskFullError, isDiskFull } from './disk';
 import { RUN_DETAILS_SUFFIX as DETAILS_SUFFIX, listRunSummaries } from './run-history';
 

@@ -3,9 +3,10 @@
 // Incremental: `<outDir>/.skills-manifest.json` keeps a fingerprint per skill page, so a skill unchanged since the last
 // materialization is neither parsed nor read nor written again (a run's cost does not grow with the number of skills).
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Skill } from '../../../shared/types';
+import { writeFileAtomicAsync } from '../atomic-write';
 import { pythonDefBodyLine, toSkillModule, typescriptExports } from './module';
 import { validateSkillName } from './names';
 
@@ -189,13 +190,6 @@ async function readManifest(outDir: string): Promise<Map<string, ManifestEntry>>
   }
 }
 
-/** Write-then-rename so a run starting meanwhile never imports half a file. */
-async function replaceFile(target: string, content: string): Promise<void> {
-  const tmp = `${target}.${process.pid}.tmp`;
-  await writeFile(tmp, content, 'utf8');
-  await rename(tmp, target);
-}
-
 /**
  * Makes `<outDir>/skills/` hold exactly these skills. Only files whose content changed are written; a skill whose
  * fingerprint matches the manifest and whose file is there is not parsed or read (a module file edited by hand in
@@ -215,7 +209,8 @@ export async function materializeSkills(outDir: string, skills: readonly Skill[]
     const current = present.has(relative) ? await readFile(target, 'utf8').catch(() => undefined) : undefined;
     if (current === content) unchanged++;
     else {
-      await replaceFile(target, content);
+      // Atomic, so a run starting meanwhile never imports half a file.
+      await writeFileAtomicAsync(target, content);
       written.push(relative);
     }
   }
@@ -229,6 +224,6 @@ export async function materializeSkills(outDir: string, skills: readonly Skill[]
   }
   const manifest = JSON.stringify({ version: MANIFEST_VERSION, skills: Object.fromEntries(outcomes) });
   const before = known.size === outcomes.size && [...outcomes].every(([key, entry]) => known.get(key)?.fingerprint === entry.fingerprint);
-  if (!before) await replaceFile(path.join(outDir, MANIFEST_FILE), manifest + '\n');
+  if (!before) await writeFileAtomicAsync(path.join(outDir, MANIFEST_FILE), manifest + '\n');
   return { written: written.sort(), unchanged, removed: removed.sort(), skipped };
 }

@@ -36,10 +36,11 @@ let engine: Engine;
 let skills: SkillService;
 let now = FIXED_NOW;
 
-async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
+/** Waits until `probe` (awaited, so an async probe is judged by what it resolves to) gives a truthy value. */
+async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 5000): Promise<T> {
   const started = Date.now();
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value) return value;
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
