@@ -106,7 +106,7 @@ describe.each([{ transport: 'stdio' as const }, { transport: 'http' as const }])
     const index = resources.find((r) => r.uri === 'skillgraph://api/servers/everything/index.ts');
     expect(index).toMatchObject({ name: 'servers/everything/index.ts', mimeType: 'text/x-typescript' });
     const read = await gw.client.readResource({ uri: 'skillgraph://api/servers/everything/index.ts' });
-    expect(read.contents[0]).toMatchObject({ uri: 'skillgraph://api/servers/everything/index.ts', text: expect.stringContaining("export * from './get_sum';") });
+    expect(read.contents[0]).toMatchObject({ uri: 'skillgraph://api/servers/everything/index.ts', text: expect.stringContaining("export * from './get_sum.js';") });
     await expect(gw.client.readResource({ uri: 'skillgraph://api/../mcp.json' })).rejects.toThrow(/outside the API tree/);
     await expect(gw.client.readResource({ uri: 'skillgraph://skills/no_such_skill' })).rejects.toThrow(/No skill is named "no_such_skill"/);
     const { resourceTemplates } = await gw.client.listResourceTemplates();
