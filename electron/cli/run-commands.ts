@@ -51,7 +51,7 @@ export const RUN_COMMANDS: Command[] = [
       const engine = await Engine.open({ ...locationsOf(values), host: 'cli', loadGraph: false });
       try {
         const handle = engine.runs.start({ code, language, session: str(values.session), backend: backend as 'local' | 'e2b' | undefined, skipTypeCheck: Boolean(values['no-check']), origin: 'cli', fileName: file });
-        const ledger = engine.ledger.observe(handle, code).catch(() => undefined);
+        const ledger = engine.ledger.observe(handle, code).catch(engine.reportBackgroundFailure('recording the context ledger'));
         const onSignal = () => engine.runs.cancel(handle.id);
         process.once('SIGINT', onSignal);
         if (!values.json) {

@@ -129,6 +129,7 @@ export class Engine {
       refreshApi: materializeForRun,
       interceptCall: gatewayHooks.interceptCall,
       onResult: ledger.onResult,
+      onRecordProblem: (runId, problem) => opened.engine?.reportBackgroundFailure(`recording run ${runId}`)(new Error(problem)),
     });
     const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, catalog, skills, runs, approvals, ledger, gatewayHooks, events, elicitations, log);
     opened.engine = engine;
@@ -326,7 +327,7 @@ export class Engine {
 
   async close(): Promise<void> {
     for (const dispose of this.disposers.reverse()) await dispose();
-    await this.indexing?.catch(() => {});
+    await this.indexing?.catch(() => {}); // a failed indexing rejects for whoever awaits it (a command, a run); closing only waits
     await this.loadedGraph?.close();
     this.index.close();
   }

@@ -65,7 +65,7 @@ export class ToolCatalog {
     }
     this.queuedOnly = only && this.queuedOnly !== 'all' ? [...new Set([...(this.queuedOnly ?? []), ...only])] : 'all';
     this.queued ??= this.running
-      .catch(() => undefined)
+      .catch(() => undefined) // the running refresh's failure is its own caller's to report; the queued one runs anyway
       .then(() => {
         const wanted = this.queuedOnly;
         this.queued = undefined;

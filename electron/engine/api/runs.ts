@@ -61,7 +61,7 @@ export function runHandlers(engine: Engine): HandlerSlice<RunMethods> {
   return {
     'runs.start': async (req) => {
       const handle = engine.runs.start({ ...req, backend: req.backend ?? engine.settings.get().backend, origin: 'app' });
-      void engine.ledger.observe(handle, req.code).catch(() => {});
+      void engine.ledger.observe(handle, req.code).catch(engine.reportBackgroundFailure(`recording the context ledger of run ${handle.id}`));
       forwardRunEvents(handle, engine.events.emit, {
         session: req.session ?? 'default',
         language: req.language,

@@ -40,7 +40,7 @@ export function skillHandlers(engine: Engine, actor: Actor = PERSON): HandlerSli
       const code = skillCallCode(skill, args);
       const backend = engine.settings.get().backend;
       const handle = engine.runs.start({ code, language: skill.language, session, backend, origin: 'app' });
-      engine.ledger.observe(handle, code).catch((error: Error) => console.error(`Recording the context ledger of run ${handle.id} failed: ${error.message}`));
+      void engine.ledger.observe(handle, code).catch(engine.reportBackgroundFailure(`recording the context ledger of run ${handle.id}`));
       forwardRunEvents(handle, engine.events.emit, { session: session ?? 'default', language: skill.language, backend, startedAt: Date.now(), origin: 'app' });
       return { runId: handle.id, code };
     },

@@ -45,8 +45,8 @@ export function gatewayForEngine(engine: Engine): Gateway {
       (ready ??= (async () => {
         await engine.indexing;
         // A server that fails keeps its last generated files; the agent still gets the others.
-        await engine.refreshUngeneratedApi().catch(() => {});
-        await engine.skills.materialize(engine.catalog.apiDir).catch(() => {});
+        await engine.refreshUngeneratedApi().catch(engine.reportBackgroundFailure('generating the API of servers never generated'));
+        await engine.skills.materialize(engine.catalog.apiDir).catch(engine.reportBackgroundFailure('writing the skills as modules'));
       })()),
   });
 }

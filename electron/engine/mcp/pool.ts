@@ -439,7 +439,7 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
       const resolved = resolveEnv(entry.config, this.env, entry.name);
       client = await this.openClient(entry, resolved, generation);
       if (generation !== entry.generation || this.closed) {
-        await client.close().catch(() => undefined);
+        await client.close().catch(() => undefined); // a client nobody will use: its close failing changes nothing
         throw new McpServerError(entry.name, `server \`${entry.name}\` was stopped while starting`);
       }
       entry.client = client;
@@ -572,7 +572,7 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
       }
       return client;
     } catch (error) {
-      await transport.close().catch(() => undefined);
+      await transport.close().catch(() => undefined); // the start's own error, thrown below, is the one to report
       if (error instanceof SdkMcpError && error.code === ErrorCode.RequestTimeout) {
         throw new McpTimeoutError(entry.name, undefined, startupTimeoutMs, this.redact(entry, this.stderrSuffix(entry)));
       }
@@ -598,7 +598,7 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
       entry.nextAttemptAt = 0;
       void this.ensureConnected(entry)
         .then((client) => this.refreshTools(entry, client))
-        .catch(() => undefined);
+        .catch((error: unknown) => this.appendLog(entry, 'warning', `restart failed: ${error instanceof Error ? error.message : String(error)}`));
     }, this.backoff(entry.failures));
     entry.restartTimer.unref?.();
   }
@@ -609,7 +609,7 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     entry.refreshTimer = setTimeout(() => {
       void this.refreshTools(entry, client)
         .then(() => this.emit('toolsChanged', entry.name))
-        .catch(() => undefined);
+        .catch((error: unknown) => this.appendLog(entry, 'warning', `listing tools after tools/list_changed failed: ${error instanceof Error ? error.message : String(error)}`));
     }, 30);
   }
 
@@ -668,7 +668,7 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     entry.client = undefined;
     entry.tools = undefined;
     if (entry.state.status !== 'stopped') this.setState(entry, { status: 'stopped', error: undefined });
-    await client?.close().catch(() => undefined);
+    await client?.close().catch(() => undefined); // stopping: the server's state already says stopped, nothing is pending
   }
 }
 

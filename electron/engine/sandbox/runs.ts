@@ -44,6 +44,8 @@ export interface RunManagerOptions {
   refreshApi?: () => Promise<void>;
   interceptCall?: InterceptCall;
   onResult?: OnToolResult;
+  /** A run's records could not be written after it answered (the notice says so too): the host logs it. */
+  onRecordProblem?: (runId: string, problem: string) => void;
   /** Backends to use instead of the defaults (tests, the composition root). */
   backends?: Partial<Record<BackendName, SandboxBackend>>;
 }
@@ -488,7 +490,7 @@ export class RunManager {
     }
     if (problems.length === 0) return;
     result.notice = [result.notice, ...problems].filter(Boolean).join('\n');
-    console.error(`Skillgraph: run ${final.id}: ${problems.join('; ')}`);
+    this.opts.onRecordProblem?.(final.id, problems.join('; '));
   }
 
   /**
