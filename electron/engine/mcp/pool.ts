@@ -10,6 +10,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   CreateMessageRequestSchema,
   ElicitRequestSchema,
@@ -242,12 +243,16 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     const forward = () => call.abort(opts.signal?.reason);
     opts.signal?.addEventListener('abort', forward, { once: true });
     try {
+      const options = {
+        timeout: timeoutMs,
+        signal: call.signal,
+        ...(opts.onProgress ? { onprogress: opts.onProgress, resetTimeoutOnProgress: true } : {}),
+      };
+      // A tool that runs only as a task is known from its listing (listed first if this server has not been yet).
+      const listed = entry.lastTools ?? (await this.listTools(server));
+      const asTask = listed.some((t) => t.name === tool && t.execution?.taskSupport === 'required');
       const result = (await this.withSession(entry, (client) =>
-        client.callTool({ name: tool, arguments: args }, undefined, {
-          timeout: timeoutMs,
-          signal: call.signal,
-          ...(opts.onProgress ? { onprogress: opts.onProgress, resetTimeoutOnProgress: true } : {}),
-        }),
+        asTask ? callAsTask(client, tool, args, options) : client.callTool({ name: tool, arguments: args }, undefined, options),
       )) as CallToolResult;
       return entry.redactor.value(result);
     } catch (error) {
@@ -676,4 +681,17 @@ function isHttpStatus(error: unknown, status: number): boolean {
   if (error instanceof StreamableHTTPError) return error.code === status;
   // The SSE transport reports the status only in its message ("Non-200 status code (401)").
   return error instanceof Error && new RegExp(`\\(${status}\\)|\\b${status}\\b.*(unauthori[sz]ed|forbidden)`, 'i').test(error.message);
+}
+
+/**
+ * Calls a tool that runs only as a task (MCP tasks, `execution.taskSupport: "required"`): the server answers with a
+ * task at once and the SDK polls it to its end; the caller gets the final result as from a plain call. The same
+ * timeout and signal apply to the whole task.
+ */
+async function callAsTask(client: Client, tool: string, args: Record<string, unknown>, options: RequestOptions): Promise<CallToolResult> {
+  for await (const message of client.experimental.tasks.callToolStream({ name: tool, arguments: args }, undefined, { ...options, task: {} })) {
+    if (message.type === 'result') return message.result as CallToolResult;
+    if (message.type === 'error') throw message.error;
+  }
+  throw new Error(`the task of tool \`${tool}\` ended without a result`);
 }

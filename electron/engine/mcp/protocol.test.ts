@@ -86,6 +86,17 @@ describe('resources and prompts', () => {
   });
 });
 
+describe('task-augmented tools', () => {
+  it('calls a tool that requires a task (server-everything simulate-research-query) and returns its final result', async () => {
+    const p = pool({ configs: { everything } });
+    const tools = await p.listTools('everything');
+    expect(tools.find((tool) => tool.name === 'simulate-research-query')?.execution?.taskSupport).toBe('required');
+    const result = await p.callTool('everything', 'simulate-research-query', { topic: 'bubblewrap' });
+    expect(result.isError).not.toBe(true);
+    expect(JSON.stringify(result.content)).toContain('bubblewrap');
+  }, 60_000);
+});
+
 describe('progress and log messages', () => {
   it('passes on the progress a long tool call reports', async () => {
     const p = pool({ configs: { everything } });
