@@ -223,7 +223,8 @@ async function main(): Promise<void> {
         samples.set(peer.name, { hello: [], call: [], hundred: [] });
       } catch (error) {
         console.log(`${peer.name}: cannot run here: ${(error as Error).message}`);
-        await peer.stop().catch(() => undefined);
+        // It never started: whatever it left is reported by its own start error above.
+        await peer.stop().catch((stopError: unknown) => console.error(`${peer.name} did not stop cleanly: ${(stopError as Error).message}`));
       }
     }
     for (let round = -WARMUPS; round < ROUNDS; round++) {

@@ -58,7 +58,7 @@ async function serveMcp(values: Record<string, unknown>): Promise<number> {
     process.stderr.write(`skillgraph mcp: serving graph ${locations.graphDir} (data ${locations.dataDir}) at ${served.url}\n`);
     await ended;
   }
-  await stop().catch(() => {});
+  await stop().catch((error: unknown) => process.stderr.write(`skillgraph mcp: closing the agent connection failed: ${(error as Error).message}\n`));
   // An engine still opening is closed once open; a failed open has nothing to close.
   const opened = await engine?.catch(() => undefined);
   await opened?.close();

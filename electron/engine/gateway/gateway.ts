@@ -111,6 +111,7 @@ export class Gateway {
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch {
+      // Missing or not a folder: the agent asked for a path the tree does not have, which this error tells it.
       throw new NotFoundError(`"${rel}" is not a folder of the API tree. Start with list_api("") or list_api("servers").`);
     }
     const names = entries

@@ -32,6 +32,7 @@ function refusal(req: http.IncomingMessage): string | undefined {
     try {
       name = new URL(origin).hostname.toLowerCase();
     } catch {
+      // Unparseable: refused with this reason, which the request's 403 carries.
       return `Origin "${origin}" is not a URL.`;
     }
     if (!LOOPBACK_NAMES.has(name)) return `Origin "${origin}" is not this machine; web pages elsewhere may not call the gateway.`;

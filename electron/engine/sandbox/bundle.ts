@@ -65,6 +65,7 @@ export class Bundler {
     if (kept !== undefined) return Promise.resolve({ code: kept });
     this.builds++;
     const built = mayImport(code) ? this.queue.then(() => this.rebuild(code, language)) : this.strip(code, language);
+    // The queue only orders builds; a failed build is reported to its own caller through `built`.
     if (mayImport(code)) this.queue = built.catch(() => undefined);
     return built.then(({ code: output, inputs }) => {
       this.outputs.set(key, output, inputs);

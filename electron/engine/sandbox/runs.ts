@@ -408,7 +408,7 @@ export class RunManager {
             gate.open(false);
             typeErrorStop.abort();
             output.release(false);
-            await execution.catch(() => undefined);
+            await execution.catch(() => undefined); // killed for its type error, which is what this run reports
             return reportTypeErrors();
           }
           gate.open(true);

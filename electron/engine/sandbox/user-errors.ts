@@ -94,7 +94,7 @@ function parseRecord(text: string): ErrorRecord | undefined {
     if (typeof value !== 'object' || value === null || typeof value.message !== 'string') return undefined;
     return { name: typeof value.name === 'string' ? value.name : 'Error', message: value.message, stack: typeof value.stack === 'string' ? value.stack : undefined, frames: Array.isArray(value.frames) ? value.frames : undefined };
   } catch {
-    return undefined;
+    return undefined; // not a record the runner wrote: the caller shows the text as it came
   }
 }
 

@@ -178,6 +178,7 @@ export function renderSkills(skills: readonly Skill[]): { files: Map<string, str
 }
 
 async function readManifest(outDir: string): Promise<Map<string, ManifestEntry>> {
+  // No manifest (first run) or an unreadable one: every skill is rendered and compared, so nothing is lost.
   const text = await readFile(path.join(outDir, MANIFEST_FILE), 'utf8').catch(() => undefined);
   if (text === undefined) return new Map();
   try {
@@ -206,6 +207,7 @@ export async function materializeSkills(outDir: string, skills: readonly Skill[]
   let unchanged = kept.length;
   for (const [relative, content] of files) {
     const target = path.join(outDir, relative);
+    // An unreadable module counts as different: it is written again.
     const current = present.has(relative) ? await readFile(target, 'utf8').catch(() => undefined) : undefined;
     if (current === content) unchanged++;
     else {

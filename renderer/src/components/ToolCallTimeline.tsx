@@ -10,7 +10,7 @@ function pretty(json: string | undefined, cut?: boolean): string {
   try {
     return JSON.stringify(JSON.parse(json), null, 2);
   } catch {
-    return json;
+    return json; // not JSON (a cut or plain-text preview): shown as it is
   }
 }
 

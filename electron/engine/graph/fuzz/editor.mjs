@@ -40,7 +40,7 @@ function pageFiles() {
     try {
       names = fs.readdirSync(path.join(root, folder));
     } catch {
-      continue;
+      continue; // the folder does not exist in this graph: nothing of it to edit
     }
     for (const name of names) if (name.endsWith('.md') && !name.startsWith('.')) files.push(`${folder}/${name}`);
   }

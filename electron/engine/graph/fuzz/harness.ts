@@ -92,7 +92,7 @@ function seeded(seed: number): () => number {
 
 async function filesUnder(dir: string): Promise<string[]> {
   const found: string[] = [];
-  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []); // a folder the graph lacks holds no files
   for (const entry of entries) {
     const abs = path.join(dir, entry.name);
     if (entry.isDirectory()) found.push(...(await filesUnder(abs)));
