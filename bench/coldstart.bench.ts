@@ -8,28 +8,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { seededRandom, skillMarkdown } from '../electron/engine/index/test-fixtures';
+import { treeRss } from './process-tree';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.COLDSTART_RUNS ?? 5);
 const BIN = path.join(ROOT, 'bin', 'skillgraph.js');
-const PAGE_SIZE = 4096;
 const PAGES = 10_000;
 const SKILLS = 1_000;
 const SERVERS = 36;
 
-/** Resident memory of `pid` and every process below it, bytes (0 once gone). */
-function treeRss(pid: number): number {
-  let total = 0;
-  try {
-    total += Number(fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_SIZE;
-    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
-      for (const child of fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) total += treeRss(Number(child));
-    }
-  } catch {
-    // the process ended between two reads
-  }
-  return total;
-}
 
 function treeCount(pid: number): number {
   let count = 0;

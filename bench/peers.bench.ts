@@ -13,12 +13,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { build } from 'esbuild';
 import { EVERYTHING_SERVER } from '../electron/engine/sandbox/test-fixture';
+import { treeRss } from './process-tree';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'skillgraph.js');
 const ROUNDS = Number(process.env.PEERS_ROUNDS ?? 30);
 const WARMUPS = 3;
-const PAGE_SIZE = 4096;
 
 type Row = 'hello' | 'call' | 'hundred';
 const ROWS: Record<Row, string> = { hello: 'warm hello (code → printed line)', call: 'one tool call and print', hundred: '100 sequential tool calls' };
@@ -33,19 +33,6 @@ interface Peer {
   stop(): Promise<void>;
 }
 
-/** Resident memory of `pid` and every process below it, bytes. */
-function treeRss(pid: number): number {
-  let total = 0;
-  try {
-    total += Number(fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_SIZE;
-    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
-      for (const child of fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) total += treeRss(Number(child));
-    }
-  } catch {
-    // the process ended between two reads
-  }
-  return total;
-}
 
 function expectPrinted(text: string, wanted: string, peer: string): void {
   if (!text.includes(wanted)) throw new Error(`${peer} did not print ${JSON.stringify(wanted)}: ${text.slice(0, 400)}`);

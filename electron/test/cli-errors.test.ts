@@ -4,27 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/main';
-import { tempDir } from './helpers';
+import { runCliCapturing, tempDir } from './helpers';
 
 const FILESYSTEM_SERVER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
 
-/** Runs the real CLI entry in this process, capturing its output. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    const code = await runCli(args);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}
+const cli = runCliCapturing;
 
 const RUNTIME_TRACES = [/node:internal/, /_bridge\.(ts|py)/, /runner\.(mjs|py)/, /\.staging/, /Node\.js v\d/, /Traceback/, /asyncio/, /\bat Socket\b/];
 

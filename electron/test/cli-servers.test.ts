@@ -3,26 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../cli/main';
 import { fixtureServer } from '../engine/mcp/fixtures/real-servers';
-import { tempDir } from './helpers';
+import { runCliCapturing, tempDir } from './helpers';
 
-/** Runs the real CLI entry in this process (a tsx start per command costs too much here), capturing its output. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    const code = await runCli(args);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}
+const cli = runCliCapturing;
 
 const SECRETS = ['ghp_work_0123456789', 'ghp_home_9876543210', 'BSA-argument-secret', 'literal-added-secret'];
 

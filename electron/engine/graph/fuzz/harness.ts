@@ -15,6 +15,7 @@ import type { Actor } from '../../../../shared/types';
 import { Engine } from '../../engine';
 import { indexPath } from '../../indexed-graph';
 import { SearchIndex } from '../../index/search-index';
+import { seededRandom } from '../../index/test-fixtures';
 import { SkillService } from '../../skills/service';
 import { Graph } from '../graph';
 import { GraphError } from '../errors';
@@ -79,16 +80,6 @@ const person: Actor = { kind: 'person', name: 'Fuzz' };
 const agent: Actor = { kind: 'agent', name: 'Fuzz agent' };
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function seeded(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function filesUnder(dir: string): Promise<string[]> {
   const found: string[] = [];
@@ -135,7 +126,7 @@ function differences(live: Map<string, string>, rebuilt: Map<string, string>): s
 
 export async function runGraphFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const started = Date.now();
-  const random = seeded(options.seed);
+  const random = seededRandom(options.seed);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'graph-fuzz-'));
   const root = path.join(dir, 'graph');
   await fs.mkdir(path.join(root, 'logseq'), { recursive: true });
