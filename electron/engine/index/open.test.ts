@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from './schema';
 import { linkedReferences } from './references';
 import { SearchIndex } from './search-index';
+import type { IndexFile } from './index-file';
 import { notePage, skillPage } from './test-fixtures';
 
 let dir: string;
@@ -183,10 +184,10 @@ describe('SearchIndex.open', () => {
     const pages = Array.from({ length: 1000 }, (_, i) => notePage(`pages/note ${i}.md`, `- note number ${i} about hosts\n`));
     let duringBuild: unknown;
     await index.rebuild(pages, () => {
-      duringBuild ??= (index as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true });
+      duringBuild ??= (index as unknown as { file: IndexFile }).file.database.pragma('synchronous', { simple: true });
     });
     expect(duringBuild).toBe(0);
-    expect((index as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(1);
+    expect((index as unknown as { file: IndexFile }).file.database.pragma('synchronous', { simple: true })).toBe(1);
     index.close();
     const db = new Database(dbPath, { readonly: true });
     expect(db.prepare("SELECT k, v FROM search_fts_config WHERE k IN ('automerge', 'crisismerge') ORDER BY k").all()).toEqual([
