@@ -7,7 +7,7 @@
 //   skills    skills read from and written to the graph, found through the index, calling tools through mcp
 //   sandbox   runs of code (backends, bridge to the tools)
 //   gateway   the MCP gateway: runs for agents, approvals, ledger, PII
-//   root      the composition root (engine.ts, prepare-locations, indexed-graph, tool-catalog) and api/ above all
+//   root      the composition root (engine.ts, prepare-locations, indexed-graph, api-tree) and api/ above all
 // runtime/ (the sandbox-side files the generator and the backends write) counts as base.
 // Tests, fixtures, test scripts and the graph fuzz harness compose the real root freely and are not checked.
 import path from 'node:path';
@@ -15,7 +15,7 @@ import path from 'node:path';
 const ENGINE = path.resolve(import.meta.dirname, '..', 'electron', 'engine');
 
 const BASE_FILES = new Set(['atomic-write', 'disk-full', 'logger', 'events', 'locations', 'settings', 'version', 'asar', 'native-binding', 'node-runtime', 'template']);
-const ROOT_FILES = new Set(['engine', 'prepare-locations', 'indexed-graph', 'tool-catalog']);
+const ROOT_FILES = new Set(['engine', 'prepare-locations', 'indexed-graph', 'api-tree']);
 
 /** Which units each unit may import, besides itself. */
 const ALLOWED = {

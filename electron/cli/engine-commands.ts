@@ -195,14 +195,14 @@ export const ENGINE_COMMANDS: Command[] = [
     options: { out: { type: 'string' } },
     async run({ values }) {
       return withEngine(values, async (engine) => {
-        let result = await engine.catalog.refresh();
-        let out = engine.catalog.apiDir;
+        let result = await engine.apiTree.refresh();
+        let out = engine.apiTree.apiDir;
         if (str(values.out)) {
           out = path.resolve(str(values.out)!);
           const { generateApiTree } = await import('../engine/mcp/generator');
           // The tools just listed, written again there: no second attempt (and wait) for a server that failed, and
           // the counts printed are those of the tree in --out.
-          result = await generateApiTree(out, engine.catalog.lastCatalog());
+          result = await generateApiTree(out, engine.apiTree.lastCatalog());
         }
         const states = engine.pool.states();
         const failed = states.filter((s) => s.status === 'failed');
@@ -231,7 +231,7 @@ export const ENGINE_COMMANDS: Command[] = [
       await withEngine(values, async (engine) => {
         // The ranking search_tools uses, so the CLI finds what an agent would.
         const { rankTools } = await import('../engine/index/tool-ranking');
-        const found = rankTools(engine.catalog.toolDocs(), query, str(values.limit) ? Number(values.limit) : 10);
+        const found = rankTools(engine.apiTree.toolDocs(), query, str(values.limit) ? Number(values.limit) : 10);
         printJsonOr(values, found.map((d) => ({ server: d.server, tool: d.tool, identifier: d.identifier, ...(detail !== 'name' ? { description: d.description } : {}), ...(detail === 'full' ? { signature: d.signature } : {}) })), () =>
           found.length ? found.map((d) => describeTool(d, detail)).join('\n') : `No tools match "${query}". Run \`skillgraph api generate\` if servers were added since.`,
         );

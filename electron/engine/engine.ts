@@ -16,7 +16,7 @@ import { indexPath } from './indexed-graph';
 import type { GenerateResult } from './mcp/generator';
 import { McpPool, type ServerLogLine } from './mcp/pool';
 import { ServerConfigStore } from './mcp/config';
-import { ToolCatalog } from './tool-catalog';
+import { ApiTree } from './api-tree';
 import { toolResultToData } from './mcp/result';
 import { RunManager } from './sandbox/runs';
 import { SkillService } from './skills/service';
@@ -50,7 +50,7 @@ export class Engine {
     readonly index: SearchIndex,
     readonly serverConfigs: ServerConfigStore,
     readonly pool: McpPool,
-    readonly catalog: ToolCatalog,
+    readonly apiTree: ApiTree,
     private readonly skillService: SkillService | undefined,
     readonly runs: RunManager,
     /** Pending approvals of writing tool calls, shared with other processes through <data>/approvals/. */
@@ -94,22 +94,22 @@ export class Engine {
     // passes its own handlers, which relay to the agent.
     const serverRequests = options.serverRequests ?? (options.host === 'cli' ? {} : { elicit: elicitations.ask });
     const pool = new McpPool({ configs: await serverConfigs.load(), oauth, serverRequests });
-    const catalog = new ToolCatalog(pool, index, path.join(locations.dataDir, 'api'));
-    const skills = graph && new SkillService({ graph, index, toolCatalog: () => catalog.toolDocs() });
+    const apiTree = new ApiTree(pool, index, path.join(locations.dataDir, 'api'));
+    const skills = graph && new SkillService({ graph, index, toolDocs: () => apiTree.toolDocs() });
     const opened: { engine?: Engine } = {};
     // The skills a run imports: from the graph when it is loaded (current even before the index hears of a save),
     // else from the index, caught up at open. Either way only skills changed since the last run are written.
     const materializeForRun = async () => {
       await opened.engine?.indexing;
-      await materializeSkills(catalog.apiDir, (skills ? skills.all() : index.skills()).filter((skill) => skill.status !== 'archived'));
+      await materializeSkills(apiTree.apiDir, (skills ? skills.all() : index.skills()).filter((skill) => skill.status !== 'archived'));
     };
     const approvals = new ApprovalQueue(locations.dataDir, events.emit);
     const ledger = new ContextLedgerBook(locations.dataDir, events.emit);
-    const gatewayHooks = new GatewayRunHooks({ approvals, settings: () => currentSettings(settings), toolDocs: () => catalog.toolDocs() });
+    const gatewayHooks = new GatewayRunHooks({ approvals, settings: () => currentSettings(settings), toolDocs: () => apiTree.toolDocs() });
     const current = settings.get();
     const runs = new RunManager({
       dataDir: locations.dataDir,
-      apiDir: catalog.apiDir,
+      apiDir: apiTree.apiDir,
       tools: {
         async call(server, tool, args, signal) {
           const result = await pool.callTool(server, tool, (args ?? {}) as Record<string, unknown>, { signal });
@@ -131,7 +131,7 @@ export class Engine {
       onResult: ledger.onResult,
       onRecordProblem: (runId, problem) => opened.engine?.reportBackgroundFailure(`recording run ${runId}`)(new Error(problem)),
     });
-    const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, catalog, skills, runs, approvals, ledger, gatewayHooks, events, elicitations, log);
+    const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, apiTree, skills, runs, approvals, ledger, gatewayHooks, events, elicitations, log);
     opened.engine = engine;
     engine.catchUpWarnings = catchUpWarnings;
     if (graph) engine.startIndexing(graph, Boolean(options.watch), configStamp);
@@ -190,9 +190,9 @@ export class Engine {
    * hashes, so skills written against a tool that changed are marked for review.
    */
   async refreshApi(only?: readonly string[]): Promise<GenerateResult> {
-    const result = await this.catalog.refresh(only);
+    const result = await this.apiTree.refresh(only);
     // Without the graph (a one-shot command) the pins are checked at the next refresh by an engine that has it.
-    await this.skillService?.checkPins(this.catalog.schemaHashes());
+    await this.skillService?.checkPins(this.apiTree.schemaHashes());
     this.announceApiChanged();
     return result;
   }
@@ -209,8 +209,8 @@ export class Engine {
 
   /** Generates the configured servers that have no generation yet (starting only those); undefined when none. */
   async refreshUngeneratedApi(): Promise<GenerateResult | undefined> {
-    const result = await this.catalog.refreshUngenerated();
-    if (result) await this.skillService?.checkPins(this.catalog.schemaHashes());
+    const result = await this.apiTree.refreshUngenerated();
+    if (result) await this.skillService?.checkPins(this.apiTree.schemaHashes());
     if (result) this.announceApiChanged();
     return result;
   }

@@ -61,7 +61,7 @@ describe('secrets from ${env:…} never leave the MCP pool', () => {
     });
     expect(leaking).toEqual([]);
     // The generated API holds the tool's description, which named the token.
-    const generated = fs.readFileSync(path.join(engine.catalog.apiDir, 'servers/leaky/leak.ts'), 'utf8');
+    const generated = fs.readFileSync(path.join(engine.apiTree.apiDir, 'servers/leaky/leak.ts'), 'utf8');
     expect(generated).toContain('[redacted SKILLGRAPH_TEST_LEAKY_TOKEN]');
   });
 });

@@ -139,7 +139,7 @@ export function serverHandlers(engine: Engine): HandlerSlice<ServerMethods> {
     },
     'servers.restart': async ({ name }) => {
       const state = await engine.pool.restart(name);
-      void engine.catalog.refresh().catch(engine.reportBackgroundFailure(`regenerating the API after restarting \`${name}\``));
+      void engine.apiTree.refresh().catch(engine.reportBackgroundFailure(`regenerating the API after restarting \`${name}\``));
       return state;
     },
     'servers.log': async ({ name }) => {
@@ -161,7 +161,7 @@ export function serverHandlers(engine: Engine): HandlerSlice<ServerMethods> {
       return { ok: true as const };
     },
     'api.tree': async () => {
-      const docs = engine.catalog.toolDocs();
+      const docs = engine.apiTree.toolDocs();
       const dirs = new Map(engine.pool.states().map((s) => [s.name, s.dir]));
       const servers = [...new Set(docs.map((d) => d.server))].sort().map((server) => ({
         server,
@@ -174,15 +174,15 @@ export function serverHandlers(engine: Engine): HandlerSlice<ServerMethods> {
             return { tool: d.tool, identifier: d.identifier, description: d.description, readOnly: d.readOnly, ...(functionName ? { functionName } : {}) };
           }),
       }));
-      return { servers, root: engine.catalog.apiDir };
+      return { servers, root: engine.apiTree.apiDir };
     },
     'api.tool': async ({ server, tool }) => {
-      const doc = engine.catalog.toolDocs(server).find((d) => d.tool === tool);
+      const doc = engine.apiTree.toolDocs(server).find((d) => d.tool === tool);
       if (!doc) throw new NotFoundError(`Server ${server} has no tool named ${tool} in the generated API.`);
       const dir = engine.pool.states().find((s) => s.name === server)?.dir ?? server;
       const tsPath = `servers/${dir}/${doc.identifier}.ts`;
       const pyPath = `servers/${dir}/${doc.identifier}.py`;
-      const [typescript, python] = await Promise.all([engine.catalog.readFile(tsPath), engine.catalog.readFile(pyPath)]);
+      const [typescript, python] = await Promise.all([engine.apiTree.readFile(tsPath), engine.apiTree.readFile(pyPath)]);
       return { doc, typescript, python, tsPath, pyPath };
     },
     'api.call': async ({ server, tool, args, callId }) => {
@@ -207,7 +207,7 @@ export function serverHandlers(engine: Engine): HandlerSlice<ServerMethods> {
       const dir = engine.pool.states().find((s) => s.name === server)?.dir ?? server;
       const relPath = `servers/${dir}/${file}`;
       try {
-        return { path: relPath, text: await engine.catalog.readFile(relPath) };
+        return { path: relPath, text: await engine.apiTree.readFile(relPath) };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`${relPath} is not in the generated API.`);
         throw error;
@@ -220,7 +220,7 @@ export function serverHandlers(engine: Engine): HandlerSlice<ServerMethods> {
       return { ok: true as const };
     },
     'api.generate': async () => {
-      const result = await engine.catalog.refresh();
+      const result = await engine.apiTree.refresh();
       return { written: result.written.length, unchanged: result.unchanged, removed: result.removed.length };
     },
   };

@@ -22,8 +22,8 @@ export function gatewayForEngine(engine: Engine): Gateway {
   let ready: Promise<void> | undefined;
   return new Gateway({
     index: engine.index,
-    apiDir: engine.catalog.apiDir,
-    toolDocs: () => engine.catalog.toolDocs(),
+    apiDir: engine.apiTree.apiDir,
+    toolDocs: () => engine.apiTree.toolDocs(),
     serverDirs: () => new Map(engine.serverStates().map((s) => [s.name, s.dir])),
     runs: engine.runs,
     skills: engine.skills,
@@ -46,7 +46,7 @@ export function gatewayForEngine(engine: Engine): Gateway {
         await engine.indexing;
         // A server that fails keeps its last generated files; the agent still gets the others.
         await engine.refreshUngeneratedApi().catch(engine.reportBackgroundFailure('generating the API of servers never generated'));
-        await engine.skills.materialize(engine.catalog.apiDir).catch(engine.reportBackgroundFailure('writing the skills as modules'));
+        await engine.skills.materialize(engine.apiTree.apiDir).catch(engine.reportBackgroundFailure('writing the skills as modules'));
       })()),
   });
 }

@@ -53,8 +53,11 @@ export class McpTimeoutError extends McpError {
   }
 }
 
-/** The tool ran and reported an error (`isError: true`); the message is the server's own. */
-export class McpToolCallError extends McpError {
+/**
+ * The tool ran and reported an error (`isError: true`); the message is the server's own. Host side only: code in
+ * a run sees this, like every other failed call (refused, bridge down), as the runtime's `McpToolError`.
+ */
+export class McpToolReportedError extends McpError {
   constructor(
     server: string | undefined,
     readonly tool: string | undefined,
@@ -62,7 +65,7 @@ export class McpToolCallError extends McpError {
     readonly content?: unknown,
   ) {
     super('mcp-tool-error', tool && server ? `tool \`${tool}\` on server \`${server}\` failed: ${serverMessage}` : serverMessage, server);
-    this.name = 'McpToolCallError';
+    this.name = 'McpToolReportedError';
   }
 }
 

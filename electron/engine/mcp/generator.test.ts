@@ -86,6 +86,7 @@ describe('generateApiTree on the real servers', () => {
     expect(files.get('servers/everything/get_structured_content.py')).toContain('await call_mcp_tool("everything", "get-structured-content", dict(args))');
     expect(JSON.parse(files.get('servers/everything/schema-hashes.json')!)['get-structured-content']).toBe(doc.schemaHash);
     expect(files.get('servers/README.md')).toMatch(/- `memory\/` — \d+ tools/);
+    expect(files.get('servers/README.md')).toContain('throws `McpToolError`');
   });
 
   it('is byte-identical for the same catalog, whatever the order tools arrive in', async () => {

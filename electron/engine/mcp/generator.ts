@@ -162,6 +162,7 @@ function rootReadme(servers: { name: string; dir: string; count: number }[]): st
     '# MCP servers',
     '',
     'One folder per server, one file per tool. Read `<server>/README.md` for its tools, then `<server>/<tool>.ts` for types.',
+    'A failed call (the tool reported an error, the call was refused, the bridge is down) throws `McpToolError` (`server`, `tool`, message) from `servers/_bridge`.',
     '',
     ...servers.map(({ name, dir, count }) => `- \`${dir}/\`${name !== dir ? ` (server \`${name}\`)` : ''} — ${count} tool${count === 1 ? '' : 's'}`),
   ];

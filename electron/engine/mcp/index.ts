@@ -6,4 +6,4 @@ export { schemaToTs } from './schema-ts';
 export { schemaToPy } from './schema-py';
 export { toolIdentifier, assignIdentifiers, serverDirectories, type ToolIdentifier } from './names';
 export { toolResultToData } from './result';
-export { McpError, McpConfigError, MissingEnvVarError, McpServerError, McpTimeoutError, McpToolCallError } from './errors';
+export { McpError, McpConfigError, MissingEnvVarError, McpServerError, McpTimeoutError, McpToolReportedError } from './errors';

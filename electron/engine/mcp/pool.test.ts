@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerConfig, ServerState } from '../../../shared/types';
-import { McpServerError, McpTimeoutError, McpToolCallError } from './errors';
+import { McpServerError, McpTimeoutError, McpToolReportedError } from './errors';
 import { everythingEntry, fixtureConfig, fixtureServer, realServerConfigs } from './fixtures/real-servers';
 import { McpPool } from './pool';
 import { toolResultToData } from './result';
@@ -69,11 +69,11 @@ describe('McpPool with the real npm servers', () => {
     expect(graph.entities.map((entity) => entity.name)).toContain('Ada');
   });
 
-  it('raises McpToolCallError carrying the server message when a tool reports an error', async () => {
+  it('raises McpToolReportedError carrying the server message when a tool reports an error', async () => {
     const pool = makePool({ configs: realServerConfigs(workDir) });
     const result = await pool.callTool('filesystem', 'read_text_file', { path: path.join(os.tmpdir(), 'outside-the-allowed-dir.txt') });
     expect(result.isError).toBe(true);
-    expect(() => toolResultToData(result, { server: 'filesystem', tool: 'read_text_file' })).toThrow(McpToolCallError);
+    expect(() => toolResultToData(result, { server: 'filesystem', tool: 'read_text_file' })).toThrow(McpToolReportedError);
     expect(() => toolResultToData(result, { server: 'filesystem', tool: 'read_text_file' })).toThrow(/filesystem.*read_text_file.*denied|outside/i);
   });
 });
@@ -297,7 +297,7 @@ describe('McpPool protocol behaviour on a real SDK server', () => {
     expect(toolResultToData(await pool.callTool('dyn', 'sleep', { ms: 1 }))).toBe('awake');
   });
 
-  it('turns isError results into McpToolCallError with the server message', async () => {
+  it('turns isError results into McpToolReportedError with the server message', async () => {
     const pool = makePool({ configs: { dyn: fixtureConfig('dynamic') } });
     const result = await pool.callTool('dyn', 'fail');
     expect(() => toolResultToData(result, { server: 'dyn', tool: 'fail' })).toThrow('tool `fail` on server `dyn` failed: quota exceeded for this key');

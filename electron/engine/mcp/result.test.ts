@@ -1,7 +1,7 @@
 // Decoding of tool results into plain data: structuredContent first, JSON text parsed, text kept, several
-// contents as an array, and isError raised as McpToolCallError with the server's message.
+// contents as an array, and isError raised as McpToolReportedError with the server's message.
 import { describe, expect, it } from 'vitest';
-import { McpToolCallError, toolResultToData } from './result';
+import { McpToolReportedError, toolResultToData } from './result';
 
 describe('toolResultToData', () => {
   it('prefers structuredContent', () => {
@@ -21,9 +21,9 @@ describe('toolResultToData', () => {
     expect(toolResultToData({ content: [{ type: 'text', text: 'caption' }, image] })).toEqual(['caption', image]);
   });
 
-  it('raises McpToolCallError carrying the server message', () => {
+  it('raises McpToolReportedError carrying the server message', () => {
     const result = { isError: true, content: [{ type: 'text' as const, text: 'rate limited' }] };
-    expect(() => toolResultToData(result, { server: 'github', tool: 'search' })).toThrow(McpToolCallError);
+    expect(() => toolResultToData(result, { server: 'github', tool: 'search' })).toThrow(McpToolReportedError);
     try {
       toolResultToData(result, { server: 'github', tool: 'search' });
     } catch (error) {

@@ -1,10 +1,10 @@
 // Turns an MCP tool result into plain data for code: structuredContent when present, else JSON text parsed,
-// else text; `isError` results become a typed McpToolCallError carrying the server's own message.
+// else text; `isError` results become a typed McpToolReportedError carrying the server's own message.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { McpToolCallError } from './errors';
+import { McpToolReportedError } from './errors';
 import { isObject } from './schema-common';
 
-export { McpToolCallError } from './errors';
+export { McpToolReportedError } from './errors';
 
 /**
  * Text is parsed only when it is a JSON object or array: a bare "42" or "true" stays text, so ids and
@@ -35,10 +35,10 @@ function errorMessage(result: CallToolResult): string {
   return 'the tool reported an error without a message';
 }
 
-/** Plain data from a tool result; throws McpToolCallError when the tool reported an error. */
+/** Plain data from a tool result; throws McpToolReportedError when the tool reported an error. */
 export function toolResultToData(result: CallToolResult, context: { server?: string; tool?: string } = {}): unknown {
   if (result.isError) {
-    throw new McpToolCallError(context.server, context.tool, errorMessage(result), result.structuredContent ?? result.content);
+    throw new McpToolReportedError(context.server, context.tool, errorMessage(result), result.structuredContent ?? result.content);
   }
   if (result.structuredContent !== undefined && result.structuredContent !== null) return result.structuredContent;
   const content = Array.isArray(result.content) ? result.content : [];

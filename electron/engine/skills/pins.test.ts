@@ -47,14 +47,14 @@ describe('detectToolCalls', () => {
 
 describe('schema pins', () => {
   let engine: Engine;
-  let catalog: ToolDoc[];
+  let toolDocs: ToolDoc[];
   let skills: SkillService;
 
   beforeAll(async () => {
     engine = await openTestEngine();
     await engine.indexing;
-    catalog = docs;
-    skills = new SkillService({ graph: engine.graph, index: engine.index, toolCatalog: () => catalog });
+    toolDocs = docs;
+    skills = new SkillService({ graph: engine.graph, index: engine.index, toolDocs: () => toolDocs });
   });
   afterAll(() => engine.close());
 
@@ -67,7 +67,7 @@ describe('schema pins', () => {
 
     // The server ships a new version of `echo`: its schema (here, the description) changes.
     const changedEcho = { ...tools.find((t) => t.name === 'echo')!, description: 'Echoes the message back, now with a new contract' };
-    catalog = docs.map((doc) => (doc.tool === 'echo' ? { ...doc, schemaHash: schemaHash(changedEcho) } : doc));
+    toolDocs = docs.map((doc) => (doc.tool === 'echo' ? { ...doc, schemaHash: schemaHash(changedEcho) } : doc));
     const reviews = await skills.checkPins();
     expect(reviews).toEqual([{ name: 'shout', changed: [{ tool: 'everything/echo', pinned: saved.pins['everything/echo'], current: schemaHash(changedEcho).slice(0, 16), changed: true }] }]);
     const detail = await skills.get('shout');
@@ -85,7 +85,7 @@ describe('schema pins', () => {
     expect((await skills.get('shout')).pins[0].changed).toBe(false);
 
     // The tool disappears from a server we still know: that is a change too.
-    catalog = docs.filter((doc) => doc.tool !== 'echo');
+    toolDocs = docs.filter((doc) => doc.tool !== 'echo');
     expect((await skills.checkPins()).map((r) => r.changed[0])).toEqual([{ tool: 'everything/echo', pinned: approved.pins['everything/echo'], changed: true }]);
   });
 });

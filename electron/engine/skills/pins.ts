@@ -33,23 +33,23 @@ function importedNames(clause: string): string[] {
 }
 
 /**
- * The tools `code` calls, as `server/tool` of the known catalog. Imports name generated files
+ * The tools `code` calls, as `server/tool` of the known tool docs. Imports name generated files
  * (`./servers/<dir>/<stem>`) or a server's index (`./servers/<dir>` with function names); both are mapped
  * back to MCP names through the same identifiers the generator assigned. Direct bridge calls name them as is.
  */
-export function detectToolCalls(code: string, language: SkillLanguage, catalog: readonly ToolDoc[]): ToolCallRef[] {
+export function detectToolCalls(code: string, language: SkillLanguage, toolDocs: readonly ToolDoc[]): ToolCallRef[] {
   const found = new Map<string, ToolCallRef>();
   const add = (server: string, tool: string) => found.set(`${server}/${tool}`, { server, tool });
   for (const match of code.matchAll(language === 'python' ? PY_CALL : TS_CALL)) add(match[2], match[4]);
 
-  const servers = [...new Set(catalog.map((doc) => doc.server))];
+  const servers = [...new Set(toolDocs.map((doc) => doc.server))];
   const serverByDir = new Map([...serverDirectories(servers)].map(([server, dir]) => [dir, server]));
   const toolsOf = new Map<string, Map<string, string>>();
   const lookup = (server: string): Map<string, string> => {
     let byName = toolsOf.get(server);
     if (!byName) {
       byName = new Map();
-      const ids = assignIdentifiers(catalog.filter((doc) => doc.server === server).map((doc) => doc.tool));
+      const ids = assignIdentifiers(toolDocs.filter((doc) => doc.server === server).map((doc) => doc.tool));
       for (const [tool, id] of ids) for (const key of [id.stem, id.fn, id.pyFn]) byName.set(key, tool);
       toolsOf.set(server, byName);
     }
@@ -74,19 +74,19 @@ export function detectToolCalls(code: string, language: SkillLanguage, catalog: 
   return [...found.values()].sort((a, b) => `${a.server}/${a.tool}`.localeCompare(`${b.server}/${b.tool}`));
 }
 
-/** `server/tool` -> pinned hash prefix, for the calls that the catalog knows. */
-export function pinsFor(calls: readonly ToolCallRef[], catalog: readonly ToolDoc[]): Record<string, string> {
+/** `server/tool` -> pinned hash prefix, for the calls the tool docs know. */
+export function pinsFor(calls: readonly ToolCallRef[], toolDocs: readonly ToolDoc[]): Record<string, string> {
   const pins: Record<string, string> = {};
   for (const call of calls) {
-    const doc = catalog.find((d) => d.server === call.server && d.tool === call.tool);
+    const doc = toolDocs.find((d) => d.server === call.server && d.tool === call.tool);
     if (doc) pins[`${call.server}/${call.tool}`] = doc.schemaHash.slice(0, PIN_HASH_LENGTH);
   }
   return pins;
 }
 
-/** The current schema hash of every tool in the catalog, keyed `server/tool`. */
-export function currentHashes(catalog: readonly ToolDoc[]): Map<string, string> {
-  return new Map(catalog.map((doc) => [`${doc.server}/${doc.tool}`, doc.schemaHash]));
+/** The current schema hash of every tool in the tool docs, keyed `server/tool`. */
+export function currentHashes(toolDocs: readonly ToolDoc[]): Map<string, string> {
+  return new Map(toolDocs.map((doc) => [`${doc.server}/${doc.tool}`, doc.schemaHash]));
 }
 
 /**

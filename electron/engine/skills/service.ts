@@ -50,8 +50,8 @@ export interface UpdateSkillInput {
 export interface SkillServiceOptions {
   graph: Graph;
   index: SearchIndex;
-  /** The MCP tool catalog that pins are taken from and checked against; defaults to the index's tool docs. */
-  toolCatalog?: () => readonly ToolDoc[];
+  /** The tool docs that pins are taken from and checked against; defaults to the index's. */
+  toolDocs?: () => readonly ToolDoc[];
   /** The interpreter that syntax-checks Python skills on save; `python3` unless the sandbox uses another. */
   python?: string;
   now?: () => Date;
@@ -80,14 +80,14 @@ export interface PinReview {
 export class SkillService {
   private readonly graph: Graph;
   private readonly index: SearchIndex;
-  private readonly catalog: () => readonly ToolDoc[];
+  private readonly toolDocs: () => readonly ToolDoc[];
   private readonly python: string;
   private readonly now: () => Date;
 
   constructor(options: SkillServiceOptions) {
     this.graph = options.graph;
     this.index = options.index;
-    this.catalog = options.toolCatalog ?? (() => this.index.toolDocs());
+    this.toolDocs = options.toolDocs ?? (() => this.index.toolDocs());
     this.python = options.python ?? 'python3';
     this.now = options.now ?? (() => new Date());
   }
@@ -143,7 +143,7 @@ export class SkillService {
     const skill = this.skill(name);
     const markdown = await fs.readFile(path.join(this.graph.config.root, this.graph.diskPath(skill.path)), 'utf8');
     const history = this.journal().filter((entry) => entry.skill.toLowerCase() === skill.name.toLowerCase());
-    const pins = comparePins(skill.pins, currentHashes(this.catalog()));
+    const pins = comparePins(skill.pins, currentHashes(this.toolDocs()));
     const graphName = path.basename(this.graph.config.root);
     return { skill, markdown, history, pins, logseqUrl: `logseq://graph/${encodeURIComponent(graphName)}?page=${encodeURIComponent(skill.pageTitle)}` };
   }
@@ -269,7 +269,7 @@ export class SkillService {
     const before = skillFromPage(page)!;
     if (before.status === status) return before;
     const now = this.now();
-    const current = currentHashes(this.catalog());
+    const current = currentHashes(this.toolDocs());
     const pins = { ...before.pins };
     if (status === 'approved') for (const tool of Object.keys(pins)) if (current.has(tool)) pins[tool] = current.get(tool)!.slice(0, 16);
     const skill = await this.rewrite(page, (text) =>
@@ -353,7 +353,7 @@ export class SkillService {
    * Marks skills whose pinned tool schemas changed as `needs-review` (page write + journal entry naming the
    * tools). Archived skills and skills already waiting for review are left alone.
    */
-  async checkPins(current: ReadonlyMap<string, string> = currentHashes(this.catalog())): Promise<PinReview[]> {
+  async checkPins(current: ReadonlyMap<string, string> = currentHashes(this.toolDocs())): Promise<PinReview[]> {
     const reviews: PinReview[] = [];
     for (const skill of this.all()) {
       if (skill.status === 'archived' || skill.status === 'needs-review') continue;
@@ -429,10 +429,10 @@ export class SkillService {
   }
 
   private pinsOf(code: string, language: SkillLanguage, declared: readonly string[], carried: Record<string, string>) {
-    const catalog = this.catalog();
-    const calls = detectToolCalls(code, language, catalog);
+    const toolDocs = this.toolDocs();
+    const calls = detectToolCalls(code, language, toolDocs);
     const servers = [...new Set([...declared.map((s) => s.trim()).filter(Boolean), ...calls.map((call) => call.server)])];
-    return { servers, pins: { ...carried, ...pinsFor(calls, catalog) } };
+    return { servers, pins: { ...carried, ...pinsFor(calls, toolDocs) } };
   }
 
   /**

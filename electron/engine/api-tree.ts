@@ -1,6 +1,7 @@
 // Keeps the generated API tree (<data>/api/servers/...) and the search index's tool docs in step with the
 // configured MCP servers: regenerated on demand, when a server reports tools/list_changed, and when the
-// configuration changes. A server that fails keeps its last generated files and docs.
+// configuration changes. A server that fails keeps its last generated files and docs. ("Catalog" means one thing:
+// the tools listed from the servers, by server, that a generation writes; this class keeps the tree made of it.)
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
@@ -9,7 +10,7 @@ import type { SearchIndex } from './index/search-index';
 import { generateApiTree, type GenerateResult } from './mcp/generator';
 import type { McpPool } from './mcp/pool';
 
-export class ToolCatalog {
+export class ApiTree {
   private docs = new Map<string, ToolDoc[]>();
   private running: Promise<GenerateResult> | undefined;
   private queued: Promise<GenerateResult> | undefined;
