@@ -4,6 +4,8 @@
 import tseslint from 'typescript-eslint';
 import engineLayers from './eslint/engine-layers.js';
 
+/** Files that are tests or test support: not engine code, so free of the layering and allowed to import vitest. */
+const TEST_SUPPORT = ['**/*.test.ts', '**/*.contract-suite.ts', '**/fixtures/**', '**/test-scripts/**', '**/test-fixture.ts', '**/test-fixtures.ts', '**/graph/fuzz/**'];
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'http', 'net', 'stream', 'url', 'util', 'events', 'worker_threads'];
 
 export default tseslint.config(
@@ -35,6 +37,14 @@ export default tseslint.config(
     },
   },
   {
+    // Test code lives in test files: *.test.ts, fixtures, and shared suites named *.contract-suite.ts.
+    files: ['electron/**/*.ts', 'shared/**/*.ts'],
+    ignores: TEST_SUPPORT,
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "ImportDeclaration[source.value='vitest']", message: 'Only test files import vitest: name a shared suite *.contract-suite.ts or a helper test-fixture(s).ts.' }],
+    },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
@@ -45,7 +55,7 @@ export default tseslint.config(
   },
   {
     files: ['electron/engine/**/*.ts'],
-    ignores: ['**/*.test.ts', '**/fixtures/**', '**/test-scripts/**', '**/test-fixture.ts', '**/test-fixtures.ts', '**/graph/fuzz/**'],
+    ignores: TEST_SUPPORT,
     plugins: { local: engineLayers },
     rules: { 'local/engine-layers': 'error' },
   },

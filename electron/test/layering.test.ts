@@ -89,3 +89,18 @@ describe("the engine's own layers (eslint/engine-layers.js)", () => {
     expect(await lint('electron/engine/gateway/probe.ts', "import { Engine } from '../engine';\nexport const x = Engine;\n")).toEqual([expect.stringMatching(/^gateway .* may not import root/)]);
   });
 });
+
+describe('test code stays in test files', () => {
+  const lint = async (file: string, code: string) => {
+    const [result] = await new ESLint({ cwd: root }).lintText(code, { filePath: path.join(root, file) });
+    return result.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+  };
+  const usesVitest = "import { it } from 'vitest';\nexport const x = it;\n";
+
+  it('rejects vitest in an engine or host module, and allows it in tests and shared suites', async () => {
+    expect(await lint('electron/engine/sandbox/probe.ts', usesVitest)).toEqual([expect.stringMatching(/^Only test files import vitest/)]);
+    expect(await lint('electron/cli/probe.ts', usesVitest)).toEqual([expect.stringMatching(/^Only test files import vitest/)]);
+    expect(await lint('electron/engine/sandbox/probe.test.ts', usesVitest)).toEqual([]);
+    expect(await lint('electron/engine/sandbox/probe.contract-suite.ts', usesVitest)).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 // Runs the backend contract against every backend: local always, E2B only with an API key (E2B_API_KEY, and the
 // template in SKILLGRAPH_E2B_TEMPLATE when one was built from e2b/). Without a key the E2B part is skipped, saying so.
-import { describeSandboxBackendContract } from './contract';
+import { describeSandboxBackendContract } from './backend.contract-suite';
 import { E2BSandboxBackend } from './e2b-backend';
 import { LocalSandboxBackend } from './local-backend';
 
