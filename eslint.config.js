@@ -3,6 +3,7 @@
 // (eslint/engine-layers.js holds its layer order).
 import tseslint from 'typescript-eslint';
 import engineLayers from './eslint/engine-layers.js';
+import catchSaysWhy from './eslint/catch-says-why.js';
 
 /** Files that are tests or test support: not engine code, so free of the layering and allowed to import vitest. */
 const TEST_SUPPORT = ['**/*.test.ts', '**/*.contract-suite.ts', '**/fixtures/**', '**/test-scripts/**', '**/test-fixture.ts', '**/test-fixtures.ts', '**/graph/fuzz/**'];
@@ -43,6 +44,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': ['error', { selector: "ImportDeclaration[source.value='vitest']", message: 'Only test files import vitest: name a shared suite *.contract-suite.ts or a helper test-fixture(s).ts.' }],
     },
+  },
+  {
+    // Errors are logged or handled, never swallowed (tests may ignore what they provoke). electron/main and
+    // electron/server join once their four remaining catches say why.
+    files: ['electron/engine/**/*.ts', 'electron/cli/**/*.ts', 'shared/**/*.ts'],
+    ignores: TEST_SUPPORT,
+    plugins: { errors: catchSaysWhy },
+    rules: { 'errors/catch-says-why': 'error' },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],

@@ -112,7 +112,7 @@ export class ApiTree {
   private async listSome(names: readonly string[]): Promise<Map<string, Tool[]>> {
     const configured = new Set(this.pool.states().map((s) => s.name));
     const wanted = names.filter((name) => configured.has(name));
-    const lists = await Promise.all(wanted.map((name) => this.pool.listTools(name).catch(() => undefined)));
+    const lists = await Promise.all(wanted.map((name) => this.pool.listTools(name).catch(() => undefined))); // a server that fails to list is reported through its pool state and keeps its last generation
     const listed = new Map<string, Tool[]>();
     wanted.forEach((name, i) => {
       const tools = lists[i];

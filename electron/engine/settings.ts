@@ -57,6 +57,7 @@ export class SettingsStore {
     try {
       raw = fs.readFileSync(this.file, 'utf8');
     } catch {
+      // No config.json yet (a first start) or none readable: the defaults, until the user saves settings.
       return AppSettings.parse({});
     }
     let json: unknown;

@@ -7,6 +7,7 @@ export const VERSION: string = (() => {
   try {
     return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
+    // No package.json beside the build (a bare script): the version is unknown.
     return '0.0.0';
   }
 })();

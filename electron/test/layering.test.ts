@@ -104,3 +104,25 @@ describe('test code stays in test files', () => {
     expect(await lint('electron/engine/sandbox/probe.contract-suite.ts', usesVitest)).toEqual([]);
   });
 });
+
+describe('errors are logged or handled, never swallowed (eslint/catch-says-why.js)', () => {
+  const lint = async (code: string) => {
+    const [result] = await new ESLint({ cwd: root }).lintText(code, { filePath: path.join(root, 'electron/engine/probe.ts') });
+    return result.messages.filter((m) => m.ruleId === 'errors/catch-says-why').map((m) => m.message);
+  };
+
+  it('rejects a catch or .catch that drops the error without a word', async () => {
+    expect(await lint('export function f(g: () => void) {\n  try {\n    g();\n  } catch {\n    return 0;\n  }\n  return 1;\n}\n')).toEqual([expect.stringMatching(/^This catch drops the error/)]);
+    expect(await lint('export const p = (q: Promise<void>) => q.catch(() => undefined);\n')).toEqual([expect.stringMatching(/^This \.catch drops the error/)]);
+    expect(await lint('export const p = (q: Promise<void>) => q.catch(() => {});\n')).toEqual([expect.stringMatching(/^This \.catch drops the error/)]);
+  });
+
+  it('accepts a catch that rethrows, logs, uses its error or says why nothing is lost', async () => {
+    const wrap = (body: string, param = '') => `declare const log: { warn(o: unknown, m: string): void };\nexport function f(g: () => void) {\n  try {\n    g();\n  } catch${param} {\n${body}\n  }\n}\n`;
+    expect(await lint(wrap('    throw new Error("no");'))).toEqual([]);
+    expect(await lint(wrap('    log.warn({}, "g failed");'))).toEqual([]);
+    expect(await lint(wrap('    return String(error);', ' (error)'))).toEqual([]);
+    expect(await lint(wrap('    // g failing means there is nothing to do.'))).toEqual([]);
+    expect(await lint('export const p = (q: Promise<void>) => q.catch(() => undefined); // its caller sees the failure\n')).toEqual([]);
+  });
+});

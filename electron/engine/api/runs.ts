@@ -53,6 +53,7 @@ function readTail(file: string, bytes: number): string {
       fs.closeSync(fd);
     }
   } catch {
+    // No log file (a run that printed nothing, or one deleted with its record): there is no output to show.
     return '';
   }
 }

@@ -183,6 +183,7 @@ export class ApprovalQueue {
     try {
       return fs.readdirSync(this.dir);
     } catch {
+      // No queue folder yet: no requests are waiting.
       return [];
     }
   }

@@ -222,6 +222,7 @@ export class ContextLedgerBook {
     try {
       raw = fs.readFileSync(this.file, 'utf8');
     } catch {
+      // No ledger file yet: nothing was recorded.
       return [];
     }
     const out: LedgerEntry[] = [];

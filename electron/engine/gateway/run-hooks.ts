@@ -68,6 +68,7 @@ export function currentSettings(store: SettingsStore): AppSettings {
   try {
     return new SettingsStore(path.dirname(store.file)).get();
   } catch {
+    // Unreadable on disk now: the store's last good settings hold (SettingsStore reports the bad file itself).
     return store.get();
   }
 }

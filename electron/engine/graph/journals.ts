@@ -131,6 +131,7 @@ export function parseJournalDay(text: string, pattern: string, today = new Date(
       try {
         re = new RegExp('^' + token.text);
       } catch {
+        // A date-format token that is no valid pattern cannot match: the name is not a journal date of this format.
         return undefined;
       }
       const next: string = s.replace(re, '');

@@ -66,6 +66,7 @@ function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s);
   } catch {
+    // Not percent-encoded after all (a lone %): the name is used as written.
     return s;
   }
 }

@@ -129,6 +129,7 @@ async function exists(absPath: string): Promise<boolean> {
     await fs.lstat(absPath);
     return true;
   } catch {
+    // lstat failing is the answer: nothing is at that path.
     return false;
   }
 }
@@ -173,7 +174,7 @@ export class GraphWriter {
   private serialize<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.locks.get(key) ?? Promise.resolve();
     const run = previous.then(task, task);
-    const tail = run.catch(() => undefined);
+    const tail = run.catch(() => undefined); // the task's own caller gets its failure from `run`; the lock only waits for it to settle
     this.locks.set(key, tail);
     void tail.then(() => {
       if (this.locks.get(key) === tail) this.locks.delete(key);
@@ -268,7 +269,7 @@ export class GraphWriter {
       }
       await fs.rename(tmp, abs);
     } catch (error) {
-      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      await fs.rm(tmp, { force: true }).catch(() => undefined); // the temporary file may not exist; the write's own error is thrown next
       if (error instanceof GraphWriteError) throw error;
       const { code, detail } = describeFsError(error);
       throw new GraphWriteError(rel, code, detail);
@@ -589,6 +590,7 @@ export class GraphWriter {
         }
         await fs.rename(this.resolve(move.to).abs, from);
       } catch {
+        // Reported: the move is returned as stuck, for the caller to show.
         stuck.push({ from: move.from, to: move.to });
       }
     }

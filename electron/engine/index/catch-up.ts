@@ -36,6 +36,7 @@ export function graphConfigStamp(graphRoot: string): string {
     const stat = fs.statSync(path.join(graphRoot, 'logseq', 'config.edn'));
     return `${stat.size}:${stat.mtimeMs}`;
   } catch {
+    // No config.edn: the graph uses Logseq's defaults, stamped as 'none'.
     return 'none';
   }
 }

@@ -209,6 +209,7 @@ async function readIfExists(file: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8');
   } catch {
+    // A file not there yet is what `undefined` says; the caller writes it.
     return undefined;
   }
 }

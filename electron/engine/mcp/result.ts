@@ -16,6 +16,7 @@ function decodeText(text: string): unknown {
   try {
     return JSON.parse(trimmed);
   } catch {
+    // Not JSON: the text is the result, as the server sent it.
     return text;
   }
 }

@@ -73,6 +73,7 @@ export function safeJson(value: unknown): string {
   try {
     return JSON.stringify(value) ?? 'undefined';
   } catch {
+    // Not serialisable (a cycle, a BigInt): shown by its string form instead.
     return String(value);
   }
 }

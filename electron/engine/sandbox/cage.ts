@@ -26,6 +26,7 @@ function ownCgroupPath(controller: string): string | undefined {
       if (controllers !== undefined && controllers.split(',').includes(controller)) return cgroupPath;
     }
   } catch {
+    // No /proc/self/cgroup (not Linux, or hidden): no cgroup to nest under, so runs go without a cage.
     return undefined;
   }
   return undefined;
@@ -40,6 +41,7 @@ function tryCreate(base: string): string | undefined {
     mkdirSync(dir, { recursive: true });
     return dir;
   } catch {
+    // Not writable here: this hierarchy offers no cage, and runs go without its limits.
     return undefined;
   }
 }
@@ -50,6 +52,7 @@ function removeLeftovers(base: string): void {
   try {
     names = readdirSync(base);
   } catch {
+    // An unreadable hierarchy holds no leftovers of ours to remove.
     return;
   }
   for (const name of names) {
@@ -63,6 +66,7 @@ function removeRoot(root: string): void {
   try {
     for (const entry of readdirSync(root, { withFileTypes: true })) if (entry.isDirectory()) tryRemove(path.join(root, entry.name), 1);
   } catch {
+    // Already removed (by its owner or another start): nothing left to clean.
     return;
   }
   tryRemove(root, 1);
@@ -145,6 +149,7 @@ export function createRunCage(name: string, maxProcesses: number, memoryBytes: n
       hierarchy.limits(dir, maxProcesses, memoryBytes);
     }
   } catch {
+    // Cgroups refused the limits: the partial cage is removed and the run goes without one, as where cgroups are not writable.
     for (const { dir } of dirs) tryRemove(dir);
     return undefined;
   }
@@ -152,6 +157,7 @@ export function createRunCage(name: string, maxProcesses: number, memoryBytes: n
     try {
       return readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
     } catch {
+      // The cgroup is gone: no process is left in it.
       return [];
     }
   };
@@ -176,6 +182,7 @@ export function createRunCage(name: string, maxProcesses: number, memoryBytes: n
         try {
           return hierarchy.oomCount(dir) > 0;
         } catch {
+          // The cgroup is gone: its processes are too, and no OOM kill can be read any more.
           return false;
         }
       });

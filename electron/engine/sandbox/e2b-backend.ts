@@ -113,11 +113,11 @@ export class E2BSandboxBackend implements SandboxBackend {
   execute(req: SandboxExecRequest): Promise<SandboxExecResult> {
     const session = req.session ?? createHash('sha256').update(req.workspaceDir).digest('hex').slice(0, 16);
     const previous = this.sessionLocks.get(session) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.executeInSession(session, req));
+    const run = previous.catch(() => undefined).then(() => this.executeInSession(session, req)); // the previous run's failure is its own caller's; this one only waits its turn
     this.sessionLocks.set(session, run);
     void run.finally(() => {
       if (this.sessionLocks.get(session) === run) this.sessionLocks.delete(session);
-    }).catch(() => undefined);
+    }).catch(() => undefined); // `run` is returned to the caller, who sees its failure
     return run;
   }
 
@@ -287,11 +287,11 @@ export class E2BSandboxBackend implements SandboxBackend {
       replies.push(line);
       sending = sending.then(async () => {
         const next = replies.shift();
-        if (next !== undefined && handle) await handle.sendStdin(next).catch(() => undefined);
+        if (next !== undefined && handle) await handle.sendStdin(next).catch(() => undefined); // the command has ended: a reply it can no longer read is moot
       });
     };
     const demuxer = FrameDemuxer.forBridge(req.bridge, req.onStdout, reply);
-    const stop = (): void => void handle?.kill().catch(() => undefined);
+    const stop = (): void => void handle?.kill().catch(() => undefined); // Stop after the command ended: nothing left to kill
     req.signal.addEventListener('abort', stop, { once: true });
     try {
       handle = await sandbox.commands.run(command, {

@@ -107,6 +107,7 @@ function safeJson(raw: string): unknown {
   try {
     return JSON.parse(raw);
   } catch {
+    // A damaged sessions file is treated as none: the sandboxes it named idle out on E2B by their timeout.
     return undefined;
   }
 }

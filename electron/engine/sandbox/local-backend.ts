@@ -122,7 +122,7 @@ async function releaseSandboxManager(): Promise<void> {
   sandboxInit = undefined;
   sandboxDomains = '';
   sandboxTeardown = (async () => {
-    await init?.catch(() => undefined);
+    await init?.catch(() => undefined); // a failed start was reported to the runs that awaited it; teardown resets either way
     if (init) await SandboxManager.reset();
     removeCageRoots(); // every runner is gone: nothing of ours stays under /sys/fs/cgroup
   })();

@@ -220,6 +220,7 @@ export class RunManager {
         try {
           stat = lstatSync(path.join(root, child));
         } catch {
+          // Gone between readdir and lstat (the run deleted it): nothing to mirror.
           continue;
         }
         if (stat.isDirectory()) walk(child);
