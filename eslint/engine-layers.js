@@ -14,7 +14,7 @@ import path from 'node:path';
 
 const ENGINE = path.resolve(import.meta.dirname, '..', 'electron', 'engine');
 
-const BASE_FILES = new Set(['atomic-write', 'disk-full', 'logger', 'events', 'locations', 'settings', 'version', 'asar', 'native-binding', 'node-runtime', 'template']);
+const BASE_FILES = new Set(['atomic-write', 'disk-full', 'logger', 'events', 'locations', 'settings', 'version', 'asar', 'native-binding', 'node-runtime', 'template', 'process-alive']);
 const ROOT_FILES = new Set(['engine', 'prepare-locations', 'indexed-graph', 'api-tree']);
 
 /** Which units each unit may import, besides itself. */

@@ -8,6 +8,7 @@ import type { EventSink } from '../../../shared/contract';
 import { NotFoundError } from '../../../shared/errors';
 import type { ToolDoc } from '../../../shared/types';
 import { writeFileAtomic } from '../atomic-write';
+import { processAlive } from '../process-alive';
 
 export interface PendingApproval {
   id: string;
@@ -194,15 +195,6 @@ export class ApprovalQueue {
 
   private decisionFile(id: string): string {
     return path.join(this.dir, `${id}.decision.json`);
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

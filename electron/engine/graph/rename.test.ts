@@ -9,39 +9,30 @@ import { mldocView } from '../../test/mldoc-oracle';
 import { Graph } from './graph';
 import { GraphFormatError, GraphRenameIncompleteError, PageAliasTakenError, PageExistsError } from './errors';
 import { GraphWriter, type GraphStore } from './writer';
+import { closeTestGraph, openTestGraph, writeGraphFile } from './test-fixtures';
 
 let root: string;
 let graph: Graph;
 
-async function write(rel: string, content: string): Promise<void> {
-  await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
-  await fs.writeFile(path.join(root, rel), content);
-}
+const write = (rel: string, content: string): Promise<void> => writeGraphFile(root, rel, content);
 const read = (rel: string): Promise<string> => fs.readFile(path.join(root, rel), 'utf8');
 const present = (rel: string): Promise<boolean> => fs.access(path.join(root, rel)).then(() => true, () => false);
 const pageFiles = async (): Promise<string[]> => (await fs.readdir(path.join(root, 'pages'))).sort();
 
 beforeEach(async () => {
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'graph-rename-'));
-  await write('logseq/config.edn', '{:file/name-format :triple-lowbar}');
-  await write('pages/Old.md', '- the parent\n');
-  await write('pages/Old___Child.md', '- child of [[Old]]\n');
-  await write('pages/Old___Child___Deep.md', 'type:: note\n\n- grandchild\n');
-  // The namespace name appears again below it: only the prefix may change (Logseq's work/worklog case).
-  await write('pages/Old___Oldlog.md', '- log\n');
-  await write('pages/Old___Notes.org', '* an org-mode child keeps its format\n');
-  await write('pages/Older.md', '- a different page whose name starts the same\n');
-  await write(
-    'pages/Referrer.md',
-    'tags:: Old/Child, misc\nalias:: Old ref\n\n- see [[Old]], [[old/child]], #Old/Child/Deep and [[Old/Ghost]]\n- not [[Older]] nor [[Oldish/x]]\n  ```\n  [[Old/Child]] in code stays\n  ```\n',
-  );
-  graph = await Graph.open(root);
+  ({ root, graph } = await openTestGraph('graph-rename-', {
+    'pages/Old.md': '- the parent\n',
+    'pages/Old___Child.md': '- child of [[Old]]\n',
+    'pages/Old___Child___Deep.md': 'type:: note\n\n- grandchild\n',
+    // The namespace name appears again below it: only the prefix may change (Logseq's work/worklog case).
+    'pages/Old___Oldlog.md': '- log\n',
+    'pages/Old___Notes.org': '* an org-mode child keeps its format\n',
+    'pages/Older.md': '- a different page whose name starts the same\n',
+    'pages/Referrer.md': 'tags:: Old/Child, misc\nalias:: Old ref\n\n- see [[Old]], [[old/child]], #Old/Child/Deep and [[Old/Ghost]]\n- not [[Older]] nor [[Oldish/x]]\n  ```\n  [[Old/Child]] in code stays\n  ```\n',
+  }));
 });
 
-afterEach(async () => {
-  await graph.close();
-  await fs.rm(root, { recursive: true, force: true });
-});
+afterEach(() => closeTestGraph(root, graph));
 
 describe('renaming a namespace', () => {
   it('moves the page and all its namespace children, and rewrites every reference to them', async () => {

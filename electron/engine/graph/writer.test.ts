@@ -1,35 +1,28 @@
 // Specification of writes: atomic, conditional (no concurrent edit lost), Logseq-shaped pages and
 // journals, renames that carry references along, and recycling as Logseq does it.
 import { promises as fs, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Graph } from './graph';
 import { GraphConflictError, GraphFormatError, GraphWriteError, PageExistsError } from './errors';
 import { contentHash } from './parser';
+import { closeTestGraph, openTestGraph, writeGraphFile } from './test-fixtures';
 
 let root: string;
 let graph: Graph;
 
-async function write(rel: string, content: string): Promise<void> {
-  await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
-  await fs.writeFile(path.join(root, rel), content);
-}
+const write = (rel: string, content: string): Promise<void> => writeGraphFile(root, rel, content);
 const read = (rel: string): Promise<string> => fs.readFile(path.join(root, rel), 'utf8');
 
 beforeEach(async () => {
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'graph-writer-'));
-  await write('logseq/config.edn', '{:file/name-format :triple-lowbar}');
-  await write('pages/Existing Page.md', 'tags:: ops\n\n- mentions [[Old Name]] and #[[old name]]\n');
-  await write('pages/Old Name.md', '- the old page\n');
-  await write('pages/Other.md', 'tags:: Old Name, x\n\n- see #Old and [[Old Name]].\n  ```\n  [[Old Name]] stays in code\n  ```\n');
-  graph = await Graph.open(root);
+  ({ root, graph } = await openTestGraph('graph-writer-', {
+    'pages/Existing Page.md': 'tags:: ops\n\n- mentions [[Old Name]] and #[[old name]]\n',
+    'pages/Old Name.md': '- the old page\n',
+    'pages/Other.md': 'tags:: Old Name, x\n\n- see #Old and [[Old Name]].\n  ```\n  [[Old Name]] stays in code\n  ```\n',
+  }));
 });
 
-afterEach(async () => {
-  await graph.close();
-  await fs.rm(root, { recursive: true, force: true });
-});
+afterEach(() => closeTestGraph(root, graph));
 
 describe('GraphWriter.updateFile', () => {
   it('writes atomically and leaves no temporary files', async () => {

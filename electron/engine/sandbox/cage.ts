@@ -3,6 +3,7 @@
 // and those left by processes that died). Linux cgroup v1; elsewhere absent.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { processAlive } from '../process-alive';
 
 export interface RunCage {
   /** Files a launcher must write its own pid into before exec-ing the sandbox. */
@@ -70,15 +71,6 @@ function removeRoot(root: string): void {
     return;
   }
   tryRemove(root, 1);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Finds writable cgroup hierarchies once per process; an empty list means limits fall back to rlimits only. */
