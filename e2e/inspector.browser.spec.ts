@@ -1,6 +1,7 @@
 // Servers like MCP Inspector, on real servers: a duplicate name is refused, a server is edited with its secrets
 // never shown, a crashing server shows its real error and its log; with server-everything the app reads resources,
-// gets prompts with arguments, answers a server's question in a dialog, renders an image, shows a long call's
+// gets prompts with arguments, answers a server's question in a dialog, answers its request for a completion (sampling)
+// with what the person writes, or declines it, renders an image, shows a long call's
 // progress and cancels it, and shows the generated API as files. An empty Servers area offers examples.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -148,6 +149,44 @@ test('everything: resources, prompts, a question, an image, progress and cancel,
   await page.getByRole('button', { name: 'Call trigger-elicitation-request' }).click();
   await page.getByRole('dialog', { name: 'everything asks' }).getByRole('button', { name: 'Decline' }).click();
   await expect(result).toContainText(/declined/i);
+});
+
+test('everything: a request for a completion shows what the server asked; the person writes the answer or declines', async ({ app, page }, testInfo) => {
+  await page.goto(app.loginUrl);
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Servers' }).click();
+  const everything = page.getByRole('list', { name: 'Configured servers' }).getByRole('listitem').filter({ hasText: 'everything' });
+  await expect(everything).toContainText('ready', { timeout: 60_000 });
+  await everything.getByRole('link', { name: 'everything' }).click();
+  // The app declares sampling, so server-everything offers its sampling tool.
+  const tools = page.getByRole('navigation', { name: 'Tools of everything' });
+  await tools.getByRole('link', { name: 'trigger-sampling-request', exact: true }).click();
+  await page.getByLabel(/^prompt/).fill('What is the capital of France?');
+  await page.getByLabel(/^maxTokens/).fill('64');
+  await page.getByRole('button', { name: 'Call trigger-sampling-request' }).click();
+
+  const request = page.getByRole('dialog', { name: 'everything asks for a completion' });
+  await expect(request.getByRole('region', { name: 'System prompt' })).toContainText('You are a helpful test server.');
+  await expect(request.getByRole('region', { name: 'Messages' })).toContainText('user');
+  await expect(request.getByRole('region', { name: 'Messages' })).toContainText('What is the capital of France?');
+  const terms = request.getByLabel('What the server asked of the model');
+  await expect(terms).toContainText('Max tokens64');
+  await expect(terms).toContainText('Temperature0.7');
+  // Nothing written: refused in place, the request stays open.
+  await request.getByRole('button', { name: 'Send' }).click();
+  await expect(request.getByRole('alert')).toContainText('Write the answer to send');
+  await request.getByLabel('Answer').fill('Paris, written by a person.');
+  await snap(page, testInfo, 'sampling-dialog');
+  await request.getByRole('button', { name: 'Send' }).click();
+  await expect(request).toHaveCount(0);
+  const result = page.getByRole('status', { name: 'Result' });
+  await expect(result).toContainText('Succeeded');
+  await expect(result).toContainText('Paris, written by a person.');
+  await expect(result).toContainText('person-in-skillgraph');
+
+  // Declined: the server gets an error saying so, which the call's result shows.
+  await page.getByRole('button', { name: 'Call trigger-sampling-request' }).click();
+  await page.getByRole('dialog', { name: 'everything asks for a completion' }).getByRole('button', { name: 'Decline' }).click();
+  await expect(result).toContainText('declined this sampling request');
 });
 
 bareTest('an empty Servers area offers ready examples, the filesystem one for a folder', async ({ app, page }) => {

@@ -8,6 +8,7 @@ import type { BackgroundProblem } from '../../shared/contract';
 import { createLogger, errorText, type Logger } from './logger';
 import { EventBus } from './events';
 import { ElicitationDesk } from './api/elicitations';
+import { SamplingDesk } from './api/sampling';
 import { Graph } from './graph';
 import { SearchIndex, type IndexProgress } from './index/search-index';
 import { IndexFeeder } from './index/feeder';
@@ -62,6 +63,8 @@ export class Engine {
     readonly events: EventBus,
     /** Questions servers ask the person (elicitation), waiting for the app's answer. */
     readonly elicitations: ElicitationDesk,
+    /** Servers' requests for a completion (sampling), answered by the person in the app. */
+    readonly sampling: SamplingDesk,
     readonly log: Logger,
   ) {
     this.disposers.push(() => approvals.close());
@@ -90,9 +93,10 @@ export class Engine {
     const oauth = { store: new OAuthCredentialStore(path.join(locations.dataDir, 'oauth')), open: openInSystemBrowser };
     const events = new EventBus();
     const elicitations = new ElicitationDesk(events.emit);
-    // Only the app has a person to ask: the CLI does not declare elicitation, so servers do not ask it; the gateway
-    // passes its own handlers, which relay to the agent.
-    const serverRequests = options.serverRequests ?? (options.host === 'cli' ? {} : { elicit: elicitations.ask });
+    const sampling = new SamplingDesk(events.emit);
+    // Only the app has a person to ask or to write a completion: the CLI declares neither elicitation nor sampling, so
+    // servers do not ask it; the gateway passes its own handlers, which relay to the agent.
+    const serverRequests = options.serverRequests ?? (options.host === 'cli' ? {} : { elicit: elicitations.ask, sample: sampling.ask });
     const pool = new McpPool({ configs: await serverConfigs.load(), oauth, serverRequests });
     const apiTree = new ApiTree(pool, index, path.join(locations.dataDir, 'api'));
     const skills = graph && new SkillService({ graph, index, toolDocs: () => apiTree.toolDocs() });
@@ -131,7 +135,7 @@ export class Engine {
       onResult: ledger.onResult,
       onRecordProblem: (runId, problem) => opened.engine?.reportBackgroundFailure(`recording run ${runId}`)(new Error(problem)),
     });
-    const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, apiTree, skills, runs, approvals, ledger, gatewayHooks, events, elicitations, log);
+    const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, apiTree, skills, runs, approvals, ledger, gatewayHooks, events, elicitations, sampling, log);
     opened.engine = engine;
     engine.catchUpWarnings = catchUpWarnings;
     if (graph) engine.startIndexing(graph, Boolean(options.watch), configStamp);

@@ -14,6 +14,7 @@ import { WelcomeView } from './views/WelcomeView';
 import { consoleSession } from './views/consoleSession';
 import { ApprovalBanner, ApprovalsStatus } from './components/ApprovalBanner';
 import { ElicitationDialog } from './components/ElicitationDialog';
+import { SamplingDialog } from './components/SamplingDialog';
 import type { ConnectionState } from './client/client';
 
 const AREAS = [
@@ -79,6 +80,7 @@ export function App() {
       </main>
       <StatusBar />
       <ElicitationDialog />
+      <SamplingDialog />
       {searchOpen && <SearchPalette onClose={() => setSearchOpen(false)} navigate={navigate} />}
     </div>
   );

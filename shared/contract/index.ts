@@ -147,6 +147,26 @@ export const ServerPrompt = z.object({
   arguments: z.array(z.object({ name: z.string(), description: z.string().optional(), required: z.boolean().optional() })).default([]),
 });
 
+/**
+ * A server's request for a completion (sampling/createMessage) as the app shows it: each message's content as text
+ * (an image or audio part as a note of its type), and what the server asked of the model.
+ */
+export const SamplingRequest = z.object({
+  id: z.string(),
+  server: z.string(),
+  messages: z.array(z.object({ role: z.enum(['user', 'assistant']), text: z.string() })),
+  systemPrompt: z.string().optional(),
+  maxTokens: z.number(),
+  temperature: z.number().optional(),
+  stopSequences: z.array(z.string()).optional(),
+  /** Model names the server would prefer, best first (hints), and its priorities from 0 to 1. */
+  modelHints: z.array(z.string()),
+  priorities: z.object({ cost: z.number().optional(), speed: z.number().optional(), intelligence: z.number().optional() }),
+  includeContext: z.string().optional(),
+  /** Tools the server offers the model (sampling with tools); a person's answer is text only. */
+  tools: z.array(z.string()).optional(),
+});
+
 export const ApiToolEntry = z.object({
   tool: z.string(),
   identifier: z.string(),
@@ -288,6 +308,11 @@ export const methods = {
     Ok,
     'Answer a question a server asked (servers.elicit).',
   ),
+  'servers.sampleAnswer': method(
+    z.object({ id: z.string(), action: z.enum(['send', 'decline']), text: z.string().max(1_000_000).optional(), model: z.string().max(200).optional() }),
+    Ok,
+    'Answer a server\'s request for a completion (servers.sample): send the text the person wrote, or decline.',
+  ),
   'servers.remove': method(z.object({ name: z.string() }), z.object({ servers: z.array(ServerEntry) }), 'Remove a server.'),
   'servers.import': method(
     z.object({ json: z.string().max(1_000_000) }),
@@ -376,6 +401,8 @@ export const events = {
   'servers.log': ServerLogLine,
   'servers.elicit': z.object({ id: z.string(), server: z.string(), message: z.string(), requestedSchema: z.unknown(), url: z.string().optional() }),
   'servers.elicitDone': z.object({ id: z.string() }),
+  'servers.sample': SamplingRequest,
+  'servers.sampleDone': z.object({ id: z.string() }),
   'api.progress': z.object({ callId: z.string(), progress: z.number(), total: z.number().optional(), message: z.string().optional() }),
   'graph.changed': z.object({ events: z.array(z.object({ type: z.enum(['added', 'changed', 'renamed', 'removed']), path: z.string() })) }),
   'index.progress': z.object({ indexed: z.number().int(), total: z.number().int(), done: z.boolean() }),

@@ -1,6 +1,6 @@
 // Handlers for MCP servers and the generated API tree: configuration (add, edit, import, with secrets masked on the
 // way out), live state with the cause of a failure, each server's log, resources and prompts, answers to a server's
-// questions (elicitation), the tree, and "Try it" calls with progress and cancel.
+// questions (elicitation) and requests for a completion (sampling), the tree, and "Try it" calls with progress and cancel.
 import { InvalidInputError, NotFoundError } from '../../../shared/errors';
 import type { ServerConfig } from '../../../shared/types';
 import type { Engine } from '../engine';
@@ -22,6 +22,7 @@ export type ServerMethods =
   | 'servers.prompts'
   | 'servers.getPrompt'
   | 'servers.elicitAnswer'
+  | 'servers.sampleAnswer'
   | 'api.tree'
   | 'api.tool'
   | 'api.call'
@@ -158,6 +159,11 @@ export function serverHandlers(engine: Engine): HandlerSlice<ServerMethods> {
     },
     'servers.elicitAnswer': async ({ id, action, content }) => {
       engine.elicitations.answer(id, action === 'accept' ? { action, content: (content ?? {}) as Record<string, string | number | boolean | string[]> } : { action });
+      return { ok: true as const };
+    },
+    'servers.sampleAnswer': async ({ id, action, text, model }) => {
+      if (action === 'send' && !text?.trim()) throw new InvalidInputError('Write the answer to send, or decline the request.');
+      engine.sampling.answer(id, action === 'send' ? { action, text: text!, model } : { action });
       return { ok: true as const };
     },
     'api.tree': async () => {

@@ -2,10 +2,12 @@
 // with server-everything behind it: execute_code streaming progress and log notifications, an agent's cancel ending
 // the run as cancelled, the API tree and skills as resources (with completion), approved skills as prompts,
 // list_changed when a skill changes, and server-everything's sampling and elicitation requests relayed to the agent
-// (or declined with a reason when the agent cannot answer them).
+// (or declined with a reason when the agent cannot answer them); over HTTP, a dropped stream resumed with Last-Event-ID.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CreateMessageRequestSchema, ElicitRequestSchema, LoggingMessageNotificationSchema, PromptListChangedNotificationSchema, ResourceListChangedNotificationSchema, type LoggingMessageNotification } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REAL_SERVERS, startGateway, type GatewayHarness } from './fixtures/harness';
@@ -154,6 +156,80 @@ describe.each([{ transport: 'stdio' as const }, { transport: 'http' as const }])
     expect(await post({ host: 'evil.example.com' })).toMatchObject({ status: 403, message: expect.stringContaining('Host "evil.example.com" is not this machine') });
     expect(await post({ origin: 'http://evil.example.com' })).toMatchObject({ status: 403, message: expect.stringContaining('Origin "http://evil.example.com" is not this machine') });
     expect(await post({ 'mcp-session-id': 'forgotten' })).toMatchObject({ status: 404, message: expect.stringContaining('Session not found') });
+  });
+
+  it.runIf(transport === 'http')('resumes a dropped stream: the agent reconnects with Last-Event-ID and gets the progress, logs and result it missed', async () => {
+    // The agent's own fetch cuts the execute_code answer stream once the first line has arrived, and lets the
+    // reconnection through only after the run has ended, so everything after the first line is sent while no stream is open.
+    const runsDir = path.join(gw.dataDir, 'runs');
+    const session = 'resume-me';
+    const runEnded = () =>
+      fs.readdirSync(runsDir).some((f) => {
+        if (!f.endsWith('.json')) return false;
+        try {
+          const run = JSON.parse(fs.readFileSync(path.join(runsDir, f), 'utf8')) as { session: string; status: string };
+          return run.session === session && run.status === 'succeeded';
+        } catch {
+          return false; // being rewritten right now: the next look reads it whole
+        }
+      });
+    let cut = false;
+    let lastIdBeforeCut: string | undefined;
+    const resumedWith: string[] = [];
+    const cuttingFetch: typeof fetch = async (input, init) => {
+      const headers = new Headers(init?.headers);
+      const resumeFrom = headers.get('last-event-id');
+      if (init?.method === 'GET' && resumeFrom) {
+        resumedWith.push(resumeFrom);
+        await waitFor('the run to end while the stream is down', runEnded);
+      }
+      const response = await fetch(input, init);
+      if (init?.method !== 'POST' || !String(init.body).includes('"execute_code"') || !response.body) return response;
+      const upstream = response.body.getReader();
+      const decoder = new TextDecoder();
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const { done, value } = await upstream.read();
+          if (done) return controller.close();
+          controller.enqueue(value);
+          const chunk = decoder.decode(value, { stream: true });
+          lastIdBeforeCut = [...chunk.matchAll(/^id: (.+)$/gm)].at(-1)?.[1] ?? lastIdBeforeCut;
+          if (chunk.includes('"first line"')) {
+            cut = true;
+            controller.close();
+            await upstream.cancel('the network dropped');
+          }
+        },
+      });
+      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    };
+    const agent = new Client({ name: 'resuming-agent', version: '1.0.0' });
+    const agentLogs: string[] = [];
+    agent.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void agentLogs.push(String(n.params.data)));
+    await agent.connect(new StreamableHTTPClientTransport(new URL(gw.url!), { fetch: cuttingFetch }));
+    try {
+      const progress: string[] = [];
+      const code = "import { getSum } from './servers/everything';\nconsole.log('first line');\nawait new Promise((r) => setTimeout(r, 300));\nconsole.log('second line');\nconsole.log(JSON.stringify(await getSum({ a: 20, b: 22 })));";
+      const result = (await agent.callTool({ name: 'execute_code', arguments: { code, session } }, undefined, { timeout: 180_000, onprogress: (p) => void progress.push(p.message ?? '') })) as {
+        content: { type: string; text?: string }[];
+      };
+      expect(cut).toBe(true);
+      expect(resumedWith).toEqual([lastIdBeforeCut]);
+      expect(progress).toEqual(expect.arrayContaining(['first line', 'second line', expect.stringMatching(/^everything\/get-sum answered/)]));
+      expect(progress.filter((p) => p === 'second line')).toHaveLength(1);
+      expect(agentLogs).toEqual(expect.arrayContaining(['first line', 'second line']));
+      expect(result.content[0].text).toContain('second line');
+      expect(result.content[0].text).toContain('42');
+    } finally {
+      await agent.close();
+    }
+  }, 180_000);
+
+  it.runIf(transport === 'http')('says why it cannot resume after an event it no longer keeps', async () => {
+    const { transport: initial } = gw.client as unknown as { transport: StreamableHTTPClientTransport };
+    const response = await fetch(gw.url!, { headers: { accept: 'text/event-stream', 'mcp-session-id': initial.sessionId!, 'mcp-protocol-version': '2025-11-25', 'last-event-id': 'forgotten#1' } });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('Cannot resume after event "forgotten#1"');
   });
 
   it(transport === 'stdio' ? "relays server-everything's sampling and elicitation requests to the agent" : 'declines sampling with the reason when the agent does not support it', async () => {

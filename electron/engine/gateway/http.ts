@@ -1,12 +1,14 @@
 // The gateway over Streamable HTTP (`skillgraph mcp --http <port>`), for agents and tools that connect by URL (and
 // the official conformance suite's server scenarios). One MCP server per session, all over the same engine. Bound to
 // 127.0.0.1 only; a request whose Host or Origin names anything but this machine is refused (DNS rebinding: a web
-// page must not reach the gateway through a name that resolves here).
+// page must not reach the gateway through a name that resolves here). Each session keeps its recent events, so an
+// agent whose SSE stream dropped mid-run reconnects with Last-Event-ID and gets what it missed.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { SessionEventStore, type SessionEventStoreLimits } from './event-store';
 
 export const GATEWAY_HTTP_PATH = '/mcp';
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -48,8 +50,16 @@ function sendError(res: http.ServerResponse, status: number, message: string): v
  * Serves `createServer()` (a fresh gateway MCP server per session) at http://127.0.0.1:<port>/mcp; port 0 picks a free
  * one. A request naming an unknown session gets 404, which tells a client to start a new session.
  */
-export async function serveGatewayOverHttp(opts: { port: number; createServer: () => McpServer; onError?: (error: unknown) => void }): Promise<GatewayHttpServer> {
-  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer }>();
+export async function serveGatewayOverHttp(opts: {
+  port: number;
+  createServer: () => McpServer;
+  onError?: (error: unknown) => void;
+  /** How much of each session's stream is kept for resuming (defaults in SessionEventStore). */
+  eventLimits?: SessionEventStoreLimits;
+  /** Milliseconds an agent is told to wait before reconnecting a dropped stream (SSE `retry`). */
+  retryIntervalMs?: number;
+}): Promise<GatewayHttpServer> {
+  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer; events: SessionEventStore }>();
   const report = opts.onError ?? ((error: unknown) => process.stderr.write(`skillgraph mcp: HTTP request failed: ${error instanceof Error ? error.message : String(error)}\n`));
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
@@ -60,13 +70,21 @@ export async function serveGatewayOverHttp(opts: { port: number; createServer: (
     if (typeof sessionId === 'string') {
       const session = sessions.get(sessionId);
       if (!session) return sendError(res, 404, `Session not found: "${sessionId}" ended or never existed; initialize a new session.`);
+      // The SDK's own answer to a forgotten event is "Invalid event ID format"; this one says what happened.
+      const lastEventId = req.headers['last-event-id'];
+      if (req.method === 'GET' && typeof lastEventId === 'string' && !session.events.has(lastEventId)) {
+        return sendError(res, 400, `Cannot resume after event "${lastEventId}": this session no longer keeps it (only its newest events are kept); call again.`);
+      }
       return session.transport.handleRequest(req, res);
     }
     if (req.method !== 'POST') return sendError(res, 400, 'No session: start one with an initialize request (POST).');
     const server = opts.createServer();
+    const events = new SessionEventStore(opts.eventLimits);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => void sessions.set(id, { transport, server }),
+      eventStore: events,
+      retryInterval: opts.retryIntervalMs ?? 1000,
+      onsessioninitialized: (id) => void sessions.set(id, { transport, server, events }),
       onsessionclosed: (id) => void sessions.delete(id),
     });
     transport.onclose = () => {
