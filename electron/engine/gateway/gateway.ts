@@ -76,6 +76,8 @@ const READ_CHARS_MAX = 40_000;
 const OUTPUT_TYPE_CHARS_MAX = 100;
 export const PLACEHOLDER_NOTE = 'note: placeholders like [EMAIL_1] stand for personal data; pass them to tools as they are.';
 const CODE_CHARS_MAX = 200_000;
+/** The session execute_code runs in when the agent names none: its workspace, and the runners started ahead for it. */
+export const GATEWAY_SESSION = 'agent';
 
 function requireText(value: string, what: string, max: number): void {
   if (!value.trim()) throw new InvalidInputError(`${what} is empty.`);
@@ -139,7 +141,7 @@ export class Gateway {
     requireText(input.code, 'code', CODE_CHARS_MAX);
     await this.ctx.ready();
     opts.signal?.throwIfAborted();
-    const session = input.session ?? 'agent';
+    const session = input.session ?? GATEWAY_SESSION;
     const piiFilter = this.ctx.settings().piiFilter;
     const vault = piiFilter ? this.ctx.hooks.vaults.forSession(session) : undefined;
     const redact = (text: string) => (vault ? vault.redact(text) : text);

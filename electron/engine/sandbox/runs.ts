@@ -156,6 +156,15 @@ export class RunManager {
     if (patch.parallelRuns !== undefined) this.scheduler.setLimit(patch.parallelRuns);
   }
 
+  /**
+   * How runs found the local sandbox's runners (diagnostics, tests): runners started so far, ahead or for a run, and
+   * runs that had to wait for theirs to start. Undefined when the local backend is not this process's own.
+   */
+  localRunnerStats(): { started: number; waited: number } | undefined {
+    const local = this.backends.get('local');
+    return local instanceof LocalSandboxBackend ? { started: local.runnersStarted, waited: local.runsThatWaited } : undefined;
+  }
+
   /** How many runs execute now, wait for a slot, and the limit. */
   schedulerStats(): ReturnType<RunScheduler['stats']> {
     return this.scheduler.stats();

@@ -1,0 +1,44 @@
+// The gateway's first execute_code finds a runner started ahead for it: the spares are per session workspace, so they
+// must be started for the session the gateway's runs use (GATEWAY_SESSION), not the app's `default`. Real engine, real
+// sandbox, counted runner starts.
+import fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../engine';
+import { EVERYTHING_SERVER } from '../sandbox/test-fixture';
+import { GATEWAY_SESSION, gatewayForEngine } from '.';
+
+let engine: Engine;
+let root: string;
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(tmpdir(), 'sg-gw-warm-'));
+  fs.mkdirSync(path.join(root, 'data'));
+  fs.writeFileSync(path.join(root, 'data', 'mcp.json'), JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } } }));
+  // As `skillgraph mcp` opens it: the engine warms nothing itself, the gateway warms its own session.
+  engine = await Engine.open({ data: path.join(root, 'data'), host: 'cli', warmSandbox: false });
+}, 60_000);
+
+afterAll(async () => {
+  await engine?.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe('the gateway warms the session its runs use', () => {
+  it('runs the first execute_code on a runner started ahead, and starts only its replacement', async () => {
+    expect(engine.runs.localRunnerStats()).toEqual({ started: 0, waited: 0 });
+    const gateway = gatewayForEngine(engine);
+    // Resolves once the spares the gateway asked for are ready (it starts none of its own when they are).
+    await engine.runs.warmUp(GATEWAY_SESSION, ['typescript', 'python']);
+    const warmed = engine.runs.localRunnerStats()!;
+    expect(warmed.started).toBeGreaterThan(0);
+    const answer = await gateway.executeCode({ code: `const who: string = 'agent';\nconsole.log('hello', who);`, language: 'typescript' });
+    expect(answer.status).toBe('succeeded');
+    expect(answer.text).toMatch(/^hello agent\n/);
+    // One more runner, the replacement; a run that found no spare for its session would start its own too, and wait.
+    expect(engine.runs.localRunnerStats()).toEqual({ started: warmed.started + 1, waited: 0 });
+    expect(fs.existsSync(path.join(engine.dataDir, 'sessions', GATEWAY_SESSION, 'workspace'))).toBe(true);
+    expect(fs.existsSync(path.join(engine.dataDir, 'sessions', 'default'))).toBe(false);
+  }, 60_000);
+});
