@@ -1,11 +1,12 @@
 // Peer benchmark: Skillgraph's gateway (`skillgraph mcp`, execute_code over MCP stdio, code in bubblewrap + seccomp)
 // against the two best-known code-mode runtimes, all three on the same real server-everything over MCP stdio:
 // Cloudflare's @cloudflare/codemode (DynamicWorkerExecutor, run locally in workerd through miniflare) and UTCP's
-// @utcp/code-mode (isolated-vm). Interleaved round by round; prints median / p95 per row, the ratio Skillgraph/peer,
-// the cold spawn → first successful run, and the peak RSS of each one's process tree. A peer that cannot run here is
-// named with the reason and the other rows still print. Asserts nothing.
+// @utcp/code-mode (isolated-vm, in a child process under Node >= 22: bench/utcp-peer.mjs). Interleaved round by
+// round; prints median / p95 per row, the ratio Skillgraph/peer, the cold spawn → first successful run, and the peak
+// RSS of each one's process tree. A peer that cannot run here is named with the reason and the other rows still
+// print. Asserts nothing.
 // Run: npm run bench -- peers   (PEERS_ROUNDS=n, 30 by default; builds dist/ first)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -152,25 +153,90 @@ export default {
   };
 }
 
-/** UTCP code-mode runs code in isolated-vm, a native addon; it is loaded only if it is installed and builds here. */
+/** Where the bench keeps a Node >= 22 for the UTCP peer (installed on first use; never on PATH, never a dependency). */
+const NODE22_PREFIX = path.join(ROOT, 'node_modules', '.cache', 'skillgraph-bench-node22');
+
+/**
+ * A Node >= 22 binary: SKILLGRAPH_NODE22, this Node if it is new enough, else the registry's `node-<os>-<arch>@22`
+ * package installed once under node_modules/.cache (not a devDependency: its `node` bin would shadow this Node in
+ * every npm script, and better-sqlite3 is built for this one).
+ */
+function node22(): string {
+  if (process.env.SKILLGRAPH_NODE22) return process.env.SKILLGRAPH_NODE22;
+  if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
+  const pkg = `node-${process.platform}-${process.arch}`;
+  const binary = path.join(NODE22_PREFIX, 'node_modules', pkg, 'bin', 'node');
+  if (fs.existsSync(binary)) return binary;
+  console.log(`UTCP code-mode needs Node >= 22 (isolated-vm 6): installing ${pkg}@22 under ${path.relative(ROOT, NODE22_PREFIX)} (once)`);
+  fs.mkdirSync(NODE22_PREFIX, { recursive: true });
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const installed = spawnSync(npm, ['install', '--prefix', NODE22_PREFIX, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `${pkg}@22`], { encoding: 'utf8' });
+  if (installed.status !== 0 || !fs.existsSync(binary)) throw new Error(`could not install ${pkg}@22 from the npm registry: ${(installed.stderr || installed.error?.message || '').trim().split('\n').pop()}`);
+  return binary;
+}
+
+/**
+ * UTCP code-mode as documented: CodeModeUtcpClient with @utcp/mcp's stdio template for server-everything, code run in
+ * an isolated-vm isolate per callToolChain. isolated-vm 6 loads only in Node >= 22, so the client lives in a child
+ * process (bench/utcp-peer.mjs) under such a Node, driven by JSON lines; its tool calls are synchronous in the isolate.
+ */
 function utcpPeer(): Peer {
-  let reason = '';
+  const code: Record<Row, string> = {
+    hello: `console.log('hello');`,
+    call: `console.log(JSON.stringify(everything.everything_echo({ message: 'one' })));`,
+    hundred: `for (let i = 0; i < 100; i++) everything.everything_echo({ message: 'n' + i });\nconsole.log('done 100');`,
+  };
+  const printed: Record<Row, string> = { hello: 'hello', call: 'Echo: one', hundred: 'done 100' };
+  let child: ReturnType<typeof spawn> | undefined;
+  const waiting: Array<(line: string) => void> = [];
+  let ended = '';
+  const nextLine = () =>
+    new Promise<string>((resolve, reject) => {
+      if (ended) return reject(new Error(ended));
+      waiting.push(resolve);
+    });
+  const execute = async (row: Row) => {
+    child!.stdin!.write(JSON.stringify({ code: code[row] }) + '\n');
+    const answer = JSON.parse(await nextLine()) as { logs?: string[]; error?: string };
+    expectPrinted((answer.logs ?? []).join('\n') + (answer.error ?? ''), printed[row], 'UTCP code-mode');
+  };
   return {
     name: 'UTCP code-mode',
     async start() {
-      try {
-        await import('isolated-vm' as string);
-        await import('@utcp/code-mode' as string);
-      } catch (error) {
-        reason = (error as Error).message.split('\n')[0];
-      }
-      throw new Error(
-        `not installed here: @utcp/code-mode needs isolated-vm 6, which builds only against Node >= 22 (this is Node ${process.versions.node}; its native build fails on v8::SourceLocation), so it is not a devDependency${reason ? ` (${reason})` : ''}`,
-      );
+      const node = node22();
+      const started = performance.now();
+      child = spawn(node, ['--no-node-snapshot', path.join(ROOT, 'bench', 'utcp-peer.mjs'), EVERYTHING_SERVER], {
+        cwd: ROOT,
+        env: { ...process.env, SKILLGRAPH_BENCH_NODE: process.execPath },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.setEncoding('utf8');
+      child.stderr!.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
+      let partial = '';
+      child.stdout!.setEncoding('utf8');
+      child.stdout!.on('data', (chunk: string) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop()!;
+        for (const line of lines) if (line.startsWith('{')) waiting.shift()?.(line);
+      });
+      child.once('exit', (exitCode) => {
+        ended = `the UTCP peer exited (code ${exitCode}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`;
+        for (const resolve of waiting.splice(0)) resolve(JSON.stringify({ error: ended }));
+      });
+      const ready = JSON.parse(await nextLine()) as { ready?: number; error?: string };
+      if (ready.error) throw new Error(ready.error);
+      await execute('hello');
+      return performance.now() - started;
     },
-    run: async () => undefined,
-    pids: () => [],
-    stop: async () => undefined,
+    run: execute,
+    pids: () => (child?.pid ? [child.pid] : []),
+    async stop() {
+      if (!child || child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.stdin!.end();
+      await exited;
+    },
   };
 }
 
