@@ -5,7 +5,7 @@
 // round; prints median / p95 per row, the ratio Skillgraph/peer, the cold spawn → first successful run, and the peak
 // RSS of each one's process tree. A peer that cannot run here is named with the reason and the other rows still
 // print. Asserts nothing.
-// Run: npm run bench -- peers   (PEERS_ROUNDS=n, 30 by default; builds dist/ first)
+// Run: npm run bench -- peers   (PEERS_ROUNDS=n, 30 by default; PEERS=cloudflare,utcp|none; builds dist/ first)
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -35,6 +35,39 @@ interface Peer {
 }
 
 
+/** Where the Skillgraph gateway appends each run's phase marks (SKILLGRAPH_RUN_PHASES). */
+const PHASES_FILE = (dir: string) => path.join(dir, 'run-phases.jsonl');
+/** Which row each measured Skillgraph run was (by its run id, from the answer's footer). */
+const rowOfRun = new Map<string, Row>();
+/** Set while the rounds measured (not the warm-ups) run. */
+let measuring = false;
+
+/**
+ * Where one warm Skillgraph run's time goes: the median ms at which each phase was reached, per row, from the marks
+ * the gateway wrote (warm-ups and the cold run excluded: only runs of the measured rounds are in rowOfRun).
+ */
+function printPhases(file: string): void {
+  const marks = new Map<string, Record<string, number>>();
+  let raw = '';
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    console.log(`(no phase marks: ${(error as Error).message})`);
+    return;
+  }
+  for (const line of raw.split('\n').filter(Boolean)) {
+    const { run, marks: made } = JSON.parse(line) as { run: string; marks: Record<string, number> };
+    marks.set(run, { ...marks.get(run), ...made });
+  }
+  console.log('\nSkillgraph: median ms since the run was started at which each phase was reached (SKILLGRAPH_RUN_PHASES)');
+  for (const row of Object.keys(ROWS) as Row[]) {
+    const runs = [...rowOfRun].filter(([, r]) => r === row).map(([id]) => marks.get(id)).filter((m): m is Record<string, number> => !!m);
+    if (runs.length === 0) continue;
+    const phases = [...new Set(runs.flatMap((m) => Object.keys(m)))].sort((a, b) => percentile(runs.map((m) => m[a] ?? Infinity), 50) - percentile(runs.map((m) => m[b] ?? Infinity), 50));
+    console.log(`  ${ROWS[row]}: ${phases.map((phase) => `${phase} ${percentile(runs.filter((m) => phase in m).map((m) => m[phase]), 50).toFixed(1)}`).join(' · ')}`);
+  }
+}
+
 function expectPrinted(text: string, wanted: string, peer: string): void {
   if (!text.includes(wanted)) throw new Error(`${peer} did not print ${JSON.stringify(wanted)}: ${text.slice(0, 400)}`);
 }
@@ -56,13 +89,17 @@ function skillgraphPeer(dir: string): Peer {
   let transport: StdioClientTransport | undefined;
   const execute = async (row: Row) => {
     const answer = (await client!.callTool({ name: 'execute_code', arguments: { code: code[row], language: 'typescript' } })) as { content: Array<{ text?: string }> };
-    expectPrinted(answer.content.map((part) => part.text ?? '').join('\n'), printed[row], 'Skillgraph');
+    const text = answer.content.map((part) => part.text ?? '').join('\n');
+    expectPrinted(text, printed[row], 'Skillgraph');
+    const runId = /\[run (\S+):/.exec(text)?.[1];
+    if (runId && measuring) rowOfRun.set(runId, row);
   };
   return {
     name: 'Skillgraph',
     async start() {
       const started = performance.now();
-      transport = new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', '--graph', graph, '--data', data], stderr: 'ignore' });
+      // Each run marks its phases into this file (electron/engine/sandbox/run-phases.ts), read after the rounds.
+      transport = new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', '--graph', graph, '--data', data], stderr: 'ignore', env: { SKILLGRAPH_RUN_PHASES: PHASES_FILE(dir) } });
       client = new Client({ name: 'peers-bench', version: '1' });
       await client.connect(transport);
       await execute('hello');
@@ -260,7 +297,9 @@ function percentile(values: number[], p: number): number {
 async function main(): Promise<void> {
   spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--quiet'], { stdio: 'inherit', cwd: ROOT });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-peers-'));
-  const peers = [skillgraphPeer(dir), cloudflarePeer(), utcpPeer()];
+  // PEERS=cloudflare,utcp runs only those peers beside Skillgraph (PEERS=none: Skillgraph alone, for its phases).
+  const only = process.env.PEERS?.toLowerCase().split(',');
+  const peers = [skillgraphPeer(dir), ...[cloudflarePeer(), utcpPeer()].filter((peer) => !only || only.some((name) => peer.name.toLowerCase().startsWith(name)))];
   const running: Peer[] = [];
   const cold = new Map<string, number>();
   const peak = new Map<string, number>();
@@ -284,6 +323,7 @@ async function main(): Promise<void> {
       for (const row of Object.keys(ROWS) as Row[]) {
         for (const peer of running) {
           const started = performance.now();
+          measuring = round >= 0;
           await peer.run(row);
           if (round >= 0) samples.get(peer.name)![row].push(performance.now() - started);
         }
@@ -292,6 +332,7 @@ async function main(): Promise<void> {
   } finally {
     clearInterval(poll);
     for (const peer of running) await peer.stop().catch((error: unknown) => console.error(`${peer.name} did not stop cleanly: ${(error as Error).message}`));
+    printPhases(PHASES_FILE(dir));
     fs.rmSync(dir, { recursive: true, force: true });
   }
 

@@ -34,6 +34,7 @@ export function gatewayForEngine(engine: Engine): Gateway {
     hooks: engine.gatewayHooks,
     settings: () => currentSettings(engine.settings),
     dataDir: engine.dataDir,
+    reportProblem: (what, error) => engine.reportBackgroundFailure(what)(error),
     onChange: (listener) => {
       const stopApi = engine.onApiChanged(() => listener('api'));
       const stopSkills = engine.events.subscribe((event) => {

@@ -1,11 +1,12 @@
-// The gateway's first execute_code finds a runner started ahead for it: the spares are per session workspace, so they
-// must be started for the session the gateway's runs use (GATEWAY_SESSION), not the app's `default`. Real engine, real
-// sandbox, counted runner starts.
+// The gateway's warm path: its first execute_code finds a runner started ahead for it (the spares are per session
+// workspace, so they must be started for the session the gateway's runs use, GATEWAY_SESSION, not the app's `default`),
+// and it answers before the run's records and ledger entry are written. Real engine, real sandbox, real files.
 import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../engine';
+import { RunRecords } from '../sandbox/run-records';
 import { EVERYTHING_SERVER } from '../sandbox/test-fixture';
 import { GATEWAY_SESSION, gatewayForEngine } from '.';
 
@@ -40,5 +41,25 @@ describe('the gateway warms the session its runs use', () => {
     expect(engine.runs.localRunnerStats()).toEqual({ started: warmed.started + 1, waited: 0 });
     expect(fs.existsSync(path.join(engine.dataDir, 'sessions', GATEWAY_SESSION, 'workspace'))).toBe(true);
     expect(fs.existsSync(path.join(engine.dataDir, 'sessions', 'default'))).toBe(false);
+  }, 60_000);
+});
+
+describe('the answer comes before the run records and the ledger entry', () => {
+  it('has neither on disk when execute_code answers, and both once they are recorded', async () => {
+    const gateway = gatewayForEngine(engine);
+    const answer = await gateway.executeCode({ code: `import { echo } from './servers/everything';\nconsole.log(JSON.stringify(await echo({ message: 'later' })));`, language: 'typescript' });
+    expect(answer.status).toBe('succeeded');
+    expect(answer.text).toContain('Echo: later');
+    // The ledger's numbers are in the answer already...
+    expect(answer.ledger.toolResultTokens).toBeGreaterThan(0);
+    // ... but its entry and the run's details are written after it.
+    expect(engine.ledger.entries().map((entry) => entry.runId)).not.toContain(answer.runId);
+    expect(fs.existsSync(path.join(engine.dataDir, 'runs', `${answer.runId}.calls.json`))).toBe(false);
+    await answer.ledgerRecorded;
+    await engine.runs.recordsWritten();
+    expect(engine.ledger.entries().find((entry) => entry.runId === answer.runId)?.ledger).toEqual(answer.ledger);
+    expect(new RunRecords(path.join(engine.dataDir, 'runs')).details(answer.runId)?.toolCalls).toHaveLength(1);
+    const summary = JSON.parse(fs.readFileSync(path.join(engine.dataDir, 'runs', `${answer.runId}.json`), 'utf8'));
+    expect(summary).toMatchObject({ status: 'succeeded', ledger: answer.ledger });
   }, 60_000);
 });
