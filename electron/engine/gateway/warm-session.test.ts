@@ -63,3 +63,18 @@ describe('the answer comes before the run records and the ledger entry', () => {
     expect(summary).toMatchObject({ status: 'succeeded', ledger: answer.ledger });
   }, 60_000);
 });
+
+describe('skills staged once per change', () => {
+  it('does not stage the skills again for a second run over an unchanged graph; a saved skill is staged for the next run', async () => {
+    const gateway = gatewayForEngine(engine);
+    const code = `console.log('unchanged');`;
+    expect((await gateway.executeCode({ code, language: 'typescript' })).status).toBe('succeeded');
+    const passes = engine.skillStaging!.passesMade;
+    expect((await gateway.executeCode({ code, language: 'typescript' })).status).toBe('succeeded');
+    expect(engine.skillStaging!.passesMade).toBe(passes);
+    await engine.skills.save({ name: 'staged_greeting', description: 'Says hello.', code: `export async function stagedGreeting() {\n  return 'hello from a skill';\n}`, language: 'typescript' }, { kind: 'person' });
+    const run = await gateway.executeCode({ code: `import { stagedGreeting } from './skills/staged_greeting';\nconsole.log(await stagedGreeting());`, language: 'typescript' });
+    expect(run.text).toMatch(/^hello from a skill\n/);
+    expect(engine.skillStaging!.passesMade).toBe(passes + 1);
+  }, 60_000);
+});
