@@ -1,11 +1,12 @@
 // Peer benchmark: Skillgraph's gateway (`skillgraph mcp`, execute_code over MCP stdio, code in bubblewrap + seccomp)
 // against the two best-known code-mode runtimes, all three on the same real server-everything over MCP stdio:
 // Cloudflare's @cloudflare/codemode (DynamicWorkerExecutor, run locally in workerd through miniflare) and UTCP's
-// @utcp/code-mode (isolated-vm). Interleaved round by round; prints median / p95 per row, the ratio Skillgraph/peer,
-// the cold spawn → first successful run, and the peak RSS of each one's process tree. A peer that cannot run here is
-// named with the reason and the other rows still print. Asserts nothing.
-// Run: npm run bench -- peers   (PEERS_ROUNDS=n, 30 by default; builds dist/ first)
-import { spawnSync } from 'node:child_process';
+// @utcp/code-mode (isolated-vm, in a child process under Node >= 22: bench/utcp-peer.mjs). Interleaved round by
+// round; prints median / p95 per row, the ratio Skillgraph/peer, the cold spawn → first successful run, and the peak
+// RSS of each one's process tree. A peer that cannot run here is named with the reason and the other rows still
+// print. Asserts nothing.
+// Run: npm run bench -- peers   (PEERS_ROUNDS=n, 30 by default; PEERS=cloudflare,utcp|none; builds dist/ first)
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +35,39 @@ interface Peer {
 }
 
 
+/** Where the Skillgraph gateway appends each run's phase marks (SKILLGRAPH_RUN_PHASES). */
+const PHASES_FILE = (dir: string) => path.join(dir, 'run-phases.jsonl');
+/** Which row each measured Skillgraph run was (by its run id, from the answer's footer). */
+const rowOfRun = new Map<string, Row>();
+/** Set while the rounds measured (not the warm-ups) run. */
+let measuring = false;
+
+/**
+ * Where one warm Skillgraph run's time goes: the median ms at which each phase was reached, per row, from the marks
+ * the gateway wrote (warm-ups and the cold run excluded: only runs of the measured rounds are in rowOfRun).
+ */
+function printPhases(file: string): void {
+  const marks = new Map<string, Record<string, number>>();
+  let raw = '';
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    console.log(`(no phase marks: ${(error as Error).message})`);
+    return;
+  }
+  for (const line of raw.split('\n').filter(Boolean)) {
+    const { run, marks: made } = JSON.parse(line) as { run: string; marks: Record<string, number> };
+    marks.set(run, { ...marks.get(run), ...made });
+  }
+  console.log('\nSkillgraph: median ms since the run was started at which each phase was reached (SKILLGRAPH_RUN_PHASES)');
+  for (const row of Object.keys(ROWS) as Row[]) {
+    const runs = [...rowOfRun].filter(([, r]) => r === row).map(([id]) => marks.get(id)).filter((m): m is Record<string, number> => !!m);
+    if (runs.length === 0) continue;
+    const phases = [...new Set(runs.flatMap((m) => Object.keys(m)))].sort((a, b) => percentile(runs.map((m) => m[a] ?? Infinity), 50) - percentile(runs.map((m) => m[b] ?? Infinity), 50));
+    console.log(`  ${ROWS[row]}: ${phases.map((phase) => `${phase} ${percentile(runs.filter((m) => phase in m).map((m) => m[phase]), 50).toFixed(1)}`).join(' · ')}`);
+  }
+}
+
 function expectPrinted(text: string, wanted: string, peer: string): void {
   if (!text.includes(wanted)) throw new Error(`${peer} did not print ${JSON.stringify(wanted)}: ${text.slice(0, 400)}`);
 }
@@ -55,13 +89,17 @@ function skillgraphPeer(dir: string): Peer {
   let transport: StdioClientTransport | undefined;
   const execute = async (row: Row) => {
     const answer = (await client!.callTool({ name: 'execute_code', arguments: { code: code[row], language: 'typescript' } })) as { content: Array<{ text?: string }> };
-    expectPrinted(answer.content.map((part) => part.text ?? '').join('\n'), printed[row], 'Skillgraph');
+    const text = answer.content.map((part) => part.text ?? '').join('\n');
+    expectPrinted(text, printed[row], 'Skillgraph');
+    const runId = /\[run (\S+):/.exec(text)?.[1];
+    if (runId && measuring) rowOfRun.set(runId, row);
   };
   return {
     name: 'Skillgraph',
     async start() {
       const started = performance.now();
-      transport = new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', '--graph', graph, '--data', data], stderr: 'ignore' });
+      // Each run marks its phases into this file (electron/engine/sandbox/run-phases.ts), read after the rounds.
+      transport = new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', '--graph', graph, '--data', data], stderr: 'ignore', env: { SKILLGRAPH_RUN_PHASES: PHASES_FILE(dir) } });
       client = new Client({ name: 'peers-bench', version: '1' });
       await client.connect(transport);
       await execute('hello');
@@ -152,25 +190,90 @@ export default {
   };
 }
 
-/** UTCP code-mode runs code in isolated-vm, a native addon; it is loaded only if it is installed and builds here. */
+/** Where the bench keeps a Node >= 22 for the UTCP peer (installed on first use; never on PATH, never a dependency). */
+const NODE22_PREFIX = path.join(ROOT, 'node_modules', '.cache', 'skillgraph-bench-node22');
+
+/**
+ * A Node >= 22 binary: SKILLGRAPH_NODE22, this Node if it is new enough, else the registry's `node-<os>-<arch>@22`
+ * package installed once under node_modules/.cache (not a devDependency: its `node` bin would shadow this Node in
+ * every npm script, and better-sqlite3 is built for this one).
+ */
+function node22(): string {
+  if (process.env.SKILLGRAPH_NODE22) return process.env.SKILLGRAPH_NODE22;
+  if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
+  const pkg = `node-${process.platform}-${process.arch}`;
+  const binary = path.join(NODE22_PREFIX, 'node_modules', pkg, 'bin', 'node');
+  if (fs.existsSync(binary)) return binary;
+  console.log(`UTCP code-mode needs Node >= 22 (isolated-vm 6): installing ${pkg}@22 under ${path.relative(ROOT, NODE22_PREFIX)} (once)`);
+  fs.mkdirSync(NODE22_PREFIX, { recursive: true });
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const installed = spawnSync(npm, ['install', '--prefix', NODE22_PREFIX, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `${pkg}@22`], { encoding: 'utf8' });
+  if (installed.status !== 0 || !fs.existsSync(binary)) throw new Error(`could not install ${pkg}@22 from the npm registry: ${(installed.stderr || installed.error?.message || '').trim().split('\n').pop()}`);
+  return binary;
+}
+
+/**
+ * UTCP code-mode as documented: CodeModeUtcpClient with @utcp/mcp's stdio template for server-everything, code run in
+ * an isolated-vm isolate per callToolChain. isolated-vm 6 loads only in Node >= 22, so the client lives in a child
+ * process (bench/utcp-peer.mjs) under such a Node, driven by JSON lines; its tool calls are synchronous in the isolate.
+ */
 function utcpPeer(): Peer {
-  let reason = '';
+  const code: Record<Row, string> = {
+    hello: `console.log('hello');`,
+    call: `console.log(JSON.stringify(everything.everything_echo({ message: 'one' })));`,
+    hundred: `for (let i = 0; i < 100; i++) everything.everything_echo({ message: 'n' + i });\nconsole.log('done 100');`,
+  };
+  const printed: Record<Row, string> = { hello: 'hello', call: 'Echo: one', hundred: 'done 100' };
+  let child: ReturnType<typeof spawn> | undefined;
+  const waiting: Array<(line: string) => void> = [];
+  let ended = '';
+  const nextLine = () =>
+    new Promise<string>((resolve, reject) => {
+      if (ended) return reject(new Error(ended));
+      waiting.push(resolve);
+    });
+  const execute = async (row: Row) => {
+    child!.stdin!.write(JSON.stringify({ code: code[row] }) + '\n');
+    const answer = JSON.parse(await nextLine()) as { logs?: string[]; error?: string };
+    expectPrinted((answer.logs ?? []).join('\n') + (answer.error ?? ''), printed[row], 'UTCP code-mode');
+  };
   return {
     name: 'UTCP code-mode',
     async start() {
-      try {
-        await import('isolated-vm' as string);
-        await import('@utcp/code-mode' as string);
-      } catch (error) {
-        reason = (error as Error).message.split('\n')[0];
-      }
-      throw new Error(
-        `not installed here: @utcp/code-mode needs isolated-vm 6, which builds only against Node >= 22 (this is Node ${process.versions.node}; its native build fails on v8::SourceLocation), so it is not a devDependency${reason ? ` (${reason})` : ''}`,
-      );
+      const node = node22();
+      const started = performance.now();
+      child = spawn(node, ['--no-node-snapshot', path.join(ROOT, 'bench', 'utcp-peer.mjs'), EVERYTHING_SERVER], {
+        cwd: ROOT,
+        env: { ...process.env, SKILLGRAPH_BENCH_NODE: process.execPath },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.setEncoding('utf8');
+      child.stderr!.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
+      let partial = '';
+      child.stdout!.setEncoding('utf8');
+      child.stdout!.on('data', (chunk: string) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop()!;
+        for (const line of lines) if (line.startsWith('{')) waiting.shift()?.(line);
+      });
+      child.once('exit', (exitCode) => {
+        ended = `the UTCP peer exited (code ${exitCode}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`;
+        for (const resolve of waiting.splice(0)) resolve(JSON.stringify({ error: ended }));
+      });
+      const ready = JSON.parse(await nextLine()) as { ready?: number; error?: string };
+      if (ready.error) throw new Error(ready.error);
+      await execute('hello');
+      return performance.now() - started;
     },
-    run: async () => undefined,
-    pids: () => [],
-    stop: async () => undefined,
+    run: execute,
+    pids: () => (child?.pid ? [child.pid] : []),
+    async stop() {
+      if (!child || child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.stdin!.end();
+      await exited;
+    },
   };
 }
 
@@ -194,7 +297,9 @@ function percentile(values: number[], p: number): number {
 async function main(): Promise<void> {
   spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--quiet'], { stdio: 'inherit', cwd: ROOT });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-peers-'));
-  const peers = [skillgraphPeer(dir), cloudflarePeer(), utcpPeer()];
+  // PEERS=cloudflare,utcp runs only those peers beside Skillgraph (PEERS=none: Skillgraph alone, for its phases).
+  const only = process.env.PEERS?.toLowerCase().split(',');
+  const peers = [skillgraphPeer(dir), ...[cloudflarePeer(), utcpPeer()].filter((peer) => !only || only.some((name) => peer.name.toLowerCase().startsWith(name)))];
   const running: Peer[] = [];
   const cold = new Map<string, number>();
   const peak = new Map<string, number>();
@@ -218,6 +323,7 @@ async function main(): Promise<void> {
       for (const row of Object.keys(ROWS) as Row[]) {
         for (const peer of running) {
           const started = performance.now();
+          measuring = round >= 0;
           await peer.run(row);
           if (round >= 0) samples.get(peer.name)![row].push(performance.now() - started);
         }
@@ -226,6 +332,7 @@ async function main(): Promise<void> {
   } finally {
     clearInterval(poll);
     for (const peer of running) await peer.stop().catch((error: unknown) => console.error(`${peer.name} did not stop cleanly: ${(error as Error).message}`));
+    printPhases(PHASES_FILE(dir));
     fs.rmSync(dir, { recursive: true, force: true });
   }
 

@@ -27,7 +27,8 @@ async function serveMcp(values: Record<string, unknown>): Promise<number> {
   let engine: Promise<Engine> | undefined;
   const openEngine = (): Promise<Engine> =>
     (engine ??= import('../engine/engine').then(({ Engine }) =>
-      Engine.open({ graph: locations.graphDir, data: locations.dataDir, host: 'cli', watch: true, warmSandbox: true, serverRequests: relay.handlers, log: locationsOf(values).log ?? { to: 'logs-folder' } }),
+      // The gateway warms the sandbox for its own session (gatewayForEngine); the engine's warm-up is the app's.
+      Engine.open({ graph: locations.graphDir, data: locations.dataDir, host: 'cli', watch: true, warmSandbox: false, serverRequests: relay.handlers, log: locationsOf(values).log ?? { to: 'logs-folder' } }),
     ));
   const createServer = () =>
     createGatewayServer(async () => {

@@ -21,7 +21,7 @@ import { ApiTree } from './api-tree';
 import { toolResultToData } from './mcp/result';
 import { RunManager } from './sandbox/runs';
 import { SkillService } from './skills/service';
-import { materializeSkills } from './skills/materialize';
+import { SkillStaging } from './skills/materialize';
 import { ApprovalQueue } from './gateway/approvals';
 import { ContextLedgerBook } from './gateway/ledger';
 import { GatewayRunHooks, currentSettings } from './gateway/run-hooks';
@@ -42,6 +42,8 @@ export class Engine {
   /** Problems the catch-up of an engine opened without the graph found (unreadable files, config.edn). */
   private catchUpWarnings: string[] = [];
   private readonly apiListeners = new Set<() => void>();
+  /** The skills written as modules before runs (diagnostics and tests: how many passes runs made). */
+  skillStaging: SkillStaging | undefined;
 
   private constructor(
     readonly options: EngineOptions,
@@ -102,10 +104,12 @@ export class Engine {
     const skills = graph && new SkillService({ graph, index, toolDocs: () => apiTree.toolDocs() });
     const opened: { engine?: Engine } = {};
     // The skills a run imports: from the graph when it is loaded (current even before the index hears of a save),
-    // else from the index, caught up at open. Either way only skills changed since the last run are written.
+    // else from the index, caught up at open. With the graph, a run stages them only if a page changed since the last
+    // run; either way only skills changed since the last pass are written.
+    const skillStaging = new SkillStaging(apiTree.apiDir);
     const materializeForRun = async () => {
       await opened.engine?.indexing;
-      await materializeSkills(apiTree.apiDir, (skills ? skills.all() : index.skills()).filter((skill) => skill.status !== 'archived'));
+      await skillStaging.stage(graph ? `graph ${graph.changes}` : undefined, () => (skills ? skills.all() : index.skills()).filter((skill) => skill.status !== 'archived'));
     };
     const approvals = new ApprovalQueue(locations.dataDir, events.emit);
     const ledger = new ContextLedgerBook(locations.dataDir, events.emit);
@@ -137,6 +141,7 @@ export class Engine {
     });
     const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, apiTree, skills, runs, approvals, ledger, gatewayHooks, events, elicitations, sampling, log);
     opened.engine = engine;
+    engine.skillStaging = skillStaging;
     engine.catchUpWarnings = catchUpWarnings;
     if (graph) engine.startIndexing(graph, Boolean(options.watch), configStamp);
     engine.followServers();

@@ -126,7 +126,13 @@ describe('skillgraph mcp', () => {
     const ledger = answer.meta?.ledger as { toolResultTokens: number; printedTokens: number };
     expect(ledger.toolResultTokens).toBeGreaterThan(300_000);
     expect(ledger.printedTokens).toBeLessThan(200);
-    const entry = new ContextLedgerBook(gw.dataDir).entries().find((e) => e.runId === runIdOf(answer))!;
+    // The gateway writes the entry just after it answers.
+    const book = new ContextLedgerBook(gw.dataDir);
+    let entry = book.entries().find((e) => e.runId === runIdOf(answer));
+    while (!entry) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      entry = book.entries().find((e) => e.runId === runIdOf(answer));
+    }
     expect(entry.ledger.toolResultTokens).toBe(ledger.toolResultTokens);
   }, 120_000);
 

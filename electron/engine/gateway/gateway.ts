@@ -38,6 +38,8 @@ export interface GatewayContext {
   dataDir: string;
   /** Resolves once the API tree and tool docs are up to date with the configured servers. */
   ready(): Promise<void>;
+  /** Background work of the gateway failed (a ledger entry not saved after its answer): logged and shown in the app. */
+  reportProblem?(what: string, error: unknown): void;
   /** Calls `listener` when the API tree was regenerated or skills changed; returns how to stop. */
   onChange?(listener: (what: 'api' | 'skills') => void): () => void;
 }
@@ -65,6 +67,8 @@ export interface ExecuteCodeAnswer {
   status: RunResult['status'];
   durationMs: number;
   ledger: ContextLedger;
+  /** Resolves once the run's ledger entry is written, after this answer (tests, diagnostics). */
+  ledgerRecorded: Promise<void>;
 }
 
 export const SEARCH_LIMIT_MAX = 25;
@@ -76,6 +80,8 @@ const READ_CHARS_MAX = 40_000;
 const OUTPUT_TYPE_CHARS_MAX = 100;
 export const PLACEHOLDER_NOTE = 'note: placeholders like [EMAIL_1] stand for personal data; pass them to tools as they are.';
 const CODE_CHARS_MAX = 200_000;
+/** The session execute_code runs in when the agent names none: its workspace, and the runners started ahead for it. */
+export const GATEWAY_SESSION = 'agent';
 
 function requireText(value: string, what: string, max: number): void {
   if (!value.trim()) throw new InvalidInputError(`${what} is empty.`);
@@ -139,7 +145,7 @@ export class Gateway {
     requireText(input.code, 'code', CODE_CHARS_MAX);
     await this.ctx.ready();
     opts.signal?.throwIfAborted();
-    const session = input.session ?? 'agent';
+    const session = input.session ?? GATEWAY_SESSION;
     const piiFilter = this.ctx.settings().piiFilter;
     const vault = piiFilter ? this.ctx.hooks.vaults.forSession(session) : undefined;
     const redact = (text: string) => (vault ? vault.redact(text) : text);
@@ -169,7 +175,10 @@ export class Gateway {
     if (longest && result.backend !== 'local') parts.push(`[output was long: the full log is kept on the host, which E2B sandboxes cannot read]`);
     if (shared && 'problem' in shared) parts.push(`[output was long, and the full log could not be shared with later code: ${shared.problem}]`);
     const returned = parts.join('\n');
-    const entry = await this.ctx.ledger.finish({ id: result.id, session, origin: 'gateway' }, returned, input.code);
+    handle.phases.mark('answer composed');
+    // The ledger's numbers go in the answer; its entry is written after the answer is sent (below).
+    const entry = await this.ctx.ledger.close({ id: result.id, session, origin: 'gateway' }, returned, input.code);
+    handle.phases.mark('ledger closed');
     result.ledger = entry.ledger;
     const exit = result.exitCode !== undefined && result.exitCode !== null && result.exitCode !== 0 ? ` (exit ${result.exitCode})` : '';
     if (result.status === 'succeeded') this.lastSucceededRunId = result.id;
@@ -182,9 +191,18 @@ export class Gateway {
       `[run ${result.id}: ${result.status}${exit}; ${summarizeCalls(result.toolCalls)}]`,
       placeholdersNew ? PLACEHOLDER_NOTE : '',
       ...noticesNotInErrors(result.notice, errors).map((notice) => `notice: ${redact(notice)}`),
-      entry.problem ? `notice: ${entry.problem}` : '',
     ].filter(Boolean);
-    return { text: `${returned}\n${footer.join('\n')}`, runId: result.id, status: result.status, durationMs: result.durationMs ?? 0, ledger: entry.ledger };
+    handle.phases.mark('answered');
+    const what = `recording the context ledger of run ${result.id}`;
+    const ledgerRecorded = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => {
+        const recorded = this.ctx.ledger.record(entry);
+        handle.phases.mark('ledger written');
+        handle.phases.flush();
+        if (recorded.problem) this.ctx.reportProblem?.(what, new Error(recorded.problem));
+      })
+      .catch((error: unknown) => this.ctx.reportProblem?.(what, error));
+    return { text: `${returned}\n${footer.join('\n')}`, runId: result.id, status: result.status, durationMs: result.durationMs ?? 0, ledger: entry.ledger, ledgerRecorded };
   }
 
   async searchSkills(query: string, limit = 8): Promise<string> {

@@ -2,10 +2,10 @@
 // and the approval queue. `openGateway` is what `skillgraph mcp` and the tests start.
 import type { Engine } from '../engine';
 import { currentSettings } from './run-hooks';
-import { Gateway } from './gateway';
+import { GATEWAY_SESSION, Gateway } from './gateway';
 import { createGatewayServer, type GatewayServerOptions } from './server';
 
-export { Gateway, describeTool, functionName, PRINTED_CHARS_MAX, SEARCH_LIMIT_MAX, type GatewayContext, type ExecuteCodeAnswer, type ToolDetail, type SkillSaver } from './gateway';
+export { Gateway, GATEWAY_SESSION, describeTool, functionName, PRINTED_CHARS_MAX, SEARCH_LIMIT_MAX, type GatewayContext, type ExecuteCodeAnswer, type ToolDetail, type SkillSaver } from './gateway';
 export { createGatewayServer, GATEWAY_INSTRUCTIONS, type GatewayServerOptions } from './server';
 export { AgentRelay } from './agent-relay';
 export { serveGatewayOverHttp, type GatewayHttpServer } from './http';
@@ -17,9 +17,12 @@ export { GatewayRunHooks, currentSettings } from './run-hooks';
 /**
  * The gateway over an open engine. Before its first answer the index has caught up and the servers never generated are
  * generated; a server with a generation is not started until code calls it (its list_changed then updates the tree).
+ * It starts the sandbox and runners ahead for the session its runs use (GATEWAY_SESSION), not the app's `default`:
+ * spares are per workspace, and the first execute_code then finds one ready.
  */
 export function gatewayForEngine(engine: Engine): Gateway {
   let ready: Promise<void> | undefined;
+  void engine.runs.warmUp(GATEWAY_SESSION, ['typescript', 'python']).catch(engine.reportBackgroundFailure('warming the sandbox for agents'));
   return new Gateway({
     index: engine.index,
     apiDir: engine.apiTree.apiDir,
@@ -31,6 +34,7 @@ export function gatewayForEngine(engine: Engine): Gateway {
     hooks: engine.gatewayHooks,
     settings: () => currentSettings(engine.settings),
     dataDir: engine.dataDir,
+    reportProblem: (what, error) => engine.reportBackgroundFailure(what)(error),
     onChange: (listener) => {
       const stopApi = engine.onApiChanged(() => listener('api'));
       const stopSkills = engine.events.subscribe((event) => {

@@ -183,20 +183,32 @@ export class ContextLedgerBook {
    * records the entry, adds the ledger to the run's summary file and tells the app.
    */
   async finish(run: { id: string; session: string; origin: RunSummary['origin'] }, printed: string, code: string, finishedAt = Date.now()): Promise<LedgerEntry> {
+    return this.record(await this.close(run, printed, code, finishedAt));
+  }
+
+  /**
+   * The numbers of a finished run's ledger, nothing written: the gateway puts them in its answer and records the entry
+   * (record) once the answer is sent.
+   */
+  async close(run: { id: string; session: string; origin: RunSummary['origin'] }, printed: string, code: string, finishedAt = Date.now()): Promise<LedgerEntry> {
     const counting = this.pending.get(run.id);
     await counting?.counted;
     this.pending.delete(run.id);
     const ledger = makeLedger(counting?.tokens ?? 0, await countTokensAsync(printed));
-    const entry: LedgerEntry = { runId: run.id, session: run.session, origin: run.origin, day: localDay(finishedAt), finishedAt, skills: skillsImportedBy(code), ledger };
+    return { runId: run.id, session: run.session, origin: run.origin, day: localDay(finishedAt), finishedAt, skills: skillsImportedBy(code), ledger };
+  }
+
+  /** Appends a closed entry to the ledger file, adds it to the run's summary file and tells the app. */
+  record(entry: LedgerEntry): LedgerEntry {
     try {
       fs.mkdirSync(this.dataDir, { recursive: true });
       fs.appendFileSync(this.file, JSON.stringify(entry) + '\n');
     } catch (error) {
-      // The run is over and its answer is due: a ledger line that cannot be written is reported, not thrown.
+      // The run is over: a ledger line that cannot be written is reported (the entry says why), not thrown.
       entry.problem = `the context ledger could not be saved: ${describeFsError(error, this.dataDir)}`;
     }
-    this.attachToRunSummary(run.id, ledger);
-    this.emit?.('ledger.updated', { runId: run.id, ledger });
+    this.attachToRunSummary(entry.runId, entry.ledger);
+    this.emit?.('ledger.updated', { runId: entry.runId, ledger: entry.ledger });
     return entry;
   }
 

@@ -71,6 +71,7 @@ export class Graph implements GraphStore {
   private readonly reconciles = new Map<string, NodeJS.Timeout>();
   /** skill-id -> paths of the pages holding it (more than one is reported, never silent). */
   private readonly skillIdPaths = new Map<string, Set<string>>();
+  private pageChanges = 0;
   private watcher: FSWatcher | undefined;
   private watcherReady: Promise<void> | undefined;
   private closed = false;
@@ -94,6 +95,11 @@ export class Graph implements GraphStore {
 
   pages(): ParsedPage[] {
     return [...this.byPath.values()];
+  }
+
+  /** Counts every page put or dropped since the graph was opened: what is derived from pages is current while it holds. */
+  get changes(): number {
+    return this.pageChanges;
   }
 
   getByName(name: string): ParsedPage | undefined {
@@ -139,6 +145,7 @@ export class Graph implements GraphStore {
   }
 
   private put(page: ParsedPage, diskRel?: string): void {
+    this.pageChanges++;
     const previous = this.byPath.get(page.path);
     if (previous && previous.name !== page.name && this.pathByName.get(previous.name) === page.path) this.pathByName.delete(previous.name);
     this.byPath.set(page.path, page);
@@ -176,6 +183,7 @@ export class Graph implements GraphStore {
   private drop(relPath: string): ParsedPage | undefined {
     const page = this.byPath.get(relPath);
     if (!page) return undefined;
+    this.pageChanges++;
     this.byPath.delete(relPath);
     this.onDisk.delete(relPath);
     this.forgetSkillId(page);

@@ -149,6 +149,9 @@ export class LocalSandboxBackend implements SandboxBackend {
   /** Spares per context, least recently used first (Map order). */
   private readonly pool = new Map<string, Spare[]>();
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
+  /** The sandbox command per context, as made for one runner's TMPDIR (see sandboxArgv). */
+  private readonly sandboxCommands = new Map<string, { argv: string[]; tmpDir: string }>();
+  private sandboxCommandsMade = 0;
   private runtimeFilesWritten = false;
   private readonly live = new Set<Runner>();
   private readonly spawning = new Set<Promise<Runner>>();
@@ -236,6 +239,7 @@ export class LocalSandboxBackend implements SandboxBackend {
     const entry = path.join(req.stagingDir, `${req.runId}.${req.runtime === 'node' ? 'mjs' : 'py'}`);
     mkdirSync(req.stagingDir, { recursive: true });
     writeFileSync(entry, req.code);
+    req.mark?.('entry staged');
     let replaced = false;
     // The replacement boots while this run executes, but only once the run is under way: preparing a sandbox takes
     // tens of milliseconds on this thread, which would otherwise delay the run's first output.
@@ -251,6 +255,7 @@ export class LocalSandboxBackend implements SandboxBackend {
         runner = (await this.takeSpare(context)) ?? (await this.spawnRunner(context));
       }
       if (!runner.isReady) this.waitedForRunner++;
+      req.mark?.(runner.isReady ? 'runner taken' : 'runner taken (was starting)');
       return await this.drive(runner, entry, req, replaceSpare);
     } finally {
       replaceSpare();
@@ -357,7 +362,10 @@ export class LocalSandboxBackend implements SandboxBackend {
     child.stderr!.setEncoding('utf8');
     child.stdout!.on('data', req.onStdout);
     child.stderr!.on('data', req.onStderr);
-    const signalUnderWay = (): void => void setImmediate(underWay);
+    const signalUnderWay = (): void => {
+      req.mark?.('first output');
+      setImmediate(underWay);
+    };
     child.stdout!.once('data', signalUnderWay);
     child.stderr!.once('data', signalUnderWay);
     const underWayTimer = setTimeout(underWay, 100);
@@ -394,12 +402,15 @@ export class LocalSandboxBackend implements SandboxBackend {
       });
     });
     controlSocket.write(JSON.stringify({ entry, secret: req.bridge.secret }) + '\n');
+    req.mark?.('handed to runner');
     try {
       const ended = await Promise.race([runner.exited, reported.then((code) => ({ code, signal: null, reported: true }))]);
+      req.mark?.('reported' in ended ? 'exit reported' : 'runner exited');
       if ('reported' in ended) {
         this.endedByReport++;
         this.kill(runner);
         await runner.exited;
+        req.mark?.('runner killed');
       }
       const { code, signal } = ended;
       // V8 aborts (exit 134) when the heap reaches its limit; the cgroup kills (SIGKILL) when the whole tree does.
@@ -407,6 +418,7 @@ export class LocalSandboxBackend implements SandboxBackend {
       // Whatever the script left running (background processes) ends with it.
       this.kill(runner);
       await waitForClose(child, 2000);
+      req.mark?.('pipes closed');
       return { exitCode: code, signal: signal ?? undefined };
     } finally {
       req.signal.removeEventListener('abort', stop);
@@ -415,6 +427,7 @@ export class LocalSandboxBackend implements SandboxBackend {
       child.stderr!.off('data', signalUnderWay);
       req.bridge.close();
       this.cleanUp(runner);
+      req.mark?.('runner cleaned up');
     }
   }
 
@@ -450,15 +463,17 @@ export class LocalSandboxBackend implements SandboxBackend {
         : `${tmpEnv}exec ${quote(python!.executable)} -u -X utf8 ${quote(path.join(this.runtimeDir, 'runner.py'))}`;
     mkdirSync(context.workspaceDir, { recursive: true });
     mkdirSync(context.stagingDir, { recursive: true });
-    const wrapped = await SandboxManager.wrapWithSandboxArgv(
-      command,
-      undefined,
-      {
-        network: { allowedDomains: context.allowedDomains, deniedDomains: [] },
-        filesystem: { denyRead: [homedir(), ...privatePaths], allowRead, allowWrite: [context.workspaceDir, tmpDir], denyWrite: [] },
-      },
-      undefined,
-      context.workspaceDir,
+    const wrapped = await this.sandboxArgv(context, tmpDir, () =>
+      SandboxManager.wrapWithSandboxArgv(
+        command,
+        undefined,
+        {
+          network: { allowedDomains: context.allowedDomains, deniedDomains: [] },
+          filesystem: { denyRead: [homedir(), ...privatePaths], allowRead, allowWrite: [context.workspaceDir, tmpDir], denyWrite: [] },
+        },
+        undefined,
+        context.workspaceDir,
+      ),
     );
     if (this.disposed) throw new SandboxError('backend-unavailable', 'the local sandbox was closed');
     const cage = createRunCage(`run-${randomUUID()}`, limits.maxProcesses, limits.memoryMb * 1024 * 1024);
@@ -504,7 +519,12 @@ export class LocalSandboxBackend implements SandboxBackend {
     runner.bridgeSocket.on('error', () => undefined);
     runner.controlSocket.on('error', () => undefined);
     runner.controlSocket.once('data', () => signalReady(true));
-    void exited.then(() => signalReady(false));
+    void exited.then(() => {
+      // A runner that ends before it is ready may have been started from a command that no longer fits the host
+      // (a folder it binds is gone): the next runner of this context has its command made afresh.
+      if (!runner.isReady) this.sandboxCommands.delete(poolKey(context));
+      signalReady(false);
+    });
     this.live.add(runner);
     void exited.then(() => {
       runner.alive = false;
@@ -513,6 +533,29 @@ export class LocalSandboxBackend implements SandboxBackend {
       if (!runner.taken) this.cleanUp(runner);
     });
     return runner;
+  }
+
+  /**
+   * The sandbox command of a runner: made by the sandbox runtime once per context, then reused with only the runner's
+   * own TMPDIR put in (a unique folder name, so replacing it in the command changes nothing else). Making it costs
+   * 20-40 ms, half of it on this thread (path checks, a ripgrep scan of this process's folder for files to protect),
+   * and every run starts one runner: made per runner, that time landed on the next run. The rest of the command depends
+   * only on the context (workspace, staging, API tree, limits, domains), which is the pool key; the workspace's rules
+   * do not depend on what it holds (all of it is writable).
+   */
+  private async sandboxArgv(context: RunnerContext, tmpDir: string, make: () => Promise<{ argv: string[] }>): Promise<{ argv: string[] }> {
+    const key = poolKey(context);
+    const made = this.sandboxCommands.get(key);
+    if (made) return { argv: made.argv.map((part) => part.replaceAll(made.tmpDir, tmpDir)) };
+    const wrapped = await make();
+    this.sandboxCommandsMade++;
+    this.sandboxCommands.set(key, { argv: wrapped.argv, tmpDir });
+    return wrapped;
+  }
+
+  /** Sandbox commands made by the sandbox runtime so far (diagnostics and tests: one per context, not per runner). */
+  get sandboxCommandsBuilt(): number {
+    return this.sandboxCommandsMade;
   }
 
   private kill(runner: Runner): void {

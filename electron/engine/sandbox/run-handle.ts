@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { RunResult } from './runs';
 import type { RunStatus, ToolCallEvent } from '../../../shared/types';
+import { RunPhases } from './run-phases';
 
 export type RunEvent =
   | { type: 'stdout'; data: string }
@@ -29,9 +30,12 @@ export class RunHandle extends EventEmitter<RunEvents> {
   private finished = false;
   private wake: (() => void) | undefined;
   private resolveDone!: (result: RunResult) => void;
+  /** Where the run's time goes (marked only while profiling: SKILLGRAPH_RUN_PHASES). */
+  readonly phases: RunPhases;
 
   constructor(readonly id: string) {
     super();
+    this.phases = new RunPhases(id);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.recorded = new Promise((resolve) => (this.resolveRecorded = resolve));
   }

@@ -156,6 +156,20 @@ export class RunManager {
     if (patch.parallelRuns !== undefined) this.scheduler.setLimit(patch.parallelRuns);
   }
 
+  /**
+   * How runs found the local sandbox's runners (diagnostics, tests): runners started so far, ahead or for a run, and
+   * runs that had to wait for theirs to start. Undefined when the local backend is not this process's own.
+   */
+  localRunnerStats(): { started: number; waited: number } | undefined {
+    const local = this.backends.get('local');
+    return local instanceof LocalSandboxBackend ? { started: local.runnersStarted, waited: local.runsThatWaited } : undefined;
+  }
+
+  /** Resolves once the records of every run that has answered so far are written (tests, shutdown). */
+  async recordsWritten(): Promise<void> {
+    await Promise.allSettled([...this.recording]);
+  }
+
   /** How many runs execute now, wait for a slot, and the limit. */
   schedulerStats(): ReturnType<RunScheduler['stats']> {
     return this.scheduler.stats();
@@ -334,6 +348,7 @@ export class RunManager {
       new UserErrorStream({ fileName, language: req.language }),
     );
     const clock = new RunClock(this.limits.timeoutMs, () => abort.abort('timeout' satisfies StopReason));
+    const mark = (phase: string): void => handle.phases.mark(phase);
     let diagnostics: TypeDiagnostic[] = [];
     let status: RunStatus = 'failed';
     let exitCode: number | null | undefined;
@@ -344,9 +359,13 @@ export class RunManager {
     };
 
     try {
+      mark('begin');
       setStatus('queued');
+      mark('queued written');
       this.checkWorkspaceQuota(session);
+      mark('quota checked');
       await this.opts.refreshApi?.();
+      mark('api refreshed');
       const typed = req.language === 'typescript' && !req.skipTypeCheck;
       // esbuild works in its own process; the type-check runs on this thread, after it or beside the run (below).
       let code = req.code;
@@ -357,11 +376,13 @@ export class RunManager {
         } catch (error) {
           bundleFailure = error; // a type error in the same code is the better report: checked first below
         }
+        mark('bundled');
       }
       const checkBeside = typed && bundleFailure === undefined && this.mayCheckBesideRun(req);
       if (typed && !checkBeside) {
         setStatus('checking');
         diagnostics = this.typeChecker().check(req.code);
+        mark('type-checked');
         if (diagnostics.length > 0) return reportTypeErrors();
       }
       if (bundleFailure !== undefined) throw bundleFailure;
@@ -377,6 +398,7 @@ export class RunManager {
         status = 'cancelled';
         return;
       }
+      mark('slot');
       const gate = checkBeside ? new CheckGate() : undefined;
       const typeErrorStop = new AbortController();
       if (gate) {
@@ -386,19 +408,21 @@ export class RunManager {
         setStatus('running');
         clock.start();
       }
+      mark('status written');
       const quota = setInterval(() => {
         const over = this.workspaceOverQuota(session);
         if (over) stopFor('workspace-quota', `the run was stopped: ${over}`);
       }, QUOTA_CHECK_MS);
       try {
         const signal = gate ? AbortSignal.any([abort.signal, typeErrorStop.signal]) : abort.signal;
-        const execution = this.runOnBackend(id, session, code, req, signal, output, publish, toolCalls, clock, stopFor, (name) => (backendName = name), (reason) => (fallbackReason = reason), gate?.passed);
+        const execution = this.runOnBackend(id, session, code, req, signal, output, publish, toolCalls, clock, stopFor, (name) => (backendName = name), (reason) => (fallbackReason = reason), gate?.passed, mark);
         if (gate) {
           execution.catch(() => undefined); // awaited below, unless the check fails
           // The runner has its code by now (handed over in microtasks) and starts while this thread checks it.
           await new Promise((resolve) => setImmediate(resolve));
           try {
             diagnostics = this.typeChecker().check(req.code);
+            mark('type-checked');
           } catch (error) {
             gate.open(false);
             typeErrorStop.abort();
@@ -416,8 +440,10 @@ export class RunManager {
           output.release(true);
           setStatus('running');
           clock.start();
+          mark('running written');
         }
         const result = await execution;
+        mark('execution returned');
         exitCode = result.exitCode;
         sandboxId = result.sandboxId;
       } finally {
@@ -443,6 +469,7 @@ export class RunManager {
       releaseSlot?.();
       output.release(false); // output still held means the check did not pass (or never ended): none of it is shown
       await output.close();
+      mark('log closed');
       const details: RunDetails = { toolCalls: [...toolCalls.values()], diagnostics, code: req.code.slice(0, KEPT_CODE_CHARS) };
       const final = summary(status, exitCode);
       this.active.delete(id);
@@ -458,11 +485,14 @@ export class RunManager {
       this.results.set(id, result);
       this.unrecorded.set(id, final);
       handle.publish({ type: 'status', data: status });
+      mark('finished');
       handle.finish(result);
       // The answer first: whoever waits for the run (a person, a model) does not wait for its records.
       const recorded = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.record(final, details, result));
       this.recording.add(recorded);
       void recorded.finally(() => {
+        mark('recorded');
+        handle.phases.flush();
         this.recording.delete(recorded);
         this.unrecorded.delete(id);
         handle.markRecorded();
@@ -532,11 +562,13 @@ export class RunManager {
     useBackend: (name: BackendName) => void,
     fellBack: (reason: string) => void,
     checkPassed?: Promise<boolean>,
+    mark?: (phase: string) => void,
   ): Promise<{ exitCode: number | null; sandboxId?: string }> {
     const intercept = this.opts.interceptCall;
     const run = async (name: BackendName) => {
       const backend = this.backends.get(name)!;
       const ready = await backend.available();
+      mark?.('backend available');
       if (!ready.ok) throw new SandboxError('backend-unavailable', `the ${name} sandbox is not available: ${ready.reason}`);
       useBackend(name);
       const bridge = new BridgeHost({
@@ -580,6 +612,7 @@ export class RunManager {
         onStdout: (chunk) => output.fromRun('stdout', chunk),
         onStderr: (chunk) => output.fromRun('stderr', chunk),
         onNotice: (message) => publish({ type: 'notice', data: message }),
+        mark,
       });
     };
     const preferred = this.chooseBackend(req);

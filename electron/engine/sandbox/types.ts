@@ -86,6 +86,8 @@ export interface SandboxExecRequest {
   onStdout(chunk: string): void;
   onStderr(chunk: string): void;
   onNotice(message: string): void;
+  /** Marks a phase of the run (profiling, run-phases.ts); a no-op unless profiling. */
+  mark?(phase: string): void;
 }
 
 export interface SandboxExecResult {

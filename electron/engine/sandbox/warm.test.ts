@@ -55,6 +55,22 @@ describe('runners started ahead', () => {
     expect(backend.runnersStarted).toBe(started + 2);
   });
 
+  it('makes the sandbox command once per workspace, yet gives each runner its own TMPDIR', async () => {
+    const session = 'one-command';
+    await runs.warmUp(session, ['javascript']);
+    const made = backend.sandboxCommandsBuilt;
+    const code = `import os from 'node:os';\nimport fs from 'node:fs';\nfs.writeFileSync(os.tmpdir() + '/mine', '1');\nconsole.log(os.tmpdir(), fs.readdirSync(os.tmpdir()).join(','));`;
+    const first = await runs.start({ code, language: 'javascript', session, origin: 'app' }).done;
+    const second = await runs.start({ code, language: 'javascript', session, origin: 'app' }).done;
+    await runs.warmUp(session, ['javascript']);
+    // Four runners of this workspace so far (two spares, two replacements), none of them needing a new command.
+    expect(backend.sandboxCommandsBuilt).toBe(made);
+    const [firstTmp, firstFiles] = first.stdout.trim().split(' ');
+    const [secondTmp, secondFiles] = second.stdout.trim().split(' ');
+    expect(firstTmp).not.toBe(secondTmp);
+    expect([firstFiles, secondFiles]).toEqual(['mine', 'mine']); // the second run does not see the first one's file
+  });
+
   it('gives every run its own process: a runner is never reused after a run', async () => {
     await runs.warmUp('default', ['javascript']);
     const first = await runs.start({ code: `globalThis.mark = 1; console.log(typeof globalThis.mark);`, language: 'javascript', origin: 'app' }).done;

@@ -2,7 +2,9 @@
 // `index.ts`, `__init__.py` and a README. Deterministic; unchanged files are not rewritten; stale files are removed.
 // Incremental: `<outDir>/.skills-manifest.json` keeps a fingerprint per skill page, so a skill unchanged since the last
 // materialization is neither parsed nor read nor written again (a run's cost does not grow with the number of skills).
+// SkillStaging does a pass for a run only when the skills may have changed since the last one.
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Skill } from '../../../shared/types';
@@ -228,4 +230,39 @@ export async function materializeSkills(outDir: string, skills: readonly Skill[]
   const before = known.size === outcomes.size && [...outcomes].every(([key, entry]) => known.get(key)?.fingerprint === entry.fingerprint);
   if (!before) await writeFileAtomicAsync(path.join(outDir, MANIFEST_FILE), manifest + '\n');
   return { written: written.sort(), unchanged, removed: removed.sort(), skipped };
+}
+
+/**
+ * Skills staged for runs: a pass (materializeSkills) only when what they are made from may have changed since the last
+ * one. The caller's key says that (the graph's change count); a touched skills/ folder (a module removed) also makes a
+ * pass; without a key (skills read from the index), every run makes one.
+ */
+export class SkillStaging {
+  private lastStamp: string | undefined;
+  private passes = 0;
+
+  constructor(private readonly outDir: string) {}
+
+  async stage(key: string | undefined, skills: () => readonly Skill[]): Promise<MaterializeResult | undefined> {
+    if (key !== undefined && `${key}\n${this.folderStamp()}` === this.lastStamp) return undefined;
+    this.passes++;
+    // The key is taken before the skills are read: a change made meanwhile makes the next run pass again.
+    const result = await materializeSkills(this.outDir, skills());
+    this.lastStamp = key === undefined ? undefined : `${key}\n${this.folderStamp()}`;
+    return result;
+  }
+
+  /** Passes made so far (diagnostics and tests: a run over unchanged skills makes none). */
+  get passesMade(): number {
+    return this.passes;
+  }
+
+  private folderStamp(): string {
+    try {
+      const stat = statSync(path.join(this.outDir, 'skills'));
+      return `${stat.mtimeMs}:${stat.ino}`;
+    } catch {
+      return 'missing';
+    }
+  }
 }
