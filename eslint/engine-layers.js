@@ -1,6 +1,6 @@
 // The engine's own layer order, checked on every relative import (VS Code's code-layering is the model): a unit may
 // import only itself and the units listed under it. Lowest first:
-//   base      leaf helpers: atomic-write, disk-full, logger, events, locations, settings, version, asar, …
+//   base      leaf helpers: atomic-write, disk-full, heavy-modules, logger, events, locations, settings, version, asar, …
 //   graph     the Logseq graph on disk (parse, write, watch); reader (org-mode pages)
 //   mcp       MCP servers: config, pool, generator
 //   index     the SQLite search index over the graph and the tools (it ranks tools with mcp's pure schema helpers)
@@ -14,7 +14,7 @@ import path from 'node:path';
 
 const ENGINE = path.resolve(import.meta.dirname, '..', 'electron', 'engine');
 
-const BASE_FILES = new Set(['atomic-write', 'disk-full', 'logger', 'events', 'locations', 'settings', 'version', 'asar', 'native-binding', 'node-runtime', 'template', 'process-alive']);
+const BASE_FILES = new Set(['atomic-write', 'heavy-modules', 'disk-full', 'logger', 'events', 'locations', 'settings', 'version', 'asar', 'native-binding', 'node-runtime', 'template', 'process-alive']);
 const ROOT_FILES = new Set(['engine', 'prepare-locations', 'indexed-graph', 'api-tree']);
 
 /** Which units each unit may import, besides itself. */

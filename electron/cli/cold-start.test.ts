@@ -70,6 +70,30 @@ describe('cold start', () => {
     expect(below.filter((cmd) => !cmd.includes(cliEntry) && !/esbuild\S* --service/.test(cmd))).toEqual([]);
   });
 
+  it('status, search and skills list never load the TypeScript compiler or the tokenizer; run, which type-checks, does', async () => {
+    const dir = tempRoot();
+    const graph = path.join(dir, 'graph');
+    const data = path.join(dir, 'data');
+    // A preload that writes, as the process exits, every CommonJS module it loaded (typescript and gpt-tokenizer are
+    // CommonJS, whichever way they are imported).
+    const loadedList = path.join(dir, 'loaded.txt');
+    const preload = path.join(dir, 'record-loaded.cjs');
+    fs.writeFileSync(preload, `process.on('exit', () => require('node:fs').appendFileSync(${JSON.stringify(loadedList)}, Object.keys(require.cache).join('\\n') + '\\n---\\n'));\n`);
+    const loadedBy = async (args: string[]) => {
+      fs.rmSync(loadedList, { force: true });
+      await cli(process.execPath, [tsxCli, cliEntry, ...args, '--graph', graph, '--data', data], { cwd: root, env: { ...process.env, NODE_OPTIONS: `--require ${preload}` } });
+      const modules = fs.readFileSync(loadedList, 'utf8');
+      return { typescript: /node_modules[\\/]typescript[\\/]/.test(modules), tokenizer: /node_modules[\\/]gpt-tokenizer[\\/]/.test(modules) };
+    };
+    await cli(process.execPath, [tsxCli, cliEntry, 'init', '--graph', graph, '--data', data], { cwd: root });
+    for (const command of [['status'], ['search', 'anything'], ['skills', 'list']]) {
+      expect({ command, ...(await loadedBy(command)) }).toEqual({ command, typescript: false, tokenizer: false });
+    }
+    const hello = path.join(dir, 'hello.ts');
+    fs.writeFileSync(hello, 'console.log("hello");\n');
+    expect((await loadedBy(['run', hello])).typescript).toBe(true);
+  });
+
   it('search finds a page edited while no Skillgraph process ran, and forgets one deleted', async () => {
     const dir = tempRoot();
     const graph = path.join(dir, 'graph');

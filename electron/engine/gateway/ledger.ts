@@ -3,12 +3,12 @@
 // <data>/ledger.jsonl (one line per run, appended, so the gateway and the app can both write), summed per skill and day.
 import fs from 'node:fs';
 import path from 'node:path';
-import { countTokens as countWithTokenizer } from 'gpt-tokenizer';
 import type { EventSink } from '../../../shared/contract';
 import { ContextLedger, RunSummary } from '../../../shared/types';
 import type { RunResult } from '../sandbox/runs';
 import { describeFsError } from '../sandbox/disk';
 import { writeFileAtomic } from '../atomic-write';
+import { gptTokenizer } from '../heavy-modules';
 
 /**
  * Texts up to this many characters are counted exactly; longer ones are estimated from exact counts of samples of
@@ -25,7 +25,7 @@ const SAMPLE_CHARS = 8 * 1024;
 /** Work done between two yields to the event loop when counting asynchronously. */
 const SLICE_MS = 8;
 
-const countPiece = (piece: string): number => countWithTokenizer(piece, { disallowedSpecial: new Set() });
+const countPiece = (piece: string): number => gptTokenizer().countTokens(piece, { disallowedSpecial: new Set() });
 
 /** Piece boundaries over text[from, to): at most PIECE_CHARS each, never splitting a surrogate pair. */
 function* pieces(text: string, from: number, to: number): Generator<[number, number]> {

@@ -1,12 +1,13 @@
 // The Console editor's language services for TypeScript: diagnostics while typing, type-aware completion (with
 // auto-import of generated functions), hover and signature help, all from the warm LanguageService the run
 // type-checker keeps over the generated API (typecheck.ts). Offsets are UTF-16 indexes into the user's code.
-import ts from 'typescript';
+import type ts from 'typescript';
 import { InvalidInputError } from '../../../shared/errors';
 import type { EditorCompletion, EditorCompletions, EditorHover, EditorSignature } from '../../../shared/contract/editor';
 import type { TypeDiagnostic } from '../../../shared/types';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { typescript } from '../heavy-modules';
 import { toTypeDiagnostics, type TypeChecker } from './typecheck';
 
 /** Completions sent for one request at most; the editor filters them further as the user types. */
@@ -22,14 +23,20 @@ const PREFERENCES: ts.UserPreferences = {
   quotePreference: 'single',
 };
 
-const FORMAT: ts.FormatCodeSettings = { ...ts.getDefaultFormatCodeSettings('\n'), indentSize: 2, tabSize: 2, convertTabsToSpaces: true, semicolons: ts.SemicolonPreference.Insert };
+/** How auto-import edits are formatted (made on first use: it needs the compiler). */
+let format: ts.FormatCodeSettings | undefined;
+function formatSettings(): ts.FormatCodeSettings {
+  const ts = typescript();
+  format ??= { ...ts.getDefaultFormatCodeSettings('\n'), indentSize: 2, tabSize: 2, convertTabsToSpaces: true, semicolons: ts.SemicolonPreference.Insert };
+  return format;
+}
 
 function checkOffset(code: string, offset: number): void {
   if (!Number.isInteger(offset) || offset < 0 || offset > code.length) throw new InvalidInputError(`offset ${offset} is outside the code (0 to ${code.length})`);
 }
 
 function display(parts: ts.SymbolDisplayPart[] | undefined): string {
-  return ts.displayPartsToString(parts ?? []);
+  return typescript().displayPartsToString(parts ?? []);
 }
 
 export class EditorService {
@@ -69,7 +76,7 @@ export class EditorService {
         if (entry.insertText && entry.insertText !== entry.name) option.insert = entry.insertText;
         if (entry.hasAction && entry.source && importDetails < IMPORT_DETAILS_MAX && (!prefix || entry.name.toLowerCase().startsWith(prefix))) {
           importDetails++;
-          const details = service.getCompletionEntryDetails(file, offset, entry.name, FORMAT, entry.source, PREFERENCES, entry.data);
+          const details = service.getCompletionEntryDetails(file, offset, entry.name, formatSettings(), entry.source, PREFERENCES, entry.data);
           const edits = details?.codeActions?.flatMap((action) => action.changes.filter((change) => change.fileName === file).flatMap((change) => change.textChanges)) ?? [];
           option.detail = display(details?.displayParts);
           option.imports = edits.map((edit) => ({ from: edit.span.start, to: edit.span.start + edit.span.length, insert: edit.newText }));
@@ -85,7 +92,7 @@ export class EditorService {
   describe(code: string, offset: number, name: string): { detail: string; documentation: string } | null {
     checkOffset(code, offset);
     return this.ask(code, (service, file) => {
-      const details = service.getCompletionEntryDetails(file, offset, name, FORMAT, undefined, PREFERENCES, undefined);
+      const details = service.getCompletionEntryDetails(file, offset, name, formatSettings(), undefined, PREFERENCES, undefined);
       return details ? { detail: display(details.displayParts), documentation: display(details.documentation) } : null;
     });
   }

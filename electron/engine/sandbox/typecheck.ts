@@ -5,8 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import ts from 'typescript';
+import type ts from 'typescript';
 import type { TypeDiagnostic } from '../../../shared/types';
+import { typescript } from '../heavy-modules';
 import { fileStamp, StampedCache } from './file-stamps';
 
 /** Where the user's code lives, virtually: beside `servers/` and `skills/`, so `./servers/x/y` resolves. */
@@ -35,6 +36,7 @@ export class TypeChecker {
   private extraRoots: string[] = [];
 
   constructor(readonly apiDir: string) {
+    const ts = typescript();
     this.userFile = path.join(apiDir, USER_FILE_NAME);
     const typeRoots = findNodeTypes();
     const options: ts.CompilerOptions = {
@@ -135,6 +137,7 @@ export class TypeChecker {
 
 /** TypeScript's errors as the user reads them (1-based line and column). */
 export function toTypeDiagnostics(diagnostics: readonly ts.Diagnostic[]): TypeDiagnostic[] {
+  const ts = typescript();
   return diagnostics
     .filter((d) => d.category === ts.DiagnosticCategory.Error)
     .map((d) => {

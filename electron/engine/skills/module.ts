@@ -1,8 +1,9 @@
 // What makes saved code an importable skill module: a TypeScript skill exports a function named after the
 // skill in camelCase, a Python skill defines a function named after the skill. Scripts are wrapped into that
 // function; anything else gets an error that says what to write.
-import ts from 'typescript';
+import type ts from 'typescript';
 import { InvalidInputError } from '../../../shared/errors';
+import { typescript } from '../heavy-modules';
 import type { SkillLanguage } from '../../../shared/types';
 import { skillExportName } from './names';
 
@@ -25,6 +26,7 @@ export function toSkillModule(name: string, language: SkillLanguage, code: strin
 }
 
 function syntaxErrors(code: string): string[] {
+  const ts = typescript();
   const out = ts.transpileModule(code, { reportDiagnostics: true, fileName: 'skill.ts', compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } });
   return (out.diagnostics ?? []).map((d) => {
     const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
@@ -33,11 +35,13 @@ function syntaxErrors(code: string): string[] {
 }
 
 function hasExportModifier(node: ts.Node): boolean {
+  const ts = typescript();
   return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
 }
 
 /** Names a TypeScript module exports, and where the declaration of `wanted` starts (for its doc comment). */
 export function typescriptExports(code: string, wanted?: string): { names: string[]; declarationStart?: number } {
+  const ts = typescript();
   const source = ts.createSourceFile('skill.ts', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const names: string[] = [];
   let declarationStart: number | undefined;
@@ -83,6 +87,7 @@ function typescriptModule(name: string, code: string): SkillModule {
  * continue a multi-line template literal (indenting those would change the string).
  */
 function wrapTypescriptScript(code: string, exportName: string): string {
+  const ts = typescript();
   const source = ts.createSourceFile('skill.ts', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const imports: string[] = [];
   const body: string[] = [];
@@ -109,6 +114,7 @@ function wrapTypescriptScript(code: string, exportName: string): string {
 
 /** A test for offsets of `code` that fall inside the text of a template literal (after its opening line). */
 function templateSpans(code: string): (offset: number) => boolean {
+  const ts = typescript();
   const spans: Array<[number, number]> = [];
   const source = ts.createSourceFile('body.ts', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const visit = (node: ts.Node) => {

@@ -1,8 +1,9 @@
 // What a skill takes and how to call it: its function's parameters read from the code (TypeScript through the
 // compiler's parser, Python from the `def` line) as a JSON Schema for a form, and the few lines of code that import
 // the skill, call it with the form's arguments and print what it returns.
-import ts from 'typescript';
+import type ts from 'typescript';
 import { InvalidInputError } from '../../../shared/errors';
+import { typescript } from '../heavy-modules';
 import type { Skill } from '../../../shared/types';
 import { toSkillModule } from './module';
 
@@ -28,6 +29,7 @@ function schemaOfTypeText(text: string | undefined): Record<string, unknown> {
 }
 
 function typescriptSignature(code: string, exportName: string): SkillSignature {
+  const ts = typescript();
   const source = ts.createSourceFile('skill.ts', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   let fn: ts.SignatureDeclaration | undefined;
   for (const statement of source.statements) {
