@@ -262,6 +262,7 @@ export class SkillStaging {
       const stat = statSync(path.join(this.outDir, 'skills'));
       return `${stat.mtimeMs}:${stat.ino}`;
     } catch {
+      // No skills/ folder yet (or it was removed): that is itself the stamp, and the next pass writes the folder.
       return 'missing';
     }
   }
