@@ -30,7 +30,7 @@ export class AgentRelay {
     const connected = this.agents.map((a) => a.getClientVersion()?.name).filter(Boolean);
     throw new McpError(
       ErrorCode.InvalidRequest,
-      `server \`${server}\` asked for ${what}, which Skillgraph forwards to the agent, but ${connected.length ? `the agent (${connected.join(', ')}) does not support ${capability}` : 'no agent is connected to `skillgraph mcp`'}; declined.`,
+      `server \`${server}\` asked for ${what}, which Skillgraph forwards to the agent, but ${connected.length ? `${connected.length > 1 ? 'no connected agent' : 'the agent'} (${connected.join(', ')}) ${connected.length > 1 ? 'supports' : 'does not support'} ${capability}` : 'no agent is connected to `skillgraph mcp`'}; declined.`,
     );
   }
 }
