@@ -1,8 +1,9 @@
 // Lint rules, chiefly the layering: shared/ is pure TypeScript, the engine never imports electron or the
 // renderer, and the renderer never imports Node or the engine. Imports flow one way, inside the engine too
-// (eslint/engine-layers.js holds its layer order).
+// (eslint/engine-layers.js holds its layer order), and the hosts stay apart (eslint/host-layers.js).
 import tseslint from 'typescript-eslint';
 import engineLayers from './eslint/engine-layers.js';
+import hostLayers from './eslint/host-layers.js';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'http', 'net', 'stream', 'url', 'util', 'events', 'worker_threads'];
 
@@ -26,7 +27,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/engine/**/*.ts', 'electron/server/**/*.ts', 'electron/cli/**/*.ts'],
+    files: ['electron/engine/**/*.ts', 'electron/server/**/*.ts', 'electron/cli/**/*.ts', 'electron/hosts/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['electron'], message: 'The engine, the browser-mode server and the CLI run in plain Node: only electron/main/ may import electron.' },
@@ -48,5 +49,10 @@ export default tseslint.config(
     ignores: ['**/*.test.ts', '**/fixtures/**', '**/test-scripts/**', '**/test-fixture.ts', '**/test-fixtures.ts', '**/graph/fuzz/**'],
     plugins: { local: engineLayers },
     rules: { 'local/engine-layers': 'error' },
+  },
+  {
+    files: ['electron/main/**/*.ts', 'electron/server/**/*.ts', 'electron/cli/**/*.ts', 'electron/hosts/**/*.ts'],
+    plugins: { hosts: hostLayers },
+    rules: { 'hosts/host-layers': 'error' },
   },
 );

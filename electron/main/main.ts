@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
 import { createDispatcher } from '../../shared/contract/dispatch';
-import { parseLocationArgs } from '../cli/args';
+import { parseLocationArgs } from '../hosts/location-args';
 import { createHandlers } from '../engine/api/handlers';
 import { Engine } from '../engine/engine';
 import { APP_INDEX_URL, APP_SCHEME, isAllowedExternalUrl, isAppUrl, serveAppRequest } from './app-protocol';
