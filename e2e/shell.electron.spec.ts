@@ -1,5 +1,5 @@
 // The desktop app in Electron drives the same journeys as browser mode (open, search, run a script that calls a
-// tool, save a skill), where an Electron binary, its better-sqlite3 build and a display exist; skipped with the
+// tool, save a skill) and what only Electron can show (another window may not call the engine), where an Electron binary, its better-sqlite3 build and a display exist; skipped with the
 // reason elsewhere.
 import os from 'node:os';
 import path from 'node:path';
@@ -54,6 +54,18 @@ test('the desktop window: open a fresh graph, search, run a script that calls a 
     ok: false,
     error: { code: 'unknown-method' },
   });
+  // The IPC trust check on Electron's own objects (electron/main/ipc.ts isMainFrameOf; the URL rules are in
+  // hosts.test.ts): a second window on the same app:// page, with the same preload, is refused.
+  const fromOtherWindow = await app.evaluate(async ({ BrowserWindow }, preload) => {
+    const other = new BrowserWindow({ show: false, webPreferences: { preload, contextIsolation: true, sandbox: true } });
+    try {
+      await other.loadURL('app://skillgraph/index.html');
+      return await other.webContents.executeJavaScript('window.skillgraph.invoke("app.status", {})');
+    } finally {
+      other.destroy();
+    }
+  }, path.join(repoRoot, 'dist', 'electron', 'preload.cjs'));
+  expect(fromOtherWindow).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
   await expect(page.getByTestId('status-servers')).toContainText('1/1 ready', { timeout: 60_000 });
   await page.screenshot({ path: testInfo.outputPath('electron-shell.png') });
 

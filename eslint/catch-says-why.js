@@ -1,6 +1,6 @@
 // Errors are logged or handled, never swallowed: a `catch` clause that does not rethrow must call a logger or a
 // report function (log.*, logger.*, report*, warn, onError, …) or carry a comment saying why nothing is lost, and so
-// must an empty `.catch(() => {})` / `.catch(() => undefined)` handler. Checked for electron/engine, electron/cli, shared/.
+// must an empty `.catch(() => {})` / `.catch(() => undefined)` handler. Checked for electron/, shared/ and renderer/.
 const REPORTING = /^(log|logger|report\w*|warn|error|onError|fail\w*|reject|problem\w*)$/i;
 
 /** True when `node` (a function or block body) throws, returns a value computed from the error, or reports. */

@@ -2,7 +2,7 @@
 // operations to the terminal. Every command takes --graph/--data and, where it prints data, --json.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { toWireError } from '../../shared/errors';
-import { LOCATION_OPTIONS } from './args';
+import { LOCATION_OPTIONS } from '../hosts/location-args';
 import type { Command } from './command';
 import { COMMANDS } from './commands';
 

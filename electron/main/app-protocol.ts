@@ -1,8 +1,7 @@
 // The app:// protocol the window loads the UI from (instead of file://, as VS Code does): a standard, secure
 // origin of its own, serving only files inside the built renderer folder, each page with the one CSP.
 import fs from 'node:fs/promises';
-import path from 'node:path';
-import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
+import { isMissingFile, rendererFile, rendererFileHeaders, unbuiltUiMessage } from '../hosts/static-files';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'skillgraph';
@@ -12,24 +11,12 @@ export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
 /** The privileges registered before `ready`: standard (relative URLs, origin), secure (like https), fetch. */
 export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, codeCache: true } as const;
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
-
 export function isAppUrl(url: string): boolean {
   try {
     const parsed = new URL(url);
     return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST;
   } catch {
-    return false;
+    return false; // not a URL at all, so not one of ours: the answer is the whole outcome
   }
 }
 
@@ -38,7 +25,7 @@ export function isAllowedExternalUrl(url: string): boolean {
   try {
     return ['http:', 'https:', 'mailto:', 'logseq:'].includes(new URL(url).protocol);
   } catch {
-    return false;
+    return false; // not a URL: refused, and the refusal is the whole outcome
   }
 }
 
@@ -54,11 +41,7 @@ export function rendererFileFor(url: string, rendererRoot: string): string | und
   } catch {
     return undefined; // malformed percent-encoding
   }
-  if (pathname.includes('\0') || pathname.includes('\\')) return undefined;
-  if (pathname === '/' || pathname === '') pathname = '/index.html';
-  const root = path.resolve(rendererRoot);
-  const file = path.resolve(root, '.' + pathname);
-  return file.startsWith(root + path.sep) ? file : undefined;
+  return rendererFile(pathname, rendererRoot);
 }
 
 /** Answers one app:// request from the renderer folder; what a guard refuses is a plain 404. */
@@ -70,17 +53,8 @@ export async function serveAppRequest(request: Request, rendererRoot: string): P
   try {
     data = await fs.readFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') {
-      const hint = file.endsWith('index.html') ? ` The UI is not built (${rendererRoot} has no index.html): run \`npm run build\`.` : '';
-      return new Response(`Not found.${hint}`, { status: 404 });
-    }
-    throw error;
+    if (!isMissingFile(error)) throw error;
+    return new Response(`Not found.${file.endsWith('index.html') ? ` ${unbuiltUiMessage(rendererRoot)}` : ''}`, { status: 404 });
   }
-  const headers: Record<string, string> = {
-    'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
-    'X-Content-Type-Options': 'nosniff',
-  };
-  if (file.endsWith('.html')) headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
-  return new Response(request.method === 'HEAD' ? null : new Uint8Array(data), { status: 200, headers });
+  return new Response(request.method === 'HEAD' ? null : new Uint8Array(data), { status: 200, headers: rendererFileHeaders(file) });
 }

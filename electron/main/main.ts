@@ -4,12 +4,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
 import { createDispatcher } from '../../shared/contract/dispatch';
-import { parseLocationArgs } from '../cli/args';
+import { parseLocationArgs } from '../hosts/location-args';
 import { createHandlers } from '../engine/api/handlers';
 import { Engine } from '../engine/engine';
 import { APP_INDEX_URL, APP_SCHEME, isAllowedExternalUrl, isAppUrl, serveAppRequest } from './app-protocol';
 import { IPC_CHANNELS } from './channels';
-import { createIpcInvokeHandler, isTrustedSender } from './ipc';
+import { isMainFrameOf, registerContractIpc, type IpcMainLike } from './ipc';
 import { createQuitGuard } from './lifecycle';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -69,9 +69,10 @@ async function main(): Promise<void> {
   const unsubscribe = engine.events.subscribe((event, payload) => {
     if (!window.isDestroyed()) window.webContents.send(IPC_CHANNELS.event, { event, payload });
   });
-  ipcMain.handle(
-    IPC_CHANNELS.invoke,
-    createIpcInvokeHandler(createDispatcher(createHandlers(engine)), (event) => !window.isDestroyed() && isTrustedSender(event, window)),
+  const unregisterIpc = registerContractIpc(
+    ipcMain satisfies IpcMainLike,
+    createDispatcher(createHandlers(engine)),
+    (event) => !window.isDestroyed() && isMainFrameOf(event, window.webContents),
   );
 
   // Cmd+Q, the menu, the last window closing and app.quit() all pass through before-quit: close the engine once.
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
     createQuitGuard(
       async () => {
         unsubscribe();
-        ipcMain.removeHandler(IPC_CHANNELS.invoke);
+        unregisterIpc();
         await engine.close();
       },
       () => app.quit(),

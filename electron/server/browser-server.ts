@@ -8,9 +8,9 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { type EventName, type Handlers } from '../../shared/contract';
 import { createDispatcher, DISPATCH_ERRORS, type Reply } from '../../shared/contract/dispatch';
-import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { InvalidInputError, toWireError } from '../../shared/errors';
 import type { EventListener } from '../engine/events';
+import { rendererFile, rendererFileHeaders, unbuiltUiMessage } from '../hosts/static-files';
 import { allowedHosts, checkRequest, isRejection, statusForError } from './request-checks';
 
 export interface BrowserServerOptions {
@@ -39,17 +39,6 @@ export const DEFAULT_PORT = 4870;
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Events are dropped for a client whose socket has this much unsent data, so one slow tab cannot grow memory. */
 const MAX_WS_BUFFER = 16 * 1024 * 1024;
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 export function tokensEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -107,21 +96,15 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
 
   /** `pathname` is already decoded and checked by checkRequest. */
   function serveStatic(pathname: string, res: http.ServerResponse): void {
-    let rel = pathname;
-    if (rel === '/' || !path.extname(rel)) rel = '/index.html';
-    const file = path.resolve(staticRoot, '.' + rel);
-    // Path guard: nothing outside the renderer folder is ever served.
-    if (!file.startsWith(staticRoot + path.sep)) return void sendText(res, 404, 'Not found');
+    // Path guard (hosts/static-files.ts): nothing outside the renderer folder is ever served.
+    const file = rendererFile(pathname, staticRoot, { routesToIndex: true });
+    if (!file) return void sendText(res, 404, 'Not found');
     fs.readFile(file, (error, data) => {
       if (error) {
-        if (rel === '/index.html') return sendText(res, 500, `The UI is not built (${staticRoot} has no index.html). Run \`npm run build\`.`);
+        if (file === path.join(staticRoot, 'index.html')) return sendText(res, 500, unbuiltUiMessage(staticRoot));
         return sendText(res, 404, 'Not found');
       }
-      res.setHeader('Content-Type', MIME[path.extname(file)] ?? 'application/octet-stream');
-      if (file.endsWith('.html')) {
-        res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-        res.setHeader('Cache-Control', 'no-store');
-      }
+      for (const [name, value] of Object.entries(rendererFileHeaders(file))) res.setHeader(name, value);
       res.writeHead(200);
       res.end(data);
     });

@@ -44,14 +44,14 @@ export function checkRequest(req: http.IncomingMessage, hosts: ReadonlySet<strin
   try {
     url = new URL(raw, `http://${host}`);
   } catch {
-    return badPath();
+    return badPath(); // the client is told its path is bad; there is nothing else to keep
   }
   let decoded: string;
   try {
     // The raw path, not url.pathname: the URL parser quietly resolves `%2e%2e`, which must be refused, not routed.
     decoded = decodeURIComponent(raw.split(/[?#]/, 1)[0]);
   } catch {
-    return badPath();
+    return badPath(); // malformed percent-encoding: refused like any other bad path
   }
   if (/[\0\\]/.test(decoded) || decoded.split('/').some((segment) => segment === '..' || segment === '.')) return badPath();
   return { url, path: decoded };

@@ -1,5 +1,7 @@
 // One dispatcher serves the whole contract, and both hosts are thin transports over it: Electron IPC (after
-// its main-frame check) and browser-mode HTTP (after its token and origin checks) give the same replies.
+// its main-frame and app:// origin checks) and browser-mode HTTP (after its token and origin checks) give the same
+// replies. IPC is driven through the registration main.ts uses (registerContractIpc over the IpcMainLike that
+// Electron's ipcMain satisfies); what only Electron can show (its frames' identity) is in e2e/shell.electron.spec.ts.
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,8 +10,9 @@ import { METHOD_NAMES } from '../../shared/contract';
 import { createDispatcher, type Dispatch, type Reply } from '../../shared/contract/dispatch';
 import { createHandlers } from '../engine/api/handlers';
 import type { Engine } from '../engine/engine';
-import { APP_INDEX_URL } from '../main/app-protocol';
-import { createIpcInvokeHandler, isTrustedSender, type IpcSender } from '../main/ipc';
+import { APP_INDEX_URL, APP_ORIGIN } from '../main/app-protocol';
+import { IPC_CHANNELS } from '../main/channels';
+import { isMainFrameOf, registerContractIpc, type IpcInvokeHandler, type IpcMainLike, type IpcSender } from '../main/ipc';
 import { httpStatusOf, startBrowserServer, type BrowserServer } from '../server/browser-server';
 import { openTestEngine, tempDir } from './helpers';
 
@@ -40,11 +43,34 @@ const post = (method: string, body: unknown, headers: Record<string, string> = {
     body: JSON.stringify(body),
   });
 
-/** Our window as the trust check sees it: its WebContents and the main frame inside it. */
+/**
+ * The invoke side of Electron's ipcMain, as its IpcMainImpl keeps it: one handler per channel, a second
+ * registration on a channel is an error, and invoking a channel nobody handles fails.
+ */
+class InvokeChannels implements IpcMainLike {
+  private readonly handlers = new Map<string, IpcInvokeHandler>();
+  handle(channel: string, listener: IpcInvokeHandler): void {
+    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handlers.set(channel, listener);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+  channels(): string[] {
+    return [...this.handlers.keys()];
+  }
+  invoke(channel: string, event: IpcSender, ...args: [unknown, unknown]): Promise<Reply> {
+    const handler = this.handlers.get(channel);
+    if (!handler) return Promise.reject(new Error(`No handler registered for '${channel}'`));
+    return handler(event, ...args);
+  }
+}
+
+/** A window's WebContents and its main frame, as the identity check compares them. */
 function windowShowing(url: string) {
   const mainFrame = { url };
   const webContents = { mainFrame };
-  return { window: { webContents }, fromMainFrame: { sender: webContents, senderFrame: mainFrame } satisfies IpcSender };
+  return { webContents, fromMainFrame: { sender: webContents, senderFrame: mainFrame } satisfies IpcSender };
 }
 
 describe('the one dispatcher over the contract', () => {
@@ -95,11 +121,12 @@ describe('both hosts are thin transports over the same dispatcher', () => {
   ];
 
   it('Electron IPC and browser-mode HTTP give the dispatcher\'s reply, with an HTTP status that matches it', async () => {
-    const { window, fromMainFrame } = windowShowing(APP_INDEX_URL);
-    const ipcInvoke = createIpcInvokeHandler(dispatch, (event) => isTrustedSender(event, window));
+    const ours = windowShowing(APP_INDEX_URL);
+    const ipcMain = new InvokeChannels();
+    registerContractIpc(ipcMain, dispatch, (event) => isMainFrameOf(event, ours.webContents));
     for (const [method, input] of calls) {
       const direct = await dispatch(method, input);
-      const overIpc = await ipcInvoke(fromMainFrame, method, input);
+      const overIpc = await ipcMain.invoke(IPC_CHANNELS.invoke, ours.fromMainFrame, method, input);
       const response = await post(method, input);
       const overHttp = (await response.json()) as Reply;
       expect(overIpc, method).toEqual(direct);
@@ -110,25 +137,64 @@ describe('both hosts are thin transports over the same dispatcher', () => {
     expect(httpStatusOf(await dispatch('skills.get', { name: 42 }))).toBe(400);
   });
 
-  it('IPC answers only the main frame of our own window showing our app:// page', async () => {
-    const { window, fromMainFrame } = windowShowing(APP_INDEX_URL);
-    const ipcInvoke = createIpcInvokeHandler(dispatch, (event) => isTrustedSender(event, window));
+  it('IPC puts the contract on the one invoke channel only, once, and takes it off on quit', async () => {
+    const ipcMain = new InvokeChannels();
+    const unregister = registerContractIpc(ipcMain, dispatch, () => true);
+    expect(ipcMain.channels()).toEqual([IPC_CHANNELS.invoke]);
+    expect(() => registerContractIpc(ipcMain, dispatch, () => true)).toThrow(/second handler/);
+    unregister();
+    expect(ipcMain.channels()).toEqual([]);
+    await expect(ipcMain.invoke(IPC_CHANNELS.invoke, windowShowing(APP_INDEX_URL).fromMainFrame, 'app.status', {})).rejects.toThrow(/No handler/);
+  });
+
+  it('IPC answers only a frame showing our app:// origin, however a hostile URL is spelled', async () => {
     const forbidden = { ok: false, error: { code: 'forbidden-sender' } };
-
-    const subframe: IpcSender = { sender: fromMainFrame.sender, senderFrame: { url: APP_INDEX_URL } };
-    const otherWindow = windowShowing(APP_INDEX_URL).fromMainFrame;
-    const navigatedAway = windowShowing('https://evil.example/'), fileUrl = windowShowing('file:///tmp/index.html');
-    const lookalike = windowShowing('app://skillgraph.evil/index.html');
-    const destroyedFrame: IpcSender = { sender: fromMainFrame.sender, senderFrame: null };
-
-    expect(await ipcInvoke(subframe, 'app.status', {}), 'subframe').toMatchObject(forbidden);
-    expect(await ipcInvoke(otherWindow, 'app.status', {}), 'another window').toMatchObject(forbidden);
-    expect(await ipcInvoke(destroyedFrame, 'app.status', {}), 'frame gone').toMatchObject(forbidden);
-    for (const other of [navigatedAway, fileUrl, lookalike]) {
-      const invoke = createIpcInvokeHandler(dispatch, (event) => isTrustedSender(event, other.window));
-      expect(await invoke(other.fromMainFrame, 'app.status', {}), other.fromMainFrame.senderFrame.url).toMatchObject(forbidden);
+    for (const url of [
+      'file:///opt/Skillgraph/resources/app/dist/renderer/index.html',
+      'https://evil.example/',
+      'http://127.0.0.1:4870/',
+      'data:text/html,<script>skillgraph.invoke("app.status")</script>',
+      'blob:app://skillgraph/0b7c2d5e-1111-4000-8000-000000000000',
+      'javascript:alert(1)',
+      'about:blank',
+      'about:srcdoc',
+      'chrome-error://chromewebdata/',
+      'app://skillgraph.evil/index.html',
+      'app://evil/skillgraph/index.html',
+      'app://skillgraph@evil/index.html',
+      'app://evil/#app://skillgraph/',
+      'app://skillgraph:8080/index.html',
+      'app:/skillgraph/index.html',
+      'skillgraph://app/index.html',
+      '',
+    ]) {
+      const frame = windowShowing(url);
+      const ipcMain = new InvokeChannels();
+      registerContractIpc(ipcMain, dispatch, (event) => isMainFrameOf(event, frame.webContents));
+      expect(await ipcMain.invoke(IPC_CHANNELS.invoke, frame.fromMainFrame, 'app.status', {}), url).toMatchObject(forbidden);
     }
-    expect(await ipcInvoke(fromMainFrame, 'app.status', {})).toMatchObject({ ok: true });
+    // Our own origin, whatever page or path it shows: dot segments are resolved by the URL parser and stay on it
+    // (which files app:// then serves is rendererFileFor's job, desktop-shell.test.ts).
+    for (const url of [APP_INDEX_URL, `${APP_ORIGIN}/`, `${APP_ORIGIN}/index.html?x=1#/skills`, `${APP_ORIGIN}/../../etc/passwd`]) {
+      const frame = windowShowing(url);
+      const ipcMain = new InvokeChannels();
+      registerContractIpc(ipcMain, dispatch, (event) => isMainFrameOf(event, frame.webContents));
+      expect(await ipcMain.invoke(IPC_CHANNELS.invoke, frame.fromMainFrame, 'app.status', {}), url).toMatchObject({ ok: true, result: { graphDir: engine.graphDir } });
+    }
+  });
+
+  it('IPC answers only the main frame of our own window', async () => {
+    const ours = windowShowing(APP_INDEX_URL);
+    const ipcMain = new InvokeChannels();
+    registerContractIpc(ipcMain, dispatch, (event) => isMainFrameOf(event, ours.webContents));
+    const forbidden = { ok: false, error: { code: 'forbidden-sender' } };
+    const subframe: IpcSender = { sender: ours.webContents, senderFrame: { url: APP_INDEX_URL } };
+    const otherWindow = windowShowing(APP_INDEX_URL).fromMainFrame;
+    const frameGone: IpcSender = { sender: ours.webContents, senderFrame: null };
+    for (const [what, event] of [['subframe', subframe], ['another window', otherWindow], ['frame gone', frameGone]] as const) {
+      expect(await ipcMain.invoke(IPC_CHANNELS.invoke, event, 'app.status', {}), what).toMatchObject(forbidden);
+    }
+    expect(await ipcMain.invoke(IPC_CHANNELS.invoke, ours.fromMainFrame, 'app.status', {})).toMatchObject({ ok: true });
   });
 });
 

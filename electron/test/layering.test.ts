@@ -65,17 +65,53 @@ describe('layering', () => {
     }
   });
 
+  it('the hosts are peers: the Electron host, browser mode and the CLI share code only through electron/hosts/', () => {
+    const rules: Record<string, string[]> = {
+      'electron/main': ['electron/server', 'electron/cli'],
+      'electron/server': ['electron/main', 'electron/cli'],
+      'electron/cli': ['electron/main'],
+      'electron/hosts': ['electron/main', 'electron/server', 'electron/cli'],
+    };
+    for (const [folder, forbidden] of Object.entries(rules)) {
+      const files = sourceFiles(folder).filter((f) => !f.endsWith('.test.ts'));
+      expect(files.length, folder).toBeGreaterThan(0);
+      for (const file of files) {
+        for (const spec of importsOf(file)) {
+          for (const other of forbidden) expect(resolvesInto(file, spec, other), `${file} imports ${spec}`).toBe(false);
+        }
+      }
+    }
+  });
+
   it('only the Electron host imports electron', () => {
     const importers = [...sourceFiles('electron'), ...sourceFiles('shared'), ...sourceFiles('renderer')].filter((f) => importsOf(f).includes('electron'));
     for (const file of importers) expect(file.startsWith(path.join('electron', 'main'))).toBe(true);
   });
 });
 
+const lintWith = (ruleId: string) => async (file: string, code: string) => {
+  const [result] = await new ESLint({ cwd: root }).lintText(code, { filePath: path.join(root, file) });
+  return result.messages.filter((m) => m.ruleId === ruleId).map((m) => m.message);
+};
+
+describe('the hosts stay apart (eslint/host-layers.js)', () => {
+  const lint = lintWith('hosts/host-layers');
+
+  it('rejects the Electron host importing the CLI or browser mode, and either importing the Electron host', async () => {
+    expect(await lint('electron/main/probe.ts', "import { parseLocationArgs } from '../cli/main';\nexport const x = parseLocationArgs;\n")).toEqual([expect.stringMatching(/^electron\/main may not import electron\/cli/)]);
+    expect(await lint('electron/main/probe.ts', "export const load = () => import('../server/browser-server');\n")).toEqual([expect.stringMatching(/^electron\/main may not import electron\/server/)]);
+    expect(await lint('electron/server/probe.ts', "export { APP_ORIGIN } from '../main/app-protocol';\n")).toEqual([expect.stringMatching(/^electron\/server may not import electron\/main/)]);
+    expect(await lint('electron/hosts/probe.ts', "import { startBrowserServer } from '../server/browser-server';\nexport const x = startBrowserServer;\n")).toEqual([expect.stringMatching(/^electron\/hosts may not import electron\/server/)]);
+  });
+
+  it('accepts what the hosts share, and the CLI starting browser mode', async () => {
+    expect(await lint('electron/main/probe.ts', "import { rendererFile } from '../hosts/static-files';\nimport { Engine } from '../engine/engine';\nexport const x = [rendererFile, Engine];\n")).toEqual([]);
+    expect(await lint('electron/cli/probe.ts', "export const load = () => import('../server/browser-server');\n")).toEqual([]);
+  });
+});
+
 describe("the engine's own layers (eslint/engine-layers.js)", () => {
-  const lint = async (file: string, code: string) => {
-    const [result] = await new ESLint({ cwd: root }).lintText(code, { filePath: path.join(root, file) });
-    return result.messages.filter((m) => m.ruleId === 'local/engine-layers').map((m) => m.message);
-  };
+  const lint = lintWith('local/engine-layers');
 
   it('rejects an import from a higher layer, however the path is spelled', async () => {
     expect(await lint('electron/engine/graph/probe.ts', "import { SearchIndex } from '../index/search-index';\nexport const x = SearchIndex;\n")).toEqual([expect.stringMatching(/^graph .* may not import index/)]);

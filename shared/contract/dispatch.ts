@@ -9,13 +9,16 @@ import { isMethodName, methods, type Handlers, type MethodName } from './index';
 export type Reply<T = unknown> = { ok: true; result: T } | { ok: false; error: WireError };
 
 /** Codes the dispatcher itself produces; everything else comes from the engine's typed errors. */
-export const DISPATCH_ERRORS = { unknownMethod: 'unknown-method', invalidInput: 'invalid-input' } as const;
+export const DISPATCH_ERRORS = { unknownMethod: 'unknown-method', invalidInput: 'invalid-input', invalidOutput: 'invalid-output' } as const;
 
 export type Dispatch = (method: string, rawInput: unknown) => Promise<Reply>;
 
 /**
- * Parses the input against the method's schema before any handler sees it, and turns whatever a handler
- * throws into a wire error, so a transport never needs its own try/catch or validation.
+ * Parses the input against the method's schema before any handler sees it, checks the handler's result against
+ * the method's output schema (so the contract the renderer types against is the one the engine keeps: a handler
+ * answering another shape is an `invalid-output` error naming the field, caught by any test that calls it), and
+ * turns whatever a handler throws into a wire error, so a transport never needs its own try/catch or validation.
+ * The result travels as the handler returned it; the check only reads it.
  */
 export function createDispatcher(handlers: Handlers): Dispatch {
   return async (method, rawInput) => {
@@ -26,7 +29,12 @@ export function createDispatcher(handlers: Handlers): Dispatch {
     }
     try {
       const handler = handlers[method as MethodName] as (input: unknown) => Promise<unknown>;
-      return { ok: true, result: await handler(parsed.data) };
+      const result = await handler(parsed.data);
+      const checked = methods[method].output.safeParse(result);
+      if (!checked.success) {
+        return { ok: false, error: { code: DISPATCH_ERRORS.invalidOutput, message: `The engine answered ${method} with a result the contract does not allow: ${describeIssues(checked.error)}` } };
+      }
+      return { ok: true, result };
     } catch (error) {
       return { ok: false, error: toWireError(error) };
     }

@@ -5,7 +5,7 @@ import type { Skill } from '../../../shared/types';
 import { useClient, useQuery } from '../hooks';
 import { isRunning } from '../views/consoleSession';
 import { ErrorNote } from './ErrorNote';
-import { ModalDialog } from './ModalDialog';
+import { CloseActions, ModalDialog } from './ModalDialog';
 import { SchemaForm } from './SchemaForm';
 import { StatusBadge } from './StatusBadge';
 
@@ -90,11 +90,7 @@ export function RunSkillDialog(props: { skill: Skill; onClose: () => void }) {
             </details>
           </section>
         )}
-        <div className="dialog-actions">
-          <button type="button" onClick={props.onClose}>
-            Close
-          </button>
-        </div>
+        <CloseActions onClose={props.onClose} />
       </div>
     </ModalDialog>
   );

@@ -130,7 +130,7 @@ export function parseFormValues(fields: ReturnType<typeof schemaFields>, values:
       try {
         args[field.name] = JSON.parse(text);
       } catch {
-        return { error: `${field.name} must be valid JSON` };
+        return { error: `${field.name} must be valid JSON` }; // shown under the field; the text stays as typed
       }
     } else if (field.kind === 'enum') {
       const option = enumOptions(field.schema)!.find((o) => String(o.value) === text);

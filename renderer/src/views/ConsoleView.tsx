@@ -7,7 +7,7 @@ import type { RunLanguage } from '../../../shared/types';
 import { CodeEditor } from '../components/CodeEditor';
 import { ErrorNote } from '../components/ErrorNote';
 import { FormDialog } from '../components/FormDialog';
-import { ModalDialog } from '../components/ModalDialog';
+import { CloseActions, ModalDialog } from '../components/ModalDialog';
 import { WithLogLink } from '../components/OutputPane';
 import { OutputPane } from '../components/OutputPane';
 import { StatusBadge } from '../components/StatusBadge';
@@ -206,11 +206,7 @@ function FullLogDialog(props: { runId: string; onClose: () => void }) {
           {log.data.text}
         </pre>
       )}
-      <div className="actions">
-        <button type="button" onClick={props.onClose}>
-          Close
-        </button>
-      </div>
+      <CloseActions onClose={props.onClose} />
     </ModalDialog>
   );
 }

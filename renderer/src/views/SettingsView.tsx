@@ -1,6 +1,6 @@
 // Settings: approval before agent runs call writing tools, the PII filter on gateway output, the network domains the
 // sandbox may reach, and the sandbox backend. Each control shows the value on disk and saves as soon as it changes.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { MethodInput, SettingsView as Settings } from '../../../shared/contract';
 import { ErrorNote } from '../components/ErrorNote';
 import { announceSettingsChanged } from '../components/settingsSignal';
@@ -73,38 +73,47 @@ interface SectionProps {
   save: (patch: SettingsPatch, what: string) => Promise<void>;
 }
 
+/** One on/off setting with its help line; `said` is what the status line says after switching it on, and off. */
+function SettingCheckbox(
+  props: SectionProps & { setting: 'requireApproval' | 'piiFilter'; label: string; said: [on: string, off: string]; helpId: string; children: ReactNode },
+) {
+  return (
+    <>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={props.settings[props.setting]}
+          disabled={props.saving}
+          onChange={(e) => void props.save({ [props.setting]: e.target.checked }, e.target.checked ? props.said[0] : props.said[1])}
+          aria-describedby={props.helpId}
+        />
+        {props.label}
+      </label>
+      <p id={props.helpId} className="muted hint">
+        {props.children}
+      </p>
+    </>
+  );
+}
+
 function Approvals({ settings, saving, save }: SectionProps) {
   return (
     <section aria-labelledby="settings-agents" className="settings-section">
       <h2 id="settings-agents">Agent runs</h2>
       <p className="muted">These apply to code that agents run through the Skillgraph MCP server (the gateway).</p>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={settings.requireApproval}
-          disabled={saving}
-          onChange={(e) => void save({ requireApproval: e.target.checked }, e.target.checked ? 'Approval required' : 'Approval no longer required')}
-          aria-describedby="require-approval-help"
-        />
-        Require approval before a run calls a writing tool
-      </label>
-      <p id="require-approval-help" className="muted hint">
+      <SettingCheckbox
+        setting="requireApproval"
+        label="Require approval before a run calls a writing tool"
+        said={['Approval required', 'Approval no longer required']}
+        helpId="require-approval-help"
+        {...{ settings, saving, save }}
+      >
         A tool is writing unless its server marks it read-only. The run waits until you choose Allow or Deny in the banner at the top.
         {settings.writeTools.length > 0 && ` Also treated as writing: ${settings.writeTools.join(', ')}.`}
-      </p>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={settings.piiFilter}
-          disabled={saving}
-          onChange={(e) => void save({ piiFilter: e.target.checked }, e.target.checked ? 'PII filter on' : 'PII filter off')}
-          aria-describedby="pii-help"
-        />
-        Filter personal data out of gateway output
-      </label>
-      <p id="pii-help" className="muted hint">
+      </SettingCheckbox>
+      <SettingCheckbox setting="piiFilter" label="Filter personal data out of gateway output" said={['PII filter on', 'PII filter off']} helpId="pii-help" {...{ settings, saving, save }}>
         Emails, phone numbers and similar values in what a run prints are replaced by placeholders before the agent sees them; tool calls get the real values back.
-      </p>
+      </SettingCheckbox>
     </section>
   );
 }

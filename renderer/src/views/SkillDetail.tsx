@@ -194,22 +194,12 @@ function SkillReadOnly({ detail }: { detail: SkillDetailData }) {
           </>
         )}
       </dl>
-      {skill.usage && (
-        <section aria-labelledby="usage-title">
-          <h3 id="usage-title">Usage</h3>
-          <Markdown source={skill.usage} />
-        </section>
-      )}
+      <MarkdownSection id="usage-title" title="Usage" source={skill.usage} />
       <section aria-labelledby="code-title">
         <h3 id="code-title">Code</h3>
         <CodeEditor value={skill.code} language={skill.language} label="Skill code" readOnly />
       </section>
-      {skill.example && (
-        <section aria-labelledby="example-title">
-          <h3 id="example-title">Example</h3>
-          <Markdown source={skill.example} />
-        </section>
-      )}
+      <MarkdownSection id="example-title" title="Example" source={skill.example} />
       <section aria-labelledby="pins-title">
         <h3 id="pins-title">Pinned tool schemas</h3>
         {detail.pins.length === 0 ? (
@@ -326,5 +316,16 @@ function RenameDialog(props: { name: string; onClose: () => void; onRenamed: (ne
         <input autoFocus value={newName} onChange={(e) => setNewName(e.target.value)} />
       </label>
     </FormDialog>
+  );
+}
+
+/** A titled part of the skill's page written in Markdown (usage, example); nothing when the skill has none. */
+function MarkdownSection(props: { id: string; title: string; source: string | undefined }) {
+  if (!props.source) return null;
+  return (
+    <section aria-labelledby={props.id}>
+      <h3 id={props.id}>{props.title}</h3>
+      <Markdown source={props.source} />
+    </section>
   );
 }

@@ -159,8 +159,10 @@ class ConsoleSession {
         this.output.append('stdout', detail.stdout);
         this.output.append('stderr', detail.stderr);
       }
-    } catch {
-      this.update({ finishedRuns: this.state.finishedRuns + 1 });
+    } catch (error) {
+      // The live events already showed the run; say that its full record (diagnostics, every tool call) is missing.
+      const message = error instanceof Error ? error.message : String(error);
+      this.update({ finishedRuns: this.state.finishedRuns + 1, notices: [...this.state.notices, `Could not load the run's record: ${message}`] });
     }
   }
 

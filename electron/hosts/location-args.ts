@@ -1,4 +1,5 @@
-// Flags every Skillgraph command and the desktop app accept: where the graph and the data folder are.
+// Flags every Skillgraph host accepts (the CLI's commands, browser mode and the desktop app): where the graph and the
+// data folder are. Host-neutral, so the Electron host need not import the CLI.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { LocationInput } from '../engine/locations';
 
