@@ -15,7 +15,8 @@ const quiet = process.argv.includes('--quiet');
 // Chunk names carry a content hash: drop the previous build's so dist/ holds only what cli.mjs imports.
 fs.rmSync(path.join(root, 'dist/cli-chunks'), { recursive: true, force: true });
 const CLI_EXTERNAL = ['better-sqlite3', 'esbuild', 'typescript', 'e2b', '@anthropic-ai/sandbox-runtime', 'electron', 'ws', 'mldoc', 'chokidar', 'gpt-tokenizer', 'pino', 'write-file-atomic', 'jsonc-parser'];
-const node = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
+// keepNames: errors take their class's name (`new.target.name`), which bundling would otherwise suffix on a clash.
+const node = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, keepNames: true, logLevel: 'warning' };
 await Promise.all([
   esbuild({
     ...node,

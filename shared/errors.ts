@@ -8,7 +8,7 @@ export class SkillgraphError extends Error {
     readonly details?: unknown,
   ) {
     super(message);
-    this.name = 'SkillgraphError';
+    this.name = new.target.name; // every subclass is named after itself without repeating it
   }
 }
 
@@ -16,14 +16,12 @@ export class SkillgraphError extends Error {
 export class InvalidInputError extends SkillgraphError {
   constructor(message: string, details?: unknown) {
     super('invalid-input', message, details);
-    this.name = 'InvalidInputError';
   }
 }
 
 export class NotFoundError extends SkillgraphError {
   constructor(message: string) {
     super('not-found', message);
-    this.name = 'NotFoundError';
   }
 }
 

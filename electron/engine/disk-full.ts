@@ -6,7 +6,6 @@ import { SkillgraphError } from '../../shared/errors';
 export class DiskFullError extends SkillgraphError {
   constructor(readonly folder: string) {
     super('disk-full', diskFullMessage(folder));
-    this.name = 'DiskFullError';
   }
 }
 

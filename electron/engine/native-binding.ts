@@ -20,7 +20,6 @@ export class NativeBindingMissingError extends SkillgraphError {
       `The search index cannot open: better-sqlite3 is not built for Electron ${versions.electron} (ABI ${versions.modules}); ${file} is missing. ` +
         'Run `node scripts/electron-native.mjs` once with internet access (npm start does it for you), or use browser mode: `skillgraph serve`.',
     );
-    this.name = 'NativeBindingMissingError';
   }
 }
 

@@ -16,7 +16,6 @@ export type QueryNode =
 export class QuerySyntaxError extends InvalidInputError {
   constructor(query: string, problem: string) {
     super(`query ${JSON.stringify(query)}: ${problem}`);
-    this.name = 'QuerySyntaxError';
   }
 }
 

@@ -9,7 +9,6 @@ export class McpError extends SkillgraphError {
     readonly server?: string,
   ) {
     super(code, message);
-    this.name = 'McpError';
   }
 }
 
@@ -17,7 +16,6 @@ export class McpError extends SkillgraphError {
 export class McpConfigError extends McpError {
   constructor(message: string, server?: string) {
     super('mcp-config', message, server);
-    this.name = 'McpConfigError';
   }
 }
 
@@ -28,7 +26,6 @@ export class MissingEnvVarError extends McpError {
     server?: string,
   ) {
     super('missing-env-var', `${server ? `server \`${server}\` needs` : 'the config needs'} environment variable ${variable}, which is not set`, server);
-    this.name = 'MissingEnvVarError';
   }
 }
 
@@ -36,7 +33,6 @@ export class MissingEnvVarError extends McpError {
 export class McpServerError extends McpError {
   constructor(server: string, message: string) {
     super('mcp-server', message, server);
-    this.name = 'McpServerError';
   }
 }
 
@@ -49,7 +45,6 @@ export class McpTimeoutError extends McpError {
     detail = '',
   ) {
     super('mcp-timeout', `${tool ? `tool \`${tool}\` on server \`${server}\` did not answer within ${timeoutMs} ms` : `server \`${server}\` did not answer initialize within ${timeoutMs} ms`}${detail}`, server);
-    this.name = 'McpTimeoutError';
   }
 }
 
@@ -65,7 +60,6 @@ export class McpToolReportedError extends McpError {
     readonly content?: unknown,
   ) {
     super('mcp-tool-error', tool && server ? `tool \`${tool}\` on server \`${server}\` failed: ${serverMessage}` : serverMessage, server);
-    this.name = 'McpToolReportedError';
   }
 }
 
@@ -73,7 +67,6 @@ export class McpToolReportedError extends McpError {
 export class McpAuthError extends McpError {
   constructor(server: string, message: string) {
     super('mcp-auth', message, server);
-    this.name = 'McpAuthError';
   }
 }
 
@@ -84,6 +77,5 @@ export class McpCancelledError extends McpError {
     readonly tool: string,
   ) {
     super('mcp-cancelled', `call to tool \`${tool}\` on server \`${server}\` was cancelled`, server);
-    this.name = 'McpCancelledError';
   }
 }

@@ -49,7 +49,6 @@ export interface SyncReport extends SyncPlan {
 export class SyncError extends SkillgraphError {
   constructor(message: string, readonly done: SyncReport) {
     super('sync-failed', message);
-    this.name = 'SyncError';
   }
 }
 

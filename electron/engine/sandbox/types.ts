@@ -118,6 +118,5 @@ export class SandboxError extends SkillgraphError {
     message: string,
   ) {
     super(code, message);
-    this.name = 'SandboxError';
   }
 }
