@@ -146,6 +146,9 @@ describe('Streamable HTTP sessions', () => {
     const p = pool({ configs: { web: { type: 'http', url: first.url } } });
     expect((await p.callTool('web', 'add', { a: 1, b: 2 })).content).toEqual([{ type: 'text', text: '3' }]);
     await first.close();
+    // A restart takes a moment in life too. Without one, the client's pooled keep-alive socket, which it has not yet
+    // seen closed, fails the next call with "other side closed": a connection reset, not the forgotten session this
+    // test is about.
     await new Promise((resolve) => setTimeout(resolve, 200));
     await httpServer(first.port);
     expect((await p.callTool('web', 'add', { a: 2, b: 3 })).content).toEqual([{ type: 'text', text: '5' }]);
@@ -159,8 +162,11 @@ describe('cancellation', () => {
     const p = pool({ configs: { web: { type: 'http', url: web.url }, everything } });
     const run = new AbortController();
     for (let i = 0; i < 3; i++) await p.callTool('web', 'add', { a: i, b: i }, { signal: run.signal });
-    const waiting = p.callTool('everything', 'trigger-long-running-operation', { duration: 5, steps: 5 }, { signal: run.signal });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Cancelled once the server is working on it: its first progress report says so.
+    let started!: () => void;
+    const working = new Promise<void>((resolve) => (started = resolve));
+    const waiting = p.callTool('everything', 'trigger-long-running-operation', { duration: 5, steps: 5 }, { signal: run.signal, onProgress: () => started() });
+    await working;
     run.abort('cancelled');
     await expect(waiting).rejects.toBeInstanceOf(McpCancelledError);
     // Give any stray notification time to arrive: none may name the three finished calls.
