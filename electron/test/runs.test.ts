@@ -7,6 +7,7 @@ import { createHandlers } from '../engine/api/handlers';
 import { Engine } from '../engine/engine';
 import { realServerConfigs } from '../engine/mcp/fixtures/real-servers';
 import { tempDir } from './helpers';
+import { until } from '../engine/test-fixtures';
 
 let app: Engine;
 const dir = tempDir();
@@ -19,27 +20,17 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-async function until<T>(find: () => T | undefined, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('runs through the contract', () => {
   it('streams output and status as events, then serves the run with its ledger', async () => {
     const api = createHandlers(app);
     const { runId } = await api['runs.start']({ code: 'const total: number = [1, 2, 3].reduce((a, b) => a + b, 0);\nconsole.log(`total ${total}`);', language: 'typescript' });
-    const output = await until(() => events.find((e) => e.event === 'run.output' && (e.payload as { runId: string }).runId === runId));
+    const output = await until('the run\'s output', () => events.find((e) => e.event === 'run.output' && (e.payload as { runId: string }).runId === runId));
     expect((output.payload as { chunk: string }).chunk).toContain('total 6');
-    await until(() => events.find((e) => e.event === 'run.status' && (e.payload as { id: string; status: string }).id === runId && (e.payload as { status: string }).status === 'succeeded'));
+    await until('the run to succeed', () => events.find((e) => e.event === 'run.status' && (e.payload as { id: string; status: string }).id === runId && (e.payload as { status: string }).status === 'succeeded'));
     const detail = await api['runs.get']({ runId });
     expect(detail.stdout).toContain('total 6');
     expect(detail.origin).toBe('app');
-    const ledger = await until(() => events.find((e) => e.event === 'ledger.updated' && (e.payload as { runId: string }).runId === runId));
+    const ledger = await until('the ledger entry', () => events.find((e) => e.event === 'ledger.updated' && (e.payload as { runId: string }).runId === runId));
     expect((ledger.payload as { ledger: { printedTokens: number } }).ledger.printedTokens).toBeGreaterThan(0);
     const listed = await api['runs.list']({});
     expect(listed.runs[0].id).toBe(runId);
@@ -49,7 +40,7 @@ describe('runs through the contract', () => {
   it('reports type errors with line numbers without running', async () => {
     const api = createHandlers(app);
     const { runId } = await api['runs.start']({ code: 'console.log("never");\nconst n: number = "text";', language: 'typescript' });
-    const diagnostics = await until(() => events.find((e) => e.event === 'run.diagnostics' && (e.payload as { runId: string }).runId === runId));
+    const diagnostics = await until('the run\'s diagnostics', () => events.find((e) => e.event === 'run.diagnostics' && (e.payload as { runId: string }).runId === runId));
     expect((diagnostics.payload as { diagnostics: Array<{ line: number }> }).diagnostics[0].line).toBe(2);
     const detail = await api['runs.get']({ runId });
     expect(detail.status).toBe('type-error');
@@ -65,7 +56,7 @@ describe('runs through the contract', () => {
       const handle = other.runs.start({ code: "import { getSum } from './servers/everything';\nconsole.log(JSON.stringify(await getSum({ a: 20, b: 22 })));", language: 'javascript', origin: 'gateway' });
       const ran = await handle.done;
       expect(ran.stderr).toBe('');
-      const seen = await until(() => events.find((e) => e.event === 'run.status' && (e.payload as { id: string }).id === handle.id && (e.payload as { status: string }).status === 'succeeded'));
+      const seen = await until('the run to succeed', () => events.find((e) => e.event === 'run.status' && (e.payload as { id: string }).id === handle.id && (e.payload as { status: string }).status === 'succeeded'));
       expect((seen.payload as { origin: string }).origin).toBe('gateway');
       const detail = await api['runs.get']({ runId: handle.id });
       expect(detail.stdout).toContain('42');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ToolDoc } from '../../../shared/types';
 import { ApprovalQueue, isWritingTool } from './approvals';
+import { until } from '../test-fixtures';
 
 const dirs: string[] = [];
 const queues: ApprovalQueue[] = [];
@@ -24,35 +25,26 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function until<T>(read: () => T | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = read();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 describe('ApprovalQueue', () => {
   it('holds a writing call until the app allows it, then clears the request', async () => {
     const { gateway, app, events } = setup();
     const stopWatching = app.watch();
     const outcome = gateway.request({ runId: 'run-1', server: 'crm', tool: 'update_records', args: { ids: [1, 2] } });
-    const pending = await until(() => app.list()[0], 'the request to appear');
+    const pending = await until('the request to appear', () => app.list()[0]);
     expect(pending).toMatchObject({ runId: 'run-1', server: 'crm', tool: 'update_records', argsPreview: '{"ids":[1,2]}' });
     expect(pending).not.toHaveProperty('pid');
-    await until(() => (events.some((e) => e.pending === 1) ? true : undefined), 'approvals.changed with one pending');
+    await until('approvals.changed with one pending', () => (events.some((e) => e.pending === 1) ? true : undefined));
     app.decide(pending.id, true);
     await expect(outcome).resolves.toEqual({ allow: true });
     expect(app.list()).toEqual([]);
-    await until(() => (events.at(-1)?.pending === 0 ? true : undefined), 'approvals.changed back to zero');
+    await until('approvals.changed back to zero', () => (events.at(-1)?.pending === 0 ? true : undefined));
     stopWatching();
   });
 
   it('reports a denial with a reason the agent can read', async () => {
     const { gateway, app } = setup();
     const outcome = gateway.request({ runId: 'run-2', server: 'crm', tool: 'delete_all', args: {} });
-    const pending = await until(() => app.list()[0], 'the request');
+    const pending = await until('the request', () => app.list()[0]);
     app.decide(pending.id, false);
     await expect(outcome).resolves.toEqual({ allow: false, reason: 'the user denied crm/delete_all' });
   });
@@ -62,7 +54,7 @@ describe('ApprovalQueue', () => {
     await expect(gateway.request({ runId: 'r', server: 's', tool: 't', args: {} }, { timeoutMs: 100 })).resolves.toMatchObject({ allow: false, reason: expect.stringContaining('nobody approved s/t') });
     const stop = new AbortController();
     const outcome = gateway.request({ runId: 'r', server: 's', tool: 't', args: {} }, { signal: stop.signal });
-    await until(() => app.list()[0], 'the request');
+    await until('the request', () => app.list()[0]);
     stop.abort();
     await expect(outcome).resolves.toEqual({ allow: false, reason: 'the run was stopped while waiting for approval' });
     expect(app.list()).toEqual([]);

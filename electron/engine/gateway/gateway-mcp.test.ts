@@ -11,15 +11,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { CreateMessageRequestSchema, ElicitRequestSchema, LoggingMessageNotificationSchema, PromptListChangedNotificationSchema, ResourceListChangedNotificationSchema, type LoggingMessageNotification } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REAL_SERVERS, startGateway, type GatewayHarness } from './fixtures/harness';
-
-const waitFor = async <T>(what: string, probe: () => T | undefined | false): Promise<T> => {
-  for (let i = 0; i < 600; i++) {
-    const value = probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-};
+import { until } from '../test-fixtures';
 
 describe.each([{ transport: 'stdio' as const }, { transport: 'http' as const }])('skillgraph mcp over $transport, beyond tools', ({ transport }) => {
   let gw: GatewayHarness & { url?: string };
@@ -81,7 +73,7 @@ describe.each([{ transport: 'stdio' as const }, { transport: 'http' as const }])
       () => 'answered',
       (error: Error) => error.message,
     );
-    await waitFor('the run to start', () => progress.includes('waiting'));
+    await until('the run to start', () => progress.includes('waiting'));
     abort.abort('the agent changed its mind');
     expect(await settled).toMatch(/changed its mind|abort/i);
     const runsDir = path.join(gw.dataDir, 'runs');
@@ -93,13 +85,12 @@ describe.each([{ transport: 'stdio' as const }, { transport: 'http' as const }])
         return undefined;
       }
     };
-    const summary = await waitFor('the run to be recorded cancelled', () =>
+    const summary = await until('the run to be recorded cancelled', () =>
       fs
         .readdirSync(runsDir)
         .filter((f) => f.endsWith('.json'))
         .map(readSummary)
-        .find((s) => s?.session === 'cancel-me' && !['queued', 'checking', 'running'].includes(s.status)),
-    );
+        .find((s) => s?.session === 'cancel-me' && !['queued', 'checking', 'running'].includes(s.status)), );
     expect(summary.status).toBe('cancelled');
   }, 180_000);
 
@@ -124,13 +115,13 @@ describe.each([{ transport: 'stdio' as const }, { transport: 'http' as const }])
     const code = `export async function ${fn}(): Promise<string> {\n  return 'hello team';\n}\n`;
     await gw.call('save_skill', { name, description: 'Say hello to the team.', code });
     // a saved skill is a new resource, and the prompts are looked at again (a draft adds none)
-    await waitFor('resources/ and prompts/list_changed after the skill was saved', () => changed.includes('resources') && changed.includes('prompts'));
+    await until('resources/ and prompts/list_changed after the skill was saved', () => changed.includes('resources') && changed.includes('prompts'));
     // a draft is not offered as a prompt; a person approves it in the graph, then it is
     expect((await gw.client.listPrompts()).prompts.map((p) => p.name)).not.toContain(name);
     const page = path.join(gw.graphDir, 'pages', `Skills___${name}.md`);
     changed.length = 0;
     fs.writeFileSync(page, fs.readFileSync(page, 'utf8').replace('status:: draft', 'status:: approved'));
-    await waitFor('prompts/list_changed after the approval', () => changed.includes('prompts'));
+    await until('prompts/list_changed after the approval', () => changed.includes('prompts'));
     const { prompts } = await gw.client.listPrompts();
     expect(prompts.find((p) => p.name === name)).toMatchObject({ description: 'Say hello to the team.', arguments: [{ name: 'task', required: false }] });
     const got = await gw.client.getPrompt({ name, arguments: { task: 'greet the new hires' } });
@@ -181,7 +172,7 @@ describe.each([{ transport: 'stdio' as const }, { transport: 'http' as const }])
       const resumeFrom = headers.get('last-event-id');
       if (init?.method === 'GET' && resumeFrom) {
         resumedWith.push(resumeFrom);
-        await waitFor('the run to end while the stream is down', runEnded);
+        await until('the run to end while the stream is down', runEnded);
       }
       const response = await fetch(input, init);
       if (init?.method !== 'POST' || !String(init.body).includes('"execute_code"') || !response.body) return response;

@@ -12,6 +12,7 @@ import { McpServerError, McpTimeoutError, McpToolReportedError } from './errors'
 import { everythingEntry, fixtureConfig, fixtureServer, realServerConfigs } from './fixtures/real-servers';
 import { McpPool } from './pool';
 import { toolResultToData } from './result';
+import { until } from '../test-fixtures';
 
 let workDir: string;
 const pools: McpPool[] = [];
@@ -20,19 +21,6 @@ function makePool(...args: ConstructorParameters<typeof McpPool>): McpPool {
   const pool = new McpPool(...args);
   pools.push(pool);
   return pool;
-}
-
-function waitFor<T>(check: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      const value = check();
-      if (value !== undefined && value !== false) return resolve(value);
-      if (Date.now() - started > timeoutMs) return reject(new Error('condition not met in time'));
-      setTimeout(tick, 25);
-    };
-    tick();
-  });
 }
 
 beforeAll(async () => {
@@ -284,7 +272,7 @@ describe('McpPool protocol behaviour on a real SDK server', () => {
     pool.on('toolsChanged', (server) => changes.push(server));
     expect((await pool.listTools('dyn')).map((tool) => tool.name)).not.toContain('double');
     await pool.callTool('dyn', 'add_tool', { name: 'double' });
-    await waitFor(() => changes.length > 0);
+    await until('a tools/list_changed from the server', () => changes.length > 0);
     expect(changes).toContain('dyn');
     expect((await pool.listTools('dyn')).map((tool) => tool.name)).toContain('double');
     expect(toolResultToData(await pool.callTool('dyn', 'double', { x: 21 }))).toEqual({ doubled: 42 });
@@ -309,9 +297,9 @@ describe('McpPool protocol behaviour on a real SDK server', () => {
     pool.on('state', (state) => seen.push(state));
     await pool.listTools('dyn');
     await pool.callTool('dyn', 'crash');
-    const failed = await waitFor(() => seen.find((state) => state.status === 'failed'));
+    const failed = await until('the server to be seen failed', () => seen.find((state) => state.status === 'failed'));
     expect(failed.error).toMatch(/server `dyn` exited unexpectedly: fatal: simulated crash for the test/);
-    await waitFor(() => pool.states()[0].status === 'ready' && pool.states()[0].restarts === 1);
+    await until('the server restarted once and ready', () => pool.states()[0].status === 'ready' && pool.states()[0].restarts === 1);
     expect(toolResultToData(await pool.callTool('dyn', 'sleep', { ms: 1 }))).toBe('awake');
   });
 });
@@ -337,7 +325,7 @@ describe('McpPool over HTTP', () => {
     child = spawn(process.execPath, [everythingEntry, transport], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
     let output = '';
     child.stderr!.on('data', (chunk) => (output += chunk));
-    await waitFor(() => /listening|running/i.test(output));
+    await until('the server to say it is listening', () => /listening|running/i.test(output));
     return port;
   }
 

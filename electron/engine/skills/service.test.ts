@@ -15,6 +15,7 @@ import { journalRelPath } from '../graph/names';
 import { GraphConflictError } from '../graph/errors';
 import { SkillExistsError, SkillService, type UpdateSkillInput } from './service';
 import { mldocView } from '../../test/mldoc-oracle';
+import { until } from '../test-fixtures';
 
 const run = promisify(execFile);
 const agent = { kind: 'agent' as const, name: 'Claude Desktop' };
@@ -37,16 +38,6 @@ let skills: SkillService;
 let now = FIXED_NOW;
 
 /** Waits until `probe` (awaited, so an async probe is judged by what it resolves to) gives a truthy value. */
-async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 5000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 const file = (rel: string) => path.join(engine.graphDir, rel);
 const read = (rel: string) => fs.readFile(file(rel), 'utf8');
 
@@ -191,7 +182,7 @@ describe('validation', () => {
     await expect(skills.save({ name: 'summarize_counts', description: 'again', code: summarizeCode, language: 'typescript' }, person)).rejects.toBeInstanceOf(SkillExistsError);
     // A page made by hand in another case is the same page to Logseq.
     await fs.writeFile(file('pages/skills___Hand_Made.md'), 'type:: skill\n\n- ```python\n  print(1)\n  ```\n');
-    await until(() => engine.graph.getByName('skills/hand_made'), 'the hand-made page');
+    await until('the hand-made page', () => engine.graph.getByName('skills/hand_made'));
     await expect(skills.save({ name: 'hand_made', description: 'x', code: 'print(2)', language: 'python' }, person)).rejects.toThrow(/already exists.*case-insensitive/);
     await expect(skills.save({ name: 'wrong_export', description: 'x', code: 'export function other() {}', language: 'typescript' }, person)).rejects.toThrow(
       /export async function wrongExport/,
@@ -207,10 +198,10 @@ describe('edits made in Logseq', () => {
     const rel = 'pages/Skills___analyze_error_spike.md';
     const edited = (await read(rel)).replace('tags:: ops, [[incident response]]', 'tags:: ops, paging').replace('const peak =', 'const top =').replace('peak[0]', 'top[0]');
     await fs.writeFile(file(rel), edited);
-    const skill = await until(() => {
+    const skill = await until('the index to see the edit', () => {
       const s = engine.index.skill('analyze_error_spike');
       return s?.tags.includes('paging') ? s : undefined;
-    }, 'the index to see the edit');
+    });
     expect(skill.code).toContain('const top =');
     expect(skills.skill('analyze_error_spike').tags).toEqual(['ops', 'paging']);
     expect(engine.index.search('paging', { filters: { kinds: ['skill'] } }).hits.map((h) => h.skillName)).toEqual(['analyze_error_spike']);
@@ -219,12 +210,12 @@ describe('edits made in Logseq', () => {
   it('follows a page renamed or deleted in the graph', async () => {
     await saveSpike();
     await fs.rename(file('pages/Skills___analyze_error_spike.md'), file('pages/Skills___find_spike.md'));
-    await until(() => engine.index.skill('find_spike'), 'the renamed skill');
+    await until('the renamed skill', () => engine.index.skill('find_spike'));
     expect(engine.index.skill('analyze_error_spike')).toBeUndefined();
     expect(skills.skill('find_spike').description).toBe('Finds the hour of an error spike');
 
     await fs.rm(file('pages/Skills___find_spike.md'));
-    await until(() => !engine.index.skill('find_spike') && !engine.graph.getByName('skills/find_spike'), 'the delete');
+    await until('the delete', () => !engine.index.skill('find_spike') && !engine.graph.getByName('skills/find_spike'));
     expect(() => skills.skill('find_spike')).toThrow(/no skill named/);
   });
 
@@ -241,7 +232,7 @@ describe('edits made in Logseq', () => {
       skills.update({ name: 'analyze_error_spike', code: spikeCode.replace('sort(', 'toSorted(') }, person),
       external,
     ]);
-    await until(async () => (await read(rel)).includes('A note written in Logseq'), 'the external write');
+    await until('the external write', async () => (await read(rel)).includes('A note written in Logseq'));
     const text = await read(rel);
     expect(text).toContain('- A note written in Logseq');
     expect(text).toContain('tags:: ops, raced');
@@ -312,8 +303,8 @@ describe('a rename racing a save under the old name', () => {
     now = new Date(FIXED_NOW.getTime() + 60_000);
     const renamed = await skills.rename('analyze_error_spike', 'find_error_spike', person);
     await fs.writeFile(file(oldRel), openInLogseq);
-    await until(() => engine.graph.getByPath(oldRel), 'the old page to come back');
-    await until(() => engine.index.pageMtimes().has(oldRel), 'the index to hold the old page');
+    await until('the old page to come back', () => engine.graph.getByPath(oldRel));
+    await until('the index to hold the old page', () => engine.index.pageMtimes().has(oldRel));
 
     const listed = skills.all().filter((skill) => skill.id === renamed.id);
     expect(listed.map((skill) => skill.path)).toEqual([renamed.path]);
@@ -333,7 +324,7 @@ describe('operations', () => {
     await saveSpike();
     const rel = 'pages/Skills___analyze_error_spike.md';
     await fs.writeFile(file(rel), (await read(rel)) + '- Related: [[Incident 7]]\n');
-    await until(() => engine.graph.getByPath(rel)?.refs.includes('incident 7'), 'the edit');
+    await until('the edit', () => engine.graph.getByPath(rel)?.refs.includes('incident 7'));
     const updated = await skills.update(
       { name: 'analyze_error_spike', description: 'Finds the peak hour', usage: 'Pass counts per hour.\n```ts\nawait analyzeErrorSpike(c)\n```', tags: ['ops'] },
       person,
@@ -348,7 +339,7 @@ describe('operations', () => {
   it('renames page, file, references and the exported function; deletes to logseq/.recycle and restores', async () => {
     await saveSpike();
     await fs.writeFile(file('pages/Runbook.md'), '- When errors spike use [[Skills/analyze_error_spike]]\n');
-    await until(() => engine.graph.getByPath('pages/Runbook.md'), 'the runbook');
+    await until('the runbook', () => engine.graph.getByPath('pages/Runbook.md'));
     const renamed = await skills.rename('analyze_error_spike', 'find_error_spike', person);
     expect(renamed).toMatchObject({ name: 'find_error_spike', path: 'pages/Skills___find_error_spike.md' });
     expect(renamed.code).toContain('export async function findErrorSpike(');
