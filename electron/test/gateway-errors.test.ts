@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalQueue } from '../engine/gateway/approvals';
 import { REAL_SERVERS, startGateway, type GatewayHarness } from '../engine/gateway/fixtures/harness';
+import { until } from '../engine/test-fixtures';
 
 let gw: GatewayHarness;
 
@@ -48,14 +49,7 @@ describe('execute_code errors', () => {
     const app = new ApprovalQueue(gw.dataDir);
     try {
       const code = "import { updateRecords } from './servers/crm';\nawait updateRecords({ records: [{ lead_id: 'LEAD-5001', fields: { stage: 'lost' } }] });";
-      const deny = async () => {
-        for (let i = 0; i < 400; i++) {
-          const [pending] = app.list();
-          if (pending) return app.decide(pending.id, false);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        throw new Error('no approval request appeared');
-      };
+      const deny = async () => app.decide((await until('an approval request', () => app.list()[0])).id, false);
       const [denied] = await Promise.all([gw.call('execute_code', { code }), deny()]);
       const lines = stderrOf(denied.text);
       expect(lines).toEqual([expect.stringMatching(/^main\.ts:2:\d+ McpToolError: .*the user denied crm\/update_records/)]);

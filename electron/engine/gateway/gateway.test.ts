@@ -9,6 +9,7 @@ import { ApprovalQueue } from './approvals';
 import { PLACEHOLDER_NOTE } from './gateway';
 import { REAL_SERVERS, startGateway, type GatewayHarness } from './fixtures/harness';
 import { ContextLedgerBook } from './ledger';
+import { until } from '../test-fixtures';
 
 let gw: GatewayHarness;
 
@@ -90,11 +91,10 @@ describe('skillgraph mcp', () => {
         return {}; // caught while being rewritten
       }
     };
-    let summary = read();
-    while (summary.status !== 'succeeded' && summary.status !== 'failed') {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      summary = read();
-    }
+    const summary = await until('the run record to say how it ended', () => {
+      const read_ = read();
+      return (read_.status === 'succeeded' || read_.status === 'failed') && read_;
+    });
     expect(summary).toMatchObject({ origin: 'gateway', status: 'succeeded', session: 'it', toolCalls: 2, ledger: { toolResultTokens: expect.any(Number) } });
   }, 120_000);
 
@@ -128,11 +128,7 @@ describe('skillgraph mcp', () => {
     expect(ledger.printedTokens).toBeLessThan(200);
     // The gateway writes the entry just after it answers.
     const book = new ContextLedgerBook(gw.dataDir);
-    let entry = book.entries().find((e) => e.runId === runIdOf(answer));
-    while (!entry) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      entry = book.entries().find((e) => e.runId === runIdOf(answer));
-    }
+    const entry = await until('the ledger entry', () => book.entries().find((e) => e.runId === runIdOf(answer)));
     expect(entry.ledger.toolResultTokens).toBe(ledger.toolResultTokens);
   }, 120_000);
 
@@ -160,17 +156,10 @@ describe('skillgraph mcp', () => {
     try {
       const code = "import { getSheet } from './servers/sheets';\nimport { updateRecords } from './servers/crm';\nawait getSheet({ sheet: 'leads', limit: 1 });\nconsole.log(JSON.stringify(await updateRecords({ records: [{ lead_id: 'LEAD-5001', fields: { stage: 'won' } }] })));";
       const decide = async (allow: boolean) => {
-        for (let i = 0; i < 400; i++) {
-          const [pending] = app.list();
-          if (pending) {
-            // only the writing tool waits: the read-only get_sheet went through
-            expect(pending).toMatchObject({ server: 'crm', tool: 'update_records', argsPreview: expect.stringContaining('LEAD-5001') });
-            app.decide(pending.id, allow);
-            return;
-          }
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        throw new Error('no approval request appeared');
+        const pending = await until('an approval request', () => app.list()[0]);
+        // only the writing tool waits: the read-only get_sheet went through
+        expect(pending).toMatchObject({ server: 'crm', tool: 'update_records', argsPreview: expect.stringContaining('LEAD-5001') });
+        app.decide(pending.id, allow);
       };
       const [allowed] = await Promise.all([gw.call('execute_code', { code }), decide(true)]);
       expect(allowed.text).toContain('{"updated":1,"missing":[]}');
@@ -199,11 +188,10 @@ describe('skillgraph mcp', () => {
     const journals = fs.readdirSync(path.join(gw.graphDir, 'journals')).map((f) => fs.readFileSync(path.join(gw.graphDir, 'journals', f), 'utf8'));
     expect(journals.some((j) => j.includes('[[Skills/revenue_by_region]]') && j.includes('gateway-test-agent'))).toBe(true);
 
-    let found = '';
-    for (let i = 0; i < 40 && !found.includes('revenue_by_region'); i++) {
-      found = (await gw.call('search_skills', { query: 'revenue per region' })).text;
-      if (!found.includes('revenue_by_region')) await new Promise((r) => setTimeout(r, 100));
-    }
+    const found = await until('search_skills to find the saved skill', async () => {
+      const text = (await gw.call('search_skills', { query: 'revenue per region' })).text;
+      return text.includes('revenue_by_region') && text;
+    });
     expect(found).toContain('revenue_by_region (typescript, draft) [sales, reporting]');
     // the name rules are not spelled out in the schema on every turn; a bad name gets an error saying what to fix
     const badName = await gw.call('save_skill', { name: 'Revenue Report', description: 'x', code }, { allowError: true });

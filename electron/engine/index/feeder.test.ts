@@ -9,6 +9,7 @@ import type { GraphEvent, ParsedPage } from '../../../shared/types';
 import { IndexFeeder } from './feeder';
 import { SearchIndex } from './search-index';
 import { skillMarkdown } from './test-fixtures';
+import { until } from '../test-fixtures';
 
 let root: string;
 let graph: Graph;
@@ -18,16 +19,6 @@ let feeder: IndexFeeder;
 function writePage(rel: string, markdown: string): void {
   fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
   fs.writeFileSync(path.join(root, rel), markdown);
-}
-
-async function eventually<T>(probe: () => T, accept: (value: T) => boolean, what: string, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const keysFor = (query: string) => index.search(query).hits.map((hit) => hit.key);
@@ -64,22 +55,22 @@ describe('IndexFeeder with a watched graph', () => {
 
   it('makes an edit saved to a page file searchable moments later', async () => {
     writePage('pages/Groceries.md', '- buy artichokes\n- and some kohlrabi\n');
-    await eventually(() => keysFor('kohlrabi'), (keys) => keys.length === 1, 'the edit to be indexed');
+    await until('the edit to be indexed', () => keysFor('kohlrabi').length === 1);
     writePage('pages/Skills___rotate_keys.md', skillMarkdown({ name: 'rotate_keys', description: 'Rotates expiring API keys', tags: ['security', 'compliance'], code: 'await vault.rotateSecret(name)' }));
-    await eventually(() => index.skills({ tag: 'compliance' }).map((skill) => skill.name), (names) => names.length === 1, 'the new tag');
+    await until('the new tag', () => index.skills({ tag: 'compliance' }).length === 1);
   });
 
   it('picks up a new page and forgets a deleted one', async () => {
     writePage('pages/Recipes.md', '- risotto with saffron\n');
-    await eventually(() => keysFor('saffron'), (keys) => keys.length === 1, 'the new page');
+    await until('the new page', () => keysFor('saffron').length === 1);
     fs.rmSync(path.join(root, 'pages/Recipes.md'));
-    await eventually(() => keysFor('saffron'), (keys) => keys.length === 0, 'the deleted page to disappear');
+    await until('the deleted page to disappear', () => keysFor('saffron').length === 0);
     expect(index.status().pages).toBe(3);
   });
 
   it('finds a renamed page under its new title only', async () => {
     fs.renameSync(path.join(root, 'pages/Groceries.md'), path.join(root, 'pages/Shopping list.md'));
-    const hits = await eventually(() => index.search('artichokes').hits, (found) => found.length === 1 && found[0].title === 'Shopping list', 'the renamed page');
+    const hits = await until('the renamed page', () => { const found = index.search('artichokes').hits; return found.length === 1 && found[0].title === 'Shopping list' && found; });
     expect(hits.map((hit) => hit.key)).toEqual(['pages/Shopping list.md']);
     expect(index.search('groceries').total).toBe(0);
     expect(index.search('shopping').hits.map((hit) => hit.key)).toEqual(['pages/Shopping list.md']);

@@ -16,6 +16,7 @@ import { cageRoots } from './cage';
 import { LocalSandboxBackend } from './local-backend';
 import { RunManager } from './runs';
 import { createSandboxFixture, EVERYTHING_SERVER, type SandboxFixture } from './test-fixture';
+import { until } from '../test-fixtures';
 
 let fixture: SandboxFixture;
 let runs: RunManager;
@@ -235,8 +236,7 @@ describe('the warm pool', () => {
       // The most recent workspace is still warm: its run takes a spare and starts one replacement.
       expect((await pool.start({ code: `console.log('warm')`, language: 'javascript', origin: 'app', session: 's5' }).done).stdout).toBe('warm\n');
       expect(backend.runnersStarted).toBe(started + 1);
-      while (backend.sparesKept > 0) await new Promise((resolve) => setTimeout(resolve, 200)); // bounded by the test timeout
-      expect(backend.sparesKept).toBe(0);
+      await until('the idle spare runners to be let go', () => backend.sparesKept === 0);
     } finally {
       await pool.dispose();
     }
@@ -260,8 +260,7 @@ describe('approvals', () => {
 
       const allowed = gated.start({ code, language: 'typescript', origin: 'gateway', session: 'approve' });
       hooks.track(allowed.id, 'approve', false);
-      while (approvals.list().length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-      approvals.decide(approvals.list()[0].id, true);
+      approvals.decide((await until('the approval request', () => approvals.list()[0])).id, true);
       const done = await allowed.done;
       hooks.untrack(allowed.id);
       expect(done.stdout).toContain('Echo: hi');
