@@ -2,8 +2,9 @@
 // tools/list_changed, times out calls, restarts crashed servers with backoff, and reports each server's state.
 // It is the one place where server text is redacted: results, tool lists, errors and stderr leave it without secrets.
 // Beyond tools it reads resources and prompts, passes progress and log messages on, answers the requests a
-// server sends back (elicitation, sampling, roots) through the host's handlers, signs in to HTTP servers with
-// OAuth, and opens a new session when an HTTP server has forgotten the old one (404).
+// server sends back (elicitation, sampling) through the host's handlers, offers each server its roots (from mcp.json,
+// else the host's), signs in to HTTP servers with OAuth, and opens a new session when an HTTP server has forgotten the
+// old one (404).
 import { EventEmitter } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
@@ -40,7 +41,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ServerConfig, ServerState } from '../../../shared/types';
-import { resolveEnv } from './config';
+import { offeredRoots, resolveEnv } from './config';
 import { McpAuthError, McpCancelledError, McpError, McpServerError, McpTimeoutError } from './errors';
 import { LoopbackRedirect, ServerOAuthProvider, type OAuthCredentialStore, type OpenAuthorization } from './oauth';
 import { SecretRedactor, serverSecrets } from './redact';
@@ -80,6 +81,10 @@ export interface PoolOAuth {
 export interface ServerRequestHandlers {
   elicit?(server: string, params: ElicitRequest['params'], signal: AbortSignal): Promise<ElicitResult>;
   sample?(server: string, params: CreateMessageRequest['params'], signal: AbortSignal): Promise<CreateMessageResult>;
+  /**
+   * The host's roots (the gateway: the agent's), offered to servers that have no `roots` in mcp.json; a server with
+   * its own `roots` (even `[]`) is offered only those. Call `McpPool.hostRootsChanged()` when they change.
+   */
   roots?(server: string): Promise<Root[]>;
 }
 
@@ -179,6 +184,12 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
   setConfigs(configs: Record<string, ServerConfig>): void {
     const dirs = serverDirectories(Object.keys(configs));
     for (const [name, entry] of this.entries) {
+      if (name in configs && this.onlyRootsDiffer(entry, configs[name])) {
+        // New roots need no new connection: the server is told they changed and asks for them again.
+        entry.config = configs[name];
+        this.announceRootsChanged(entry);
+        continue;
+      }
       if (!(name in configs) || JSON.stringify(configs[name]) !== JSON.stringify(entry.config)) {
         void this.stopEntry(entry);
         this.entries.delete(name);
@@ -207,6 +218,14 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
       this.entries.set(name, entry);
       this.emit('state', { ...entry.state });
     }
+  }
+
+  /**
+   * The host's roots changed (the agent sent roots/list_changed): every connected server offered them is told, and
+   * asks again. Servers with their own `roots` in mcp.json are not affected.
+   */
+  hostRootsChanged(): void {
+    for (const entry of this.entries.values()) if (entry.config.roots === undefined) this.announceRootsChanged(entry);
   }
 
   states(): ServerState[] {
@@ -539,7 +558,7 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     const capabilities: ClientCapabilities = {
       ...(handlers.elicit ? { elicitation: { form: { applyDefaults: true } } } : {}),
       ...(handlers.sample ? { sampling: {} } : {}),
-      ...(handlers.roots ? { roots: { listChanged: false } } : {}),
+      ...(this.offersRoots(entry.config) ? { roots: { listChanged: true } } : {}),
     };
     const client = new Client({ name: 'skillgraph', version: '0.1.0' }, { capabilities });
     client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
@@ -561,7 +580,7 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     });
     if (handlers.elicit) client.setRequestHandler(ElicitRequestSchema, (request, extra) => handlers.elicit!(entry.name, request.params, extra.signal));
     if (handlers.sample) client.setRequestHandler(CreateMessageRequestSchema, (request, extra) => handlers.sample!(entry.name, request.params, extra.signal));
-    if (handlers.roots) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: await handlers.roots!(entry.name) }));
+    if (this.offersRoots(entry.config)) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: await this.rootsFor(entry) }));
     client.onclose = () => {
       if (generation === entry.generation && entry.client === client) this.onUnexpectedClose(entry);
     };
@@ -583,6 +602,41 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
       }
       throw error;
     }
+  }
+
+  /** Roots are declared to a server that has its own in mcp.json, or to every server when the host has some to offer. */
+  private offersRoots(config: ServerConfig): boolean {
+    return config.roots !== undefined || this.serverRequests.roots !== undefined;
+  }
+
+  private onlyRootsDiffer(entry: ServerEntry, next: ServerConfig): boolean {
+    const { roots: before, ...rest } = entry.config;
+    const { roots: after, ...nextRest } = next;
+    if (JSON.stringify(before) === JSON.stringify(after) || JSON.stringify(rest) !== JSON.stringify(nextRest)) return false;
+    // Roots declared at the handshake stay declared; a server that was not offered roots needs a new connection.
+    return this.offersRoots(entry.config) && this.offersRoots(next);
+  }
+
+  private announceRootsChanged(entry: ServerEntry): void {
+    const client = entry.client;
+    if (!client || !this.offersRoots(entry.config)) return;
+    void client.sendRootsListChanged().catch((error: unknown) => this.appendLog(entry, 'warning', `notifications/roots/list_changed could not be sent: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  /** Answers the server's roots/list: its roots from mcp.json when it has them, else the host's; the state keeps what was offered. */
+  private async rootsFor(entry: ServerEntry): Promise<Root[]> {
+    let roots: Root[];
+    const configured = entry.config.roots;
+    try {
+      roots = configured !== undefined ? offeredRoots(resolveEnv(entry.config, this.env, entry.name).roots ?? [], entry.name) : await this.serverRequests.roots!(entry.name);
+    } catch (error) {
+      const message = this.redact(entry, `roots/list failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.appendLog(entry, 'error', message);
+      throw new SdkMcpError(ErrorCode.InternalError, message);
+    }
+    const shown = entry.redactor.value(roots.map((root) => ({ uri: root.uri, ...(root.name ? { name: root.name } : {}) })));
+    this.setState(entry, { offeredRoots: { from: configured !== undefined ? 'mcp.json' : 'agent', roots: shown } });
+    return roots;
   }
 
   private onUnexpectedClose(entry: ServerEntry): void {
