@@ -37,6 +37,7 @@ import {
   type Resource,
   type ResourceTemplate,
   type Root,
+  type TaskStatus,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -94,11 +95,25 @@ export interface ToolProgress {
   message?: string;
 }
 
+/** Where a call that runs as an MCP task stands: each change of its status or status message. */
+export interface ToolTaskStatus {
+  taskId: string;
+  status: TaskStatus;
+  statusMessage?: string;
+}
+
 export interface CallToolOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Progress the server reports for this call; setting it sends a progress token and lets progress extend the time limit. */
   onProgress?: (progress: ToolProgress) => void;
+  /** The task's status as it changes, for a call that runs as a task. */
+  onTaskStatus?: (status: ToolTaskStatus) => void;
+  /**
+   * Run a tool whose task support is optional as a task too (a tool that requires one always is): for callers that
+   * show the call while it runs (the app's Try it, a gateway run the agent follows with a progress token).
+   */
+  taskWhenOptional?: boolean;
 }
 
 /** One line of a server's log: an MCP logging message, or a line it wrote to stderr. */
@@ -267,11 +282,16 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
         signal: call.signal,
         ...(opts.onProgress ? { onprogress: opts.onProgress, resetTimeoutOnProgress: true } : {}),
       };
-      // A tool that runs only as a task is known from its listing (listed first if this server has not been yet).
+      // A tool's task support is known from its listing (listed first if this server has not been yet).
       const listed = entry.lastTools ?? (await this.listTools(server));
-      const asTask = listed.some((t) => t.name === tool && t.execution?.taskSupport === 'required');
+      const support = listed.find((t) => t.name === tool)?.execution?.taskSupport;
+      const asTask = support === 'required' || (support === 'optional' && opts.taskWhenOptional === true);
       const result = (await this.withSession(entry, (client) =>
-        asTask ? callAsTask(client, tool, args, options) : client.callTool({ name: tool, arguments: args }, undefined, options),
+        asTask
+          ? callAsTask(client, tool, args, options, (status) => {
+              if (opts.onTaskStatus) opts.onTaskStatus(entry.redactor.value(status));
+            })
+          : client.callTool({ name: tool, arguments: args }, undefined, options),
       )) as CallToolResult;
       return entry.redactor.value(result);
     } catch (error) {
@@ -738,14 +758,33 @@ function isHttpStatus(error: unknown, status: number): boolean {
 }
 
 /**
- * Calls a tool that runs only as a task (MCP tasks, `execution.taskSupport: "required"`): the server answers with a
- * task at once and the SDK polls it to its end; the caller gets the final result as from a plain call. The same
- * timeout and signal apply to the whole task.
+ * Calls a tool as an MCP task: the server answers with a task at once and the SDK polls it to its end; each change of
+ * its status (working, input_required, completed…) or status message is reported, and the caller gets the final
+ * result as from a plain call. The same timeout and signal apply to the whole task; a call cancelled while its task
+ * runs asks the server to cancel the task (tasks/cancel).
  */
-async function callAsTask(client: Client, tool: string, args: Record<string, unknown>, options: RequestOptions): Promise<CallToolResult> {
-  for await (const message of client.experimental.tasks.callToolStream({ name: tool, arguments: args }, undefined, { ...options, task: {} })) {
-    if (message.type === 'result') return message.result as CallToolResult;
-    if (message.type === 'error') throw message.error;
+async function callAsTask(client: Client, tool: string, args: Record<string, unknown>, options: RequestOptions & { signal: AbortSignal }, onStatus: (status: ToolTaskStatus) => void): Promise<CallToolResult> {
+  let last = '';
+  let taskId: string | undefined;
+  const report = (task: { taskId: string; status: TaskStatus; statusMessage?: string }) => {
+    taskId = task.taskId;
+    const status: ToolTaskStatus = { taskId: task.taskId, status: task.status, ...(task.statusMessage ? { statusMessage: task.statusMessage } : {}) };
+    // The SDK yields the task at every poll; only a change is news.
+    const key = `${status.status}\n${status.statusMessage ?? ''}`;
+    if (key !== last) onStatus(status);
+    last = key;
+  };
+  try {
+    for await (const message of client.experimental.tasks.callToolStream({ name: tool, arguments: args }, undefined, { ...options, task: {} })) {
+      if (message.type === 'taskCreated' || message.type === 'taskStatus') report(message.task);
+      else if (message.type === 'result') return message.result as CallToolResult;
+      else if (message.type === 'error') throw message.error;
+    }
+  } finally {
+    if (options.signal.aborted && taskId) {
+      // The caller has gone; the server is asked to stop the work. It may have finished meanwhile, which loses nothing.
+      void client.experimental.tasks.cancelTask(taskId, { timeout: 10_000 }).catch(() => undefined);
+    }
   }
   throw new Error(`the task of tool \`${tool}\` ended without a result`);
 }

@@ -12,9 +12,9 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CancelledNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { McpPool, type ServerLogLine, type ToolProgress } from './pool';
+import { McpPool, type ServerLogLine, type ToolProgress, type ToolTaskStatus } from './pool';
 import { McpCancelledError } from './errors';
-import { everythingEntry, repoRoot } from './fixtures/real-servers';
+import { everythingEntry, fixtureConfig, repoRoot } from './fixtures/real-servers';
 import type { ServerState } from '../../../shared/types';
 
 const everything = { command: process.execPath, args: [everythingEntry] };
@@ -96,9 +96,33 @@ describe('task-augmented tools', () => {
     const p = pool({ configs: { everything } });
     const tools = await p.listTools('everything');
     expect(tools.find((tool) => tool.name === 'simulate-research-query')?.execution?.taskSupport).toBe('required');
-    const result = await p.callTool('everything', 'simulate-research-query', { topic: 'bubblewrap' });
+    const statuses: ToolTaskStatus[] = [];
+    const result = await p.callTool('everything', 'simulate-research-query', { topic: 'bubblewrap' }, { onTaskStatus: (status) => statuses.push(status) });
     expect(result.isError).not.toBe(true);
     expect(JSON.stringify(result.content)).toContain('bubblewrap');
+    // Each stage's status message as it came, each change once (the SDK polls many times per stage), ending completed.
+    const messages = statuses.map((status) => status.statusMessage);
+    expect(messages).toEqual(expect.arrayContaining(['Gathering sources...', 'Analyzing content...', 'Generating report...']));
+    const changes = statuses.map((status) => `${status.status} ${status.statusMessage}`);
+    expect(new Set(changes).size).toBe(changes.length);
+    expect(statuses.at(-1)?.status).toBe('completed');
+    expect(statuses.slice(0, -1).every((status) => status.status === 'working')).toBe(true);
+    expect(new Set(statuses.map((status) => status.taskId)).size).toBe(1);
+  }, 60_000);
+
+  it('calls a tool with optional task support as a task only when the caller asks, with the same result', async () => {
+    const p = pool({ configs: { counter: fixtureConfig('optional-task') } });
+    expect((await p.listTools('counter'))[0].execution?.taskSupport).toBe('optional');
+    const statuses: ToolTaskStatus[] = [];
+    const asTask = await p.callTool('counter', 'count-slowly', { to: 3 }, { taskWhenOptional: true, onTaskStatus: (status) => statuses.push(status) });
+    expect(asTask.content).toEqual([{ type: 'text', text: 'counted to 3' }]);
+    expect(statuses.map((status) => status.statusMessage ?? status.status)).toEqual(expect.arrayContaining(['counted 1 of 3', 'counted 3 of 3']));
+    expect(statuses.at(-1)?.status).toBe('completed');
+
+    statuses.length = 0;
+    const plain = await p.callTool('counter', 'count-slowly', { to: 2 }, { onTaskStatus: (status) => statuses.push(status) });
+    expect(plain.content).toEqual([{ type: 'text', text: 'counted to 2' }]);
+    expect(statuses).toEqual([]);
   }, 60_000);
 });
 
