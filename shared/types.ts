@@ -196,6 +196,14 @@ export type RunLanguage = z.infer<typeof RunLanguage>;
 export const BackendName = z.enum(['local', 'e2b']);
 export type BackendName = z.infer<typeof BackendName>;
 
+/** Where a tool call that runs as an MCP task stands, as the server last reported it. */
+export const ToolCallTask = z.object({
+  id: z.string(),
+  status: z.enum(['working', 'input_required', 'completed', 'failed', 'cancelled']),
+  statusMessage: z.string().optional(),
+});
+export type ToolCallTask = z.infer<typeof ToolCallTask>;
+
 export const ToolCallEvent = z.object({
   id: z.number().int(),
   server: z.string(),
@@ -211,6 +219,8 @@ export const ToolCallEvent = z.object({
   resultPreview: z.string().optional(),
   /** True when the result is longer than its preview. */
   resultTruncated: z.boolean().optional(),
+  /** For a call that runs as an MCP task: its status as last reported (working, input_required, completed…). */
+  task: ToolCallTask.optional(),
 });
 export const TOOL_CALL_PREVIEW_CHARS = 2000;
 export type ToolCallEvent = z.infer<typeof ToolCallEvent>;
