@@ -107,6 +107,19 @@ export type Skill = z.infer<typeof Skill>;
 // ---------------------------------------------------------------------------------------------
 // MCP servers.
 
+/**
+ * A folder offered to a server as an MCP root: an absolute path or a `file://` URI, or one built from `${env:NAME}`
+ * (checked again once substituted, when the server asks).
+ */
+export const ServerRootEntry = z
+  .string()
+  .min(1)
+  .refine((value) => /^\$\{env:/.test(value) || /^file:\/\//.test(value) || value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value), {
+    message: 'a root is an absolute path (/home/me/project) or a file:// URI',
+  });
+/** The roots Skillgraph offers a server (`roots/list`); `[]` offers none, not even an agent's (see the gateway). */
+const ServerRoots = z.array(ServerRootEntry).max(100);
+
 export const StdioServerConfig = z.object({
   type: z.literal('stdio').optional(),
   command: z.string().min(1),
@@ -116,6 +129,7 @@ export const StdioServerConfig = z.object({
   disabled: z.boolean().optional(),
   /** How long this server gets to answer initialize, ms (default 30 s): a slow first `npx -y` download needs more. */
   startupTimeoutMs: z.number().int().positive().max(600_000).optional(),
+  roots: ServerRoots.optional(),
 });
 export const HttpServerConfig = z.object({
   type: z.enum(['http', 'streamable-http', 'sse']).optional(),
@@ -133,6 +147,7 @@ export const HttpServerConfig = z.object({
     .optional(),
   disabled: z.boolean().optional(),
   startupTimeoutMs: z.number().int().positive().max(600_000).optional(),
+  roots: ServerRoots.optional(),
 });
 export const ServerConfig = z.union([StdioServerConfig, HttpServerConfig]);
 export type ServerConfig = z.infer<typeof ServerConfig>;
@@ -151,6 +166,10 @@ export const ServerState = z.object({
   error: z.string().optional(),
   toolCount: z.number().int(),
   restarts: z.number().int(),
+  /** The roots the server was last offered when it asked (`roots/list`), and whose they were. */
+  offeredRoots: z
+    .object({ from: z.enum(['mcp.json', 'agent']), roots: z.array(z.object({ uri: z.string(), name: z.string().optional() })) })
+    .optional(),
 });
 export type ServerState = z.infer<typeof ServerState>;
 
@@ -177,6 +196,14 @@ export type RunLanguage = z.infer<typeof RunLanguage>;
 export const BackendName = z.enum(['local', 'e2b']);
 export type BackendName = z.infer<typeof BackendName>;
 
+/** Where a tool call that runs as an MCP task stands, as the server last reported it. */
+export const ToolCallTask = z.object({
+  id: z.string(),
+  status: z.enum(['working', 'input_required', 'completed', 'failed', 'cancelled']),
+  statusMessage: z.string().optional(),
+});
+export type ToolCallTask = z.infer<typeof ToolCallTask>;
+
 export const ToolCallEvent = z.object({
   id: z.number().int(),
   server: z.string(),
@@ -192,6 +219,8 @@ export const ToolCallEvent = z.object({
   resultPreview: z.string().optional(),
   /** True when the result is longer than its preview. */
   resultTruncated: z.boolean().optional(),
+  /** For a call that runs as an MCP task: its status as last reported (working, input_required, completed…). */
+  task: ToolCallTask.optional(),
 });
 export const TOOL_CALL_PREVIEW_CHARS = 2000;
 export type ToolCallEvent = z.infer<typeof ToolCallEvent>;

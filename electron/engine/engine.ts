@@ -18,8 +18,8 @@ import type { GenerateResult } from './mcp/generator';
 import { McpPool, type ServerLogLine } from './mcp/pool';
 import { ServerConfigStore } from './mcp/config';
 import { ApiTree } from './api-tree';
-import { toolResultToData } from './mcp/result';
 import { RunManager } from './sandbox/runs';
+import { poolToolCaller } from './sandbox/pool-tool-caller';
 import { SkillService } from './skills/service';
 import { SkillStaging } from './skills/materialize';
 import { ApprovalQueue } from './gateway/approvals';
@@ -118,12 +118,7 @@ export class Engine {
     const runs = new RunManager({
       dataDir: locations.dataDir,
       apiDir: apiTree.apiDir,
-      tools: {
-        async call(server, tool, args, signal) {
-          const result = await pool.callTool(server, tool, (args ?? {}) as Record<string, unknown>, { signal });
-          return toolResultToData(result, { server, tool });
-        },
-      },
+      tools: poolToolCaller(pool),
       backend: current.backend,
       // Read at each E2B run: a changed key (or the variable it names), template or idle timeout needs no restart.
       e2b: () => {

@@ -17,6 +17,7 @@ import {
   SkillLanguage,
   SkillStatus,
   ToolCallEvent,
+  ToolCallTask,
   ToolDoc,
   TypeDiagnostic,
 } from '../types';
@@ -328,7 +329,7 @@ export const methods = {
       server: z.string(),
       tool: z.string(),
       args: z.record(z.string(), z.unknown()),
-      /** Names the call for its api.progress events and for api.cancel. */
+      /** Names the call for its api.progress and api.taskStatus events and for api.cancel; a named call runs optional-task tools as tasks. */
       callId: z.string().max(100).optional(),
     }),
     z.object({
@@ -404,6 +405,8 @@ export const events = {
   'servers.sample': SamplingRequest,
   'servers.sampleDone': z.object({ id: z.string() }),
   'api.progress': z.object({ callId: z.string(), progress: z.number(), total: z.number().optional(), message: z.string().optional() }),
+  /** A Try it call that runs as an MCP task: each change of the task's status. */
+  'api.taskStatus': z.object({ callId: z.string(), task: ToolCallTask }),
   'graph.changed': z.object({ events: z.array(z.object({ type: z.enum(['added', 'changed', 'renamed', 'removed']), path: z.string() })) }),
   'index.progress': z.object({ indexed: z.number().int(), total: z.number().int(), done: z.boolean() }),
   'skills.changed': z.object({ names: z.array(z.string()) }),

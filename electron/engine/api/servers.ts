@@ -5,6 +5,7 @@ import { InvalidInputError, NotFoundError } from '../../../shared/errors';
 import type { ServerConfig } from '../../../shared/types';
 import type { Engine } from '../engine';
 import { McpCancelledError } from '../mcp/errors';
+import type { ToolTaskStatus } from '../mcp/pool';
 import { SecretRedactor, literalSecrets, maskConfigSecrets, type Secret } from '../mcp/redact';
 import { toolResultToData } from '../mcp/result';
 import type { HandlerSlice } from './types';
@@ -196,8 +197,12 @@ export function serverHandlers(engine: Engine): HandlerSlice<ServerMethods> {
       const controller = new AbortController();
       if (callId) calls.set(callId, controller);
       const onProgress = callId ? (p: { progress: number; total?: number; message?: string }) => engine.events.emit('api.progress', { callId, ...p }) : undefined;
+      // A named call is shown while it runs, so a tool where tasks are optional runs as one and its status is shown too.
+      const onTaskStatus = callId
+        ? ({ taskId, status, statusMessage }: ToolTaskStatus) => engine.events.emit('api.taskStatus', { callId, task: { id: taskId, status, ...(statusMessage ? { statusMessage } : {}) } })
+        : undefined;
       try {
-        const result = await engine.pool.callTool(server, tool, args, { signal: controller.signal, onProgress });
+        const result = await engine.pool.callTool(server, tool, args, { signal: controller.signal, onProgress, onTaskStatus, taskWhenOptional: callId !== undefined });
         const content = Array.isArray(result.content) ? result.content : [];
         const shown = { content, ...(result.structuredContent != null ? { structuredContent: result.structuredContent } : {}) };
         if (result.isError) return { ok: false, data: undefined, error: textOf(content) || `Tool ${tool} on server ${server} reported an error.`, durationMs: performance.now() - started, ...shown };

@@ -58,6 +58,8 @@ export interface ExecuteCodeOptions {
   signal?: AbortSignal;
   /** Called for each line printed and each tool call, as they happen. */
   onUpdate?: (update: RunUpdate) => void;
+  /** The agent follows the run (it sent a progress token): tools whose task support is optional run as tasks. */
+  taskWhenOptional?: boolean;
 }
 
 export interface ExecuteCodeAnswer {
@@ -149,7 +151,7 @@ export class Gateway {
     const piiFilter = this.ctx.settings().piiFilter;
     const vault = piiFilter ? this.ctx.hooks.vaults.forSession(session) : undefined;
     const redact = (text: string) => (vault ? vault.redact(text) : text);
-    const handle = this.ctx.runs.start({ code: input.code, language: input.language, session, origin: 'gateway' });
+    const handle = this.ctx.runs.start({ code: input.code, language: input.language, session, origin: 'gateway', taskWhenOptional: opts.taskWhenOptional });
     this.ctx.hooks.track(handle.id, session, piiFilter);
     const cancel = () => this.ctx.runs.cancel(handle.id);
     opts.signal?.addEventListener('abort', cancel, { once: true });
@@ -303,7 +305,9 @@ export class Gateway {
 
 /**
  * Forwards a run's events as they happen. Output goes by whole lines, so that the PII filter sees an address in one
- * piece; tool calls say which tool, whether it answered and how much, never the arguments (they may hold personal data).
+ * piece; tool calls say which tool, whether it answered and how much, never the arguments (they may hold personal data),
+ * and for a call that runs as an MCP task each change of its status (`everything/simulate-research-query task working:
+ * Gathering sources...`).
  */
 function streamUpdates(handle: Pick<RunManagerHandle, 'on' | 'off'>, redact: (text: string) => string, send: (update: RunUpdate) => void): () => void {
   const partial = { stdout: '', stderr: '' };
@@ -315,8 +319,16 @@ function streamUpdates(handle: Pick<RunManagerHandle, 'on' | 'off'>, redact: (te
   };
   const onStdout = lines('stdout');
   const onStderr = lines('stderr');
-  const onCall = (call: ToolCallEvent) =>
-    send({ kind: 'toolCall', ok: call.ok !== false, text: `${call.server}/${call.tool} ${call.ok === false ? 'failed' : 'answered'}${call.bytesOut !== undefined ? ` (${formatBytes(call.bytesOut)})` : ''}` });
+  const onCall = (call: ToolCallEvent) => {
+    const name = `${call.server}/${call.tool}`;
+    if (call.ok === undefined) {
+      const task = call.task;
+      // The status message is the server's text and may quote what the code sent it.
+      send({ kind: 'toolCall', ok: true, text: task ? `${name} task ${task.status}${task.statusMessage ? `: ${redact(task.statusMessage)}` : ''}` : `${name} called` });
+      return;
+    }
+    send({ kind: 'toolCall', ok: call.ok, text: `${name} ${call.ok ? 'answered' : 'failed'}${call.bytesOut !== undefined ? ` (${formatBytes(call.bytesOut)})` : ''}` });
+  };
   const onNotice = (notice: string) => send({ kind: 'notice', text: redact(notice) });
   handle.on('stdout', onStdout);
   handle.on('stderr', onStderr);

@@ -156,7 +156,8 @@ export function createGatewayServer(source: GatewaySource, opts: GatewayServerOp
         }
       };
       try {
-        const run = await (await open()).executeCode({ code, language: language ?? 'typescript', session }, { signal: extra.signal, onUpdate });
+        // An agent that follows the run (a progress token) hears task status, so tools where tasks are optional use them.
+        const run = await (await open()).executeCode({ code, language: language ?? 'typescript', session }, { signal: extra.signal, onUpdate, taskWhenOptional: progressToken !== undefined });
         return { content: [{ type: 'text', text: run.text }], _meta: { runId: run.runId, status: run.status, durationMs: run.durationMs, ledger: run.ledger } };
       } catch (error) {
         return { content: [{ type: 'text', text: toWireError(error).message }], isError: true };

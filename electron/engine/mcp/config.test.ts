@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveEnv, ServerConfigStore } from './config';
+import { offeredRoots, resolveEnv, ServerConfigStore } from './config';
 import { McpConfigError, MissingEnvVarError } from './errors';
 
 let dir: string;
@@ -179,5 +179,26 @@ describe('resolveEnv', () => {
     expect(config.args[0]).toBe('--token=${env:TOKEN}');
     expect(() => resolveEnv(config, { TOKEN: 't1' }, 'github')).toThrow(MissingEnvVarError);
     expect(() => resolveEnv(config, { TOKEN: 't1' }, 'github')).toThrow('server `github` needs environment variable KEY, which is not set');
+  });
+});
+
+describe('roots in mcp.json', () => {
+  it('keeps a server\'s roots (paths, file:// URIs, ${env:…}) and refuses a relative path or another scheme, naming the root', async () => {
+    const store = new ServerConfigStore(dir);
+    await store.add('files', { command: 'node', roots: ['/home/me/projects', 'file:///srv/shared', '${env:HOME}/notes'] });
+    expect((await new ServerConfigStore(dir).load()).files.roots).toEqual(['/home/me/projects', 'file:///srv/shared', '${env:HOME}/notes']);
+    await expect(store.add('relative', { command: 'node', roots: ['projects'] })).rejects.toThrow(/roots\.0: a root is an absolute path .* or a file:\/\/ URI/);
+    await expect(store.add('web', { url: 'https://mcp.example.com/mcp', roots: ['https://example.com/'] })).rejects.toThrow(/roots\.0: a root is an absolute path/);
+  });
+
+  it('offers paths as file:// URIs named by their folder, after ${env:…} substitution, and refuses what is not a folder URI', () => {
+    const config = resolveEnv({ command: 'node', roots: ['/home/me/my projects', 'file:///srv/shared/', '${env:WORK}/src'] }, { WORK: '/work' });
+    expect(offeredRoots(config.roots!, 'files')).toEqual([
+      { uri: 'file:///home/me/my%20projects', name: 'my projects' },
+      { uri: 'file:///srv/shared/', name: 'shared' },
+      { uri: 'file:///work/src', name: 'src' },
+    ]);
+    expect(() => offeredRoots(['relative/dir'], 'files')).toThrow('server `files` has a root that is not an absolute path on this system or a file:// URI: relative/dir');
+    expect(() => offeredRoots(['file://remote-host/share'], 'files')).toThrow(/not a valid file:\/\/ URI/);
   });
 });

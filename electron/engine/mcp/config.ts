@@ -2,6 +2,7 @@
 // Cursor and VS Code config files, and `${env:NAME}` substitution done only in memory at connect time.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { McpServersFile, ServerConfig } from '../../../shared/types';
 import { describeIssues } from '../../../shared/zod-issues';
@@ -62,6 +63,37 @@ export function resolveEnv(config: ServerConfig, env: Record<string, string | un
     return value;
   };
   return walk(config) as ServerConfig;
+}
+
+/** One MCP root as offered in `roots/list`. */
+export interface OfferedRoot {
+  uri: string;
+  name?: string;
+}
+
+/**
+ * The roots of a server's config (`${env:NAME}` already substituted) as `roots/list` offers them: paths become
+ * `file://` URIs named by their last folder; a root that is neither an absolute path nor a `file://` URI is an error
+ * naming it, so a server is never offered a folder other than the one meant.
+ */
+export function offeredRoots(roots: string[], server?: string): OfferedRoot[] {
+  return roots.map((root) => {
+    let uri: URL;
+    if (root.startsWith('file://')) {
+      try {
+        uri = new URL(root);
+        fileURLToPath(uri);
+      } catch (error) {
+        throw new McpConfigError(`server \`${server ?? '?'}\` has a root that is not a valid file:// URI (${root}): ${(error as Error).message}`, server);
+      }
+    } else if (path.isAbsolute(root)) {
+      uri = pathToFileURL(root);
+    } else {
+      throw new McpConfigError(`server \`${server ?? '?'}\` has a root that is not an absolute path on this system or a file:// URI: ${root}`, server);
+    }
+    const name = path.basename(fileURLToPath(uri).replace(/[\\/]+$/, ''));
+    return { uri: uri.href, ...(name ? { name } : {}) };
+  });
 }
 
 /** Every `${env:NAME}` a config references, sorted. */

@@ -2,8 +2,9 @@
 // tools/list_changed, times out calls, restarts crashed servers with backoff, and reports each server's state.
 // It is the one place where server text is redacted: results, tool lists, errors and stderr leave it without secrets.
 // Beyond tools it reads resources and prompts, passes progress and log messages on, answers the requests a
-// server sends back (elicitation, sampling, roots) through the host's handlers, signs in to HTTP servers with
-// OAuth, and opens a new session when an HTTP server has forgotten the old one (404).
+// server sends back (elicitation, sampling) through the host's handlers, offers each server its roots (from mcp.json,
+// else the host's), signs in to HTTP servers with OAuth, and opens a new session when an HTTP server has forgotten the
+// old one (404).
 import { EventEmitter } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
@@ -36,11 +37,12 @@ import {
   type Resource,
   type ResourceTemplate,
   type Root,
+  type TaskStatus,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ServerConfig, ServerState } from '../../../shared/types';
-import { resolveEnv } from './config';
+import { offeredRoots, resolveEnv } from './config';
 import { McpAuthError, McpCancelledError, McpError, McpServerError, McpTimeoutError } from './errors';
 import { LoopbackRedirect, ServerOAuthProvider, type OAuthCredentialStore, type OpenAuthorization } from './oauth';
 import { SecretRedactor, serverSecrets } from './redact';
@@ -80,6 +82,10 @@ export interface PoolOAuth {
 export interface ServerRequestHandlers {
   elicit?(server: string, params: ElicitRequest['params'], signal: AbortSignal): Promise<ElicitResult>;
   sample?(server: string, params: CreateMessageRequest['params'], signal: AbortSignal): Promise<CreateMessageResult>;
+  /**
+   * The host's roots (the gateway: the agent's), offered to servers that have no `roots` in mcp.json; a server with
+   * its own `roots` (even `[]`) is offered only those. Call `McpPool.hostRootsChanged()` when they change.
+   */
   roots?(server: string): Promise<Root[]>;
 }
 
@@ -89,11 +95,25 @@ export interface ToolProgress {
   message?: string;
 }
 
+/** Where a call that runs as an MCP task stands: each change of its status or status message. */
+export interface ToolTaskStatus {
+  taskId: string;
+  status: TaskStatus;
+  statusMessage?: string;
+}
+
 export interface CallToolOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Progress the server reports for this call; setting it sends a progress token and lets progress extend the time limit. */
   onProgress?: (progress: ToolProgress) => void;
+  /** The task's status as it changes, for a call that runs as a task. */
+  onTaskStatus?: (status: ToolTaskStatus) => void;
+  /**
+   * Run a tool whose task support is optional as a task too (a tool that requires one always is): for callers that
+   * show the call while it runs (the app's Try it, a gateway run the agent follows with a progress token).
+   */
+  taskWhenOptional?: boolean;
 }
 
 /** One line of a server's log: an MCP logging message, or a line it wrote to stderr. */
@@ -179,6 +199,12 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
   setConfigs(configs: Record<string, ServerConfig>): void {
     const dirs = serverDirectories(Object.keys(configs));
     for (const [name, entry] of this.entries) {
+      if (name in configs && this.onlyRootsDiffer(entry, configs[name])) {
+        // New roots need no new connection: the server is told they changed and asks for them again.
+        entry.config = configs[name];
+        this.announceRootsChanged(entry);
+        continue;
+      }
       if (!(name in configs) || JSON.stringify(configs[name]) !== JSON.stringify(entry.config)) {
         void this.stopEntry(entry);
         this.entries.delete(name);
@@ -207,6 +233,14 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
       this.entries.set(name, entry);
       this.emit('state', { ...entry.state });
     }
+  }
+
+  /**
+   * The host's roots changed (the agent sent roots/list_changed): every connected server offered them is told, and
+   * asks again. Servers with their own `roots` in mcp.json are not affected.
+   */
+  hostRootsChanged(): void {
+    for (const entry of this.entries.values()) if (entry.config.roots === undefined) this.announceRootsChanged(entry);
   }
 
   states(): ServerState[] {
@@ -248,11 +282,16 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
         signal: call.signal,
         ...(opts.onProgress ? { onprogress: opts.onProgress, resetTimeoutOnProgress: true } : {}),
       };
-      // A tool that runs only as a task is known from its listing (listed first if this server has not been yet).
+      // A tool's task support is known from its listing (listed first if this server has not been yet).
       const listed = entry.lastTools ?? (await this.listTools(server));
-      const asTask = listed.some((t) => t.name === tool && t.execution?.taskSupport === 'required');
+      const support = listed.find((t) => t.name === tool)?.execution?.taskSupport;
+      const asTask = support === 'required' || (support === 'optional' && opts.taskWhenOptional === true);
       const result = (await this.withSession(entry, (client) =>
-        asTask ? callAsTask(client, tool, args, options) : client.callTool({ name: tool, arguments: args }, undefined, options),
+        asTask
+          ? callAsTask(client, tool, args, options, (status) => {
+              if (opts.onTaskStatus) opts.onTaskStatus(entry.redactor.value(status));
+            })
+          : client.callTool({ name: tool, arguments: args }, undefined, options),
       )) as CallToolResult;
       return entry.redactor.value(result);
     } catch (error) {
@@ -539,7 +578,7 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     const capabilities: ClientCapabilities = {
       ...(handlers.elicit ? { elicitation: { form: { applyDefaults: true } } } : {}),
       ...(handlers.sample ? { sampling: {} } : {}),
-      ...(handlers.roots ? { roots: { listChanged: false } } : {}),
+      ...(this.offersRoots(entry.config) ? { roots: { listChanged: true } } : {}),
     };
     const client = new Client({ name: 'skillgraph', version: '0.1.0' }, { capabilities });
     client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
@@ -561,7 +600,7 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
     });
     if (handlers.elicit) client.setRequestHandler(ElicitRequestSchema, (request, extra) => handlers.elicit!(entry.name, request.params, extra.signal));
     if (handlers.sample) client.setRequestHandler(CreateMessageRequestSchema, (request, extra) => handlers.sample!(entry.name, request.params, extra.signal));
-    if (handlers.roots) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: await handlers.roots!(entry.name) }));
+    if (this.offersRoots(entry.config)) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: await this.rootsFor(entry) }));
     client.onclose = () => {
       if (generation === entry.generation && entry.client === client) this.onUnexpectedClose(entry);
     };
@@ -583,6 +622,41 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
       }
       throw error;
     }
+  }
+
+  /** Roots are declared to a server that has its own in mcp.json, or to every server when the host has some to offer. */
+  private offersRoots(config: ServerConfig): boolean {
+    return config.roots !== undefined || this.serverRequests.roots !== undefined;
+  }
+
+  private onlyRootsDiffer(entry: ServerEntry, next: ServerConfig): boolean {
+    const { roots: before, ...rest } = entry.config;
+    const { roots: after, ...nextRest } = next;
+    if (JSON.stringify(before) === JSON.stringify(after) || JSON.stringify(rest) !== JSON.stringify(nextRest)) return false;
+    // Roots declared at the handshake stay declared; a server that was not offered roots needs a new connection.
+    return this.offersRoots(entry.config) && this.offersRoots(next);
+  }
+
+  private announceRootsChanged(entry: ServerEntry): void {
+    const client = entry.client;
+    if (!client || !this.offersRoots(entry.config)) return;
+    void client.sendRootsListChanged().catch((error: unknown) => this.appendLog(entry, 'warning', `notifications/roots/list_changed could not be sent: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  /** Answers the server's roots/list: its roots from mcp.json when it has them, else the host's; the state keeps what was offered. */
+  private async rootsFor(entry: ServerEntry): Promise<Root[]> {
+    let roots: Root[];
+    const configured = entry.config.roots;
+    try {
+      roots = configured !== undefined ? offeredRoots(resolveEnv(entry.config, this.env, entry.name).roots ?? [], entry.name) : await this.serverRequests.roots!(entry.name);
+    } catch (error) {
+      const message = this.redact(entry, `roots/list failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.appendLog(entry, 'error', message);
+      throw new SdkMcpError(ErrorCode.InternalError, message);
+    }
+    const shown = entry.redactor.value(roots.map((root) => ({ uri: root.uri, ...(root.name ? { name: root.name } : {}) })));
+    this.setState(entry, { offeredRoots: { from: configured !== undefined ? 'mcp.json' : 'agent', roots: shown } });
+    return roots;
   }
 
   private onUnexpectedClose(entry: ServerEntry): void {
@@ -684,14 +758,33 @@ function isHttpStatus(error: unknown, status: number): boolean {
 }
 
 /**
- * Calls a tool that runs only as a task (MCP tasks, `execution.taskSupport: "required"`): the server answers with a
- * task at once and the SDK polls it to its end; the caller gets the final result as from a plain call. The same
- * timeout and signal apply to the whole task.
+ * Calls a tool as an MCP task: the server answers with a task at once and the SDK polls it to its end; each change of
+ * its status (working, input_required, completed…) or status message is reported, and the caller gets the final
+ * result as from a plain call. The same timeout and signal apply to the whole task; a call cancelled while its task
+ * runs asks the server to cancel the task (tasks/cancel).
  */
-async function callAsTask(client: Client, tool: string, args: Record<string, unknown>, options: RequestOptions): Promise<CallToolResult> {
-  for await (const message of client.experimental.tasks.callToolStream({ name: tool, arguments: args }, undefined, { ...options, task: {} })) {
-    if (message.type === 'result') return message.result as CallToolResult;
-    if (message.type === 'error') throw message.error;
+async function callAsTask(client: Client, tool: string, args: Record<string, unknown>, options: RequestOptions & { signal: AbortSignal }, onStatus: (status: ToolTaskStatus) => void): Promise<CallToolResult> {
+  let last = '';
+  let taskId: string | undefined;
+  const report = (task: { taskId: string; status: TaskStatus; statusMessage?: string }) => {
+    taskId = task.taskId;
+    const status: ToolTaskStatus = { taskId: task.taskId, status: task.status, ...(task.statusMessage ? { statusMessage: task.statusMessage } : {}) };
+    // The SDK yields the task at every poll; only a change is news.
+    const key = `${status.status}\n${status.statusMessage ?? ''}`;
+    if (key !== last) onStatus(status);
+    last = key;
+  };
+  try {
+    for await (const message of client.experimental.tasks.callToolStream({ name: tool, arguments: args }, undefined, { ...options, task: {} })) {
+      if (message.type === 'taskCreated' || message.type === 'taskStatus') report(message.task);
+      else if (message.type === 'result') return message.result as CallToolResult;
+      else if (message.type === 'error') throw message.error;
+    }
+  } finally {
+    if (options.signal.aborted && taskId) {
+      // The caller has gone; the server is asked to stop the work. It may have finished meanwhile, which loses nothing.
+      void client.experimental.tasks.cancelTask(taskId, { timeout: 10_000 }).catch(() => undefined);
+    }
   }
   throw new Error(`the task of tool \`${tool}\` ended without a result`);
 }

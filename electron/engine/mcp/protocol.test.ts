@@ -1,6 +1,10 @@
 // MCP beyond tools, as the pool speaks it to real servers: resources, prompts, progress, log messages,
-// elicitation, a new session after an HTTP server restarts, and cancellation that never touches finished calls.
+// elicitation, roots, a new session after an HTTP server restarts, and cancellation that never touches finished calls.
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,9 +12,10 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CancelledNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { McpPool, type ServerLogLine, type ToolProgress } from './pool';
+import { McpPool, type ServerLogLine, type ToolProgress, type ToolTaskStatus } from './pool';
 import { McpCancelledError } from './errors';
-import { everythingEntry } from './fixtures/real-servers';
+import { everythingEntry, fixtureConfig, repoRoot } from './fixtures/real-servers';
+import type { ServerState } from '../../../shared/types';
 
 const everything = { command: process.execPath, args: [everythingEntry] };
 const pools: McpPool[] = [];
@@ -91,9 +96,33 @@ describe('task-augmented tools', () => {
     const p = pool({ configs: { everything } });
     const tools = await p.listTools('everything');
     expect(tools.find((tool) => tool.name === 'simulate-research-query')?.execution?.taskSupport).toBe('required');
-    const result = await p.callTool('everything', 'simulate-research-query', { topic: 'bubblewrap' });
+    const statuses: ToolTaskStatus[] = [];
+    const result = await p.callTool('everything', 'simulate-research-query', { topic: 'bubblewrap' }, { onTaskStatus: (status) => statuses.push(status) });
     expect(result.isError).not.toBe(true);
     expect(JSON.stringify(result.content)).toContain('bubblewrap');
+    // Each stage's status message as it came, each change once (the SDK polls many times per stage), ending completed.
+    const messages = statuses.map((status) => status.statusMessage);
+    expect(messages).toEqual(expect.arrayContaining(['Gathering sources...', 'Analyzing content...', 'Generating report...']));
+    const changes = statuses.map((status) => `${status.status} ${status.statusMessage}`);
+    expect(new Set(changes).size).toBe(changes.length);
+    expect(statuses.at(-1)?.status).toBe('completed');
+    expect(statuses.slice(0, -1).every((status) => status.status === 'working')).toBe(true);
+    expect(new Set(statuses.map((status) => status.taskId)).size).toBe(1);
+  }, 60_000);
+
+  it('calls a tool with optional task support as a task only when the caller asks, with the same result', async () => {
+    const p = pool({ configs: { counter: fixtureConfig('optional-task') } });
+    expect((await p.listTools('counter'))[0].execution?.taskSupport).toBe('optional');
+    const statuses: ToolTaskStatus[] = [];
+    const asTask = await p.callTool('counter', 'count-slowly', { to: 3 }, { taskWhenOptional: true, onTaskStatus: (status) => statuses.push(status) });
+    expect(asTask.content).toEqual([{ type: 'text', text: 'counted to 3' }]);
+    expect(statuses.map((status) => status.statusMessage ?? status.status)).toEqual(expect.arrayContaining(['counted 1 of 3', 'counted 3 of 3']));
+    expect(statuses.at(-1)?.status).toBe('completed');
+
+    statuses.length = 0;
+    const plain = await p.callTool('counter', 'count-slowly', { to: 2 }, { onTaskStatus: (status) => statuses.push(status) });
+    expect(plain.content).toEqual([{ type: 'text', text: 'counted to 2' }]);
+    expect(statuses).toEqual([]);
   }, 60_000);
 });
 
@@ -137,6 +166,59 @@ describe('requests from the server', () => {
     const result = await p.callTool('everything', 'trigger-elicitation-request', {});
     expect(asked).toHaveLength(1);
     expect(JSON.stringify(result.content)).toMatch(/decline/i);
+  });
+});
+
+describe('roots', () => {
+  const filesystemEntry = path.join(repoRoot, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
+  const textOf = (result: { content: unknown }) => (result.content as { type: string; text?: string }[]).map((c) => c.text ?? '').join('\n');
+  let folders: string | undefined;
+  afterEach(() => folders && fs.rmSync(folders, { recursive: true, force: true }));
+
+  it('offers a server its roots from mcp.json, and tells it when the config changes them, without a restart', async () => {
+    folders = fs.mkdtempSync(path.join(os.tmpdir(), 'skillgraph-roots-'));
+    const [fromArgs, first, second] = ['from-args', 'first', 'second'].map((name) => path.join(folders!, name));
+    for (const folder of [fromArgs, first, second]) fs.mkdirSync(folder);
+    const filesystem = { command: process.execPath, args: [filesystemEntry, fromArgs] };
+    const p = pool({ configs: { filesystem: { ...filesystem, roots: [first] } } });
+    const states: ServerState[] = [];
+    p.on('state', (state) => states.push(state));
+    // server-filesystem replaces the folders of its arguments with the roots it is offered.
+    const allowed = async () => textOf(await p.callTool('filesystem', 'list_allowed_directories', {}));
+    await expect.poll(allowed, { timeout: 20_000 }).toContain(first);
+    expect(await allowed()).not.toContain(fromArgs);
+    expect(p.states()[0].offeredRoots).toEqual({ from: 'mcp.json', roots: [{ uri: pathToFileURL(first).href, name: 'first' }] });
+
+    p.setConfigs({ filesystem: { ...filesystem, roots: [pathToFileURL(second).href] } });
+    await expect.poll(allowed, { timeout: 20_000 }).toContain(second);
+    expect(await allowed()).not.toContain(first);
+    expect(p.states()[0].offeredRoots?.roots).toEqual([{ uri: pathToFileURL(second).href, name: 'second' }]);
+    expect(states.map((state) => state.status)).not.toContain('stopped');
+  }, 60_000);
+
+  it("offers the host's roots to servers without their own, and only its own to a server that has roots in mcp.json", async () => {
+    let hostRoots = [{ uri: 'file:///work/agent-project', name: 'agent-project' }];
+    const p = pool({
+      configs: { everything, pinned: { ...everything, roots: ['/srv/pinned'] }, none: { ...everything, roots: [] } },
+      serverRequests: { roots: async () => hostRoots },
+    });
+    const rootsOf = async (server: string) => textOf(await p.callTool(server, 'get-roots-list', {}));
+    expect(await rootsOf('everything')).toContain('file:///work/agent-project');
+    expect(await rootsOf('pinned')).toContain('file:///srv/pinned');
+    expect(await rootsOf('pinned')).not.toContain('agent-project');
+    expect(await rootsOf('none')).toMatch(/no roots are currently configured/);
+    expect(p.states().find((state) => state.name === 'everything')?.offeredRoots).toEqual({ from: 'agent', roots: hostRoots });
+
+    hostRoots = [{ uri: 'file:///work/next-project', name: 'next-project' }];
+    p.hostRootsChanged();
+    await expect.poll(() => rootsOf('everything'), { timeout: 20_000 }).toContain('file:///work/next-project');
+    expect(await rootsOf('pinned')).toContain('file:///srv/pinned');
+  }, 60_000);
+
+  it('declares no roots to a server when neither mcp.json nor the host has any to offer', async () => {
+    const p = pool({ configs: { everything } });
+    expect((await p.listTools('everything')).map((tool) => tool.name)).not.toContain('get-roots-list');
+    expect(p.states()[0].offeredRoots).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 // Host side of the bridge: reads call frames from sandboxed code, runs each call through the ToolCaller (behind the
 // intercept hook), answers with a tagged frame, and reports every call as a ToolCallEvent. Protocol: ../runtime/README.md.
 import { setMaxListeners } from 'node:events';
-import { TOOL_CALL_PREVIEW_CHARS, type ToolCallEvent } from '../../../shared/types';
+import { TOOL_CALL_PREVIEW_CHARS, type ToolCallEvent, type ToolCallTask } from '../../../shared/types';
 import type { BridgeEndpoint, ToolCaller } from './types';
 
 export interface BridgeCallContext {
@@ -27,8 +27,10 @@ export interface BridgeHostOptions {
   tools: ToolCaller;
   interceptCall?: InterceptCall;
   onResult?: OnToolResult;
-  /** Called twice per call: when it starts (no `ok` yet) and when it ends. */
+  /** Called when a call starts (no `ok` yet), at each change of its task's status (`task`), and when it ends. */
   onToolCall(event: ToolCallEvent): void;
+  /** Run tools whose task support is optional as tasks (someone follows the run live). */
+  taskWhenOptional?: boolean;
   /** Bytes one frame may hold, and bytes of calls (and unread replies) in flight at once. */
   limits: { frameBytes: number; inFlightBytes: number };
   /** A limit was passed: the run must end, with this sentence. Called once. */
@@ -126,6 +128,11 @@ export class BridgeHost implements BridgeEndpoint {
     const started = performance.now();
     const context: BridgeCallContext = { server: frame.server, tool: frame.tool, args: frame.args ?? {}, runId, session };
     let answer: string;
+    // A call that runs as an MCP task reports its status as it changes; the call's last event keeps the last one.
+    const onTaskStatus = (task: ToolCallTask) => {
+      event.task = task;
+      onToolCall({ ...event });
+    };
     try {
       if (interceptCall) {
         const decision = await interceptCall(context);
@@ -133,7 +140,7 @@ export class BridgeHost implements BridgeEndpoint {
         if ('deny' in decision) throw new Error(`call refused: ${decision.deny}`);
         context.args = decision.args;
       }
-      const data = await tools.call(frame.server, frame.tool, context.args, this.inFlight.signal);
+      const data = await tools.call(frame.server, frame.tool, context.args, this.inFlight.signal, { onTaskStatus, taskWhenOptional: this.options.taskWhenOptional });
       answer = JSON.stringify({ t: this.secret, id: frame.id, ok: true, data: data ?? null }) + '\n';
       const bytesOut = Buffer.byteLength(answer);
       onResult?.(context, data, bytesOut);

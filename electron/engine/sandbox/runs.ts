@@ -59,6 +59,8 @@ export interface RunRequest {
   origin: 'app' | 'cli' | 'gateway';
   /** The name the user knows the code by (`hello.ts`): errors and type errors are reported at it; `main.ts` otherwise. */
   fileName?: string;
+  /** Someone follows the run live (an agent with a progress token): tools whose task support is optional run as tasks. */
+  taskWhenOptional?: boolean;
 }
 
 /** The run's summary with its captured output; `toolCalls` is the full list here (the summary keeps only the count). */
@@ -593,6 +595,7 @@ export class RunManager {
           toolCalls.set(event.id, event);
           publish({ type: 'toolCall', data: event });
         },
+        taskWhenOptional: req.taskWhenOptional,
         limits: { frameBytes: this.limits.bridgeFrameBytes, inFlightBytes: this.limits.bridgeInFlightBytes },
         onLimitExceeded: (message) => stopFor('bridge-limit', message),
         onNotice: (message) => publish({ type: 'notice', data: message }),

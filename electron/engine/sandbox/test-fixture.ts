@@ -4,7 +4,8 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { McpPool, generateApiTree, toolResultToData } from '../mcp';
+import { McpPool, generateApiTree } from '../mcp';
+import { poolToolCaller } from './pool-tool-caller';
 import type { ToolCaller } from './types';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -21,14 +22,7 @@ export interface SandboxFixture {
   cleanup(): Promise<void>;
 }
 
-export function poolToolCaller(pool: McpPool): ToolCaller {
-  return {
-    async call(server, tool, args, signal) {
-      const result = await pool.callTool(server, tool, (args ?? {}) as Record<string, unknown>, { signal });
-      return toolResultToData(result, { server, tool });
-    },
-  };
-}
+export { poolToolCaller };
 
 export async function createSandboxFixture(): Promise<SandboxFixture> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-sandbox-'));

@@ -1,11 +1,18 @@
 // Contracts of the sandbox module: the narrow capability to call tools (ToolCaller), the backend interface
 // every sandbox implements (local, E2B), run limits, and the typed errors a user can act on.
 import { SkillgraphError } from '../../../shared/errors';
-import type { BackendName, ToolCallEvent } from '../../../shared/types';
+import type { BackendName, ToolCallEvent, ToolCallTask } from '../../../shared/types';
+
+/** How the host follows one call: the status of a call that runs as an MCP task, and whether optional tasks are used. */
+export interface ToolCallWatch {
+  onTaskStatus?(task: ToolCallTask): void;
+  /** Run tools whose task support is optional as tasks (the run is followed live, e.g. by an agent with a progress token). */
+  taskWhenOptional?: boolean;
+}
 
 /** The one capability sandboxed code gets: call a tool, receive decoded data or an Error whose message says why. */
 export interface ToolCaller {
-  call(server: string, tool: string, args: unknown, signal?: AbortSignal): Promise<unknown>;
+  call(server: string, tool: string, args: unknown, signal?: AbortSignal, watch?: ToolCallWatch): Promise<unknown>;
 }
 
 export interface SandboxLimits {

@@ -1,5 +1,6 @@
-// The tool calls of one run in order: server/tool, duration, bytes returned, the error when a call failed; each row
-// expands to the arguments and a preview of the result (its size, whether it was cut), both copyable.
+// The tool calls of one run in order: server/tool, duration, bytes returned, a task's status (a call that runs as an
+// MCP task), the error when a call failed; each row expands to the arguments and a preview of the result (its size,
+// whether it was cut), both copyable.
 import { useState } from 'react';
 import { TOOL_CALL_PREVIEW_CHARS, type ToolCallEvent } from '../../../shared/types';
 import { formatBytes } from './ContentBlocks';
@@ -82,6 +83,7 @@ export function ToolCallTimeline(props: { calls: ToolCallEvent[]; title?: string
                 {' '}
                 {call.durationMs === undefined ? 'running…' : `${Math.round(call.durationMs)} ms`}
                 {call.bytesOut !== undefined && ` · ${formatBytes(call.bytesOut)}`}
+                {call.task && ` · task ${call.task.status.replace('_', ' ')}${call.task.statusMessage ? `: ${call.task.statusMessage}` : ''}`}
               </span>
               {call.error && <div className="error">{call.error}</div>}
               {open.has(call.id) && <CallDetails call={call} />}

@@ -117,6 +117,22 @@ export function ServersView(props: { selected?: string; tool?: string; navigate:
               <code className="server-summary" title={s.summary}>
                 {s.summary}
               </code>
+              {s.state.offeredRoots && (
+                <details className="server-roots">
+                  <summary>
+                    {s.state.offeredRoots.roots.length === 0 ? 'Offered no roots' : `Offered ${plural(s.state.offeredRoots.roots.length, 'root')}`} (
+                    {s.state.offeredRoots.from === 'mcp.json' ? 'from mcp.json' : "the agent's"})
+                  </summary>
+                  <ul aria-label={`Roots offered to ${s.name}`}>
+                    {s.state.offeredRoots.roots.map((root) => (
+                      <li key={root.uri}>
+                        <code>{root.uri}</code>
+                        {root.name ? <span className="muted"> {root.name}</span> : null}
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              )}
               {s.state.status === 'starting' && <progress aria-label={`${s.name} is starting`} />}
               {s.state.status === 'failed' && (s.cause || s.state.error) && (
                 <div className="error server-error">

@@ -1,6 +1,6 @@
 // One tool of the generated API: description, generated TypeScript and Python, input and output types, and
 // a "Try it" form built from the input schema that calls the tool and shows the result (content rendered, progress
-// while it runs, cancel).
+// and, for a tool that runs as an MCP task, the task's status while it runs, cancel).
 import { useEffect, useState } from 'react';
 import { CodeEditor } from '../components/CodeEditor';
 import { ContentBlocks, ResourceContents } from '../components/ContentBlocks';
@@ -11,6 +11,8 @@ import { useClient, useQuery } from '../hooks';
 
 type CallResult = { ok: boolean; data: unknown; error?: string; durationMs: number; content?: unknown[]; structuredContent?: unknown; cancelled?: boolean };
 type Progress = { progress: number; total?: number; message?: string };
+type TaskStatus = { id: string; status: string; statusMessage?: string };
+const TASK_STATUS_LABEL: Record<string, string> = { working: 'Working', input_required: 'Waiting for input', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' };
 
 function pretty(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
@@ -25,13 +27,21 @@ export function ToolPanel(props: { server: string; tool: string }) {
   const [callError, setCallError] = useState<string>();
   const [callId, setCallId] = useState<string>();
   const [progress, setProgress] = useState<Progress>();
+  const [task, setTask] = useState<TaskStatus>();
   const [opened, setOpened] = useState<{ uri: string; contents?: unknown[]; error?: string }>();
 
   useEffect(() => {
     if (!callId) return;
-    return client.on('api.progress', (event) => {
+    const stopProgress = client.on('api.progress', (event) => {
       if (event.callId === callId) setProgress(event);
     });
+    const stopTask = client.on('api.taskStatus', (event) => {
+      if (event.callId === callId) setTask(event.task);
+    });
+    return () => {
+      stopProgress();
+      stopTask();
+    };
   }, [client, callId]);
 
   if (files.error) return <ErrorNote error={files.error} />;
@@ -44,6 +54,7 @@ export function ToolPanel(props: { server: string; tool: string }) {
     setCallError(undefined);
     setResult(undefined);
     setProgress(undefined);
+    setTask(undefined);
     setCallId(id);
     try {
       setResult(await client.call('api.call', { server: props.server, tool: props.tool, args, callId: id }));
@@ -84,7 +95,19 @@ export function ToolPanel(props: { server: string; tool: string }) {
             <button type="button" onClick={cancel}>
               Cancel call
             </button>
+            {task && (
+              <p className="task-status" aria-label="Task status">
+                Task {TASK_STATUS_LABEL[task.status] ?? task.status}
+                {task.statusMessage ? `: ${task.statusMessage}` : ''}
+              </p>
+            )}
           </div>
+        )}
+        {!calling && task && result && (
+          <p className="muted task-status" aria-label="Task status">
+            Ran as task {task.id}: {TASK_STATUS_LABEL[task.status] ?? task.status}
+            {task.statusMessage ? ` (${task.statusMessage})` : ''}
+          </p>
         )}
         <ErrorNote error={callError} />
         {result && (
