@@ -155,6 +155,8 @@ export class LocalSandboxBackend implements SandboxBackend {
   private runtimeFilesWritten = false;
   private readonly live = new Set<Runner>();
   private readonly spawning = new Set<Promise<Runner>>();
+  /** Teardowns of runners whose run has its result, until done (retire). */
+  private readonly retiring = new Set<() => Promise<void>>();
   private holdsSandbox = false;
   private started = 0;
   private waitedForRunner = 0;
@@ -269,6 +271,8 @@ export class LocalSandboxBackend implements SandboxBackend {
     this.disposed = true;
     // A warm-up started by the last run may still be spawning; it must not outlive us.
     await Promise.allSettled([...this.spawning]);
+    // Runners whose runs answered are killed already; what they leave on the host goes now if not gone yet.
+    await Promise.allSettled([...this.retiring].map((tearDown) => tearDown()));
     const runners = [...this.live];
     for (const runner of runners) this.kill(runner);
     await Promise.all(runners.map((runner) => this.reap(runner)));
@@ -403,32 +407,55 @@ export class LocalSandboxBackend implements SandboxBackend {
     });
     controlSocket.write(JSON.stringify({ entry, secret: req.bridge.secret }) + '\n');
     req.mark?.('handed to runner');
+    let answered = false;
     try {
       const ended = await Promise.race([runner.exited, reported.then((code) => ({ code, signal: null, reported: true }))]);
       req.mark?.('reported' in ended ? 'exit reported' : 'runner exited');
-      if ('reported' in ended) {
-        this.endedByReport++;
-        this.kill(runner);
-        await runner.exited;
-        req.mark?.('runner killed');
-      }
       const { code, signal } = ended;
       // V8 aborts (exit 134) when the heap reaches its limit; the cgroup kills (SIGKILL) when the whole tree does.
       if (runner.cage?.hitMemoryLimit() || code === 134 || signal === 'SIGABRT') req.onNotice(`the run hit its memory limit (${req.limits.memoryMb} MB) and was stopped`);
       // Whatever the script left running (background processes) ends with it.
       this.kill(runner);
-      await waitForClose(child, 2000);
-      req.mark?.('pipes closed');
-      return { exitCode: code, signal: signal ?? undefined };
+      if ('reported' in ended) {
+        this.endedByReport++;
+        // The runner wrote all its output (blocking writes, flushed) before its report, so it was in the pipes when
+        // the report came: read in the same turn of the event loop, or the next. Its exit and its pipes' close are
+        // left to the teardown, after the answer.
+        await nextTurn();
+        await nextTurn();
+        child.stdout!.off('data', req.onStdout);
+        child.stderr!.off('data', req.onStderr);
+      } else {
+        await waitForClose(child, 2000);
+        req.mark?.('pipes closed');
+      }
+      answered = true;
+      return { exitCode: code, signal: signal ?? undefined, tearDown: this.retire(runner, req.mark) };
     } finally {
       req.signal.removeEventListener('abort', stop);
       clearTimeout(underWayTimer);
       child.stdout!.off('data', signalUnderWay);
       child.stderr!.off('data', signalUnderWay);
       req.bridge.close();
-      this.cleanUp(runner);
-      req.mark?.('runner cleaned up');
+      // A run that failed here has no caller to tear its runner down later: it is done now.
+      if (!answered) this.cleanUp(runner);
     }
+  }
+
+  /**
+   * The teardown of a killed runner whose run has its result: its exit, its pipes, its cgroup and its TMPDIR. The
+   * run's caller starts it after the answer (its sync file-system work stays off the answer's path); dispose() does
+   * any not started. Runs once however often it is called.
+   */
+  private retire(runner: Runner, mark?: (phase: string) => void): () => Promise<void> {
+    let done: Promise<void> | undefined;
+    const tearDown = (): Promise<void> =>
+      (done ??= this.reap(runner).finally(() => {
+        this.retiring.delete(tearDown);
+        mark?.('runner torn down');
+      }));
+    this.retiring.add(tearDown);
+    return tearDown;
   }
 
   /** Removes what a runner leaves on the host: its cgroup and its temporary folder (neither followed if linked). */
@@ -598,6 +625,10 @@ function formatMb(bytes: number): string {
 
 function quote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function waitForClose(child: ChildProcess, ms: number): Promise<void> {
