@@ -3,6 +3,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'node:net';
@@ -603,7 +604,9 @@ export class LocalSandboxBackend implements SandboxBackend {
     await runner.exited;
     await waitForClose(runner.child, 2000);
     for (const stream of runner.child.stdio) stream?.destroy();
-    this.cleanUp(runner);
+    // cleanUp's work, without holding the thread while the cgroup empties (the next run may be under way).
+    await runner.cage?.release();
+    await rm(runner.tmpDir, { recursive: true, force: true });
   }
 }
 
