@@ -237,7 +237,9 @@ describe('the warm pool', () => {
       expect(backend.sparesKept).toBe(2);
       const started = backend.runnersStarted;
       // The most recent workspace is still warm: its run takes a spare and starts one replacement.
-      expect((await pool.start({ code: `console.log('warm')`, language: 'javascript', origin: 'app', session: 's5' }).done).stdout).toBe('warm\n');
+      const warm = pool.start({ code: `console.log('warm')`, language: 'javascript', origin: 'app', session: 's5' });
+      expect((await warm.done).stdout).toBe('warm\n');
+      await warm.recorded; // the replacement starts with the run's teardown
       expect(backend.runnersStarted).toBe(started + 1);
       while (backend.sparesKept > 0) await new Promise((resolve) => setTimeout(resolve, 200)); // bounded by the test timeout
       expect(backend.sparesKept).toBe(0);

@@ -244,13 +244,19 @@ export class LocalSandboxBackend implements SandboxBackend {
     writeFileSync(entry, req.code);
     req.mark?.('entry staged');
     let replaced = false;
-    // The replacement boots while this run executes, but only once the run is under way: preparing a sandbox takes
-    // tens of milliseconds on this thread, which would otherwise delay the run's first output.
+    // The replacement boots while this run executes once it has run for a while, or else after its answer: starting
+    // one holds this thread for 5-15 ms (the cgroup, and spawn() forking this large process), which in a short run
+    // landed between its output and its end (SKILLGRAPH_RUN_PHASES: first output -> exit reported).
     const replaceSpare = (): void => {
       if (replaced) return;
       replaced = true;
       void this.keepSpare(context);
     };
+    const afterRun = (): void => {
+      replaceSpare();
+      rmSync(entry, { force: true });
+    };
+    let tearDownLater = false;
     try {
       let runner = await this.takeSpare(context);
       if (!runner) {
@@ -259,10 +265,11 @@ export class LocalSandboxBackend implements SandboxBackend {
       }
       if (!runner.isReady) this.waitedForRunner++;
       req.mark?.(runner.isReady ? 'runner taken' : 'runner taken (was starting)');
-      return await this.drive(runner, entry, req, replaceSpare);
+      const result = await this.drive(runner, entry, req, replaceSpare, afterRun);
+      tearDownLater = result.tearDown !== undefined;
+      return result;
     } finally {
-      replaceSpare();
-      rmSync(entry, { force: true });
+      if (!tearDownLater) afterRun();
     }
   }
 
@@ -359,20 +366,26 @@ export class LocalSandboxBackend implements SandboxBackend {
     return undefined;
   }
 
-  /** Runs `entry` on the runner until it exits; `underWay` is called after its first output or a short while. */
-  private async drive(runner: Runner, entry: string, req: SandboxExecRequest, underWay: () => void): Promise<SandboxExecResult> {
+  /**
+   * Runs `entry` on the runner until it exits; `underWay` is called once it has run for a short while, `afterRun` first
+   * thing in the teardown the result hands back.
+   */
+  private async drive(runner: Runner, entry: string, req: SandboxExecRequest, underWay: () => void, afterRun: () => void): Promise<SandboxExecResult> {
     const { child, bridgeSocket, controlSocket } = runner;
     runner.taken = true;
     child.stdout!.setEncoding('utf8');
     child.stderr!.setEncoding('utf8');
     child.stdout!.on('data', req.onStdout);
     child.stderr!.on('data', req.onStderr);
-    const signalUnderWay = (): void => {
+    const markFirstOutput = (): void => {
       req.mark?.('first output');
-      setImmediate(underWay);
+      child.stdout!.off('data', markFirstOutput);
+      child.stderr!.off('data', markFirstOutput);
     };
-    child.stdout!.once('data', signalUnderWay);
-    child.stderr!.once('data', signalUnderWay);
+    if (req.mark) {
+      child.stdout!.once('data', markFirstOutput);
+      child.stderr!.once('data', markFirstOutput);
+    }
     const underWayTimer = setTimeout(underWay, 100);
     const { bridge } = req;
     const reply = (line: string): void => {
@@ -431,12 +444,12 @@ export class LocalSandboxBackend implements SandboxBackend {
         req.mark?.('pipes closed');
       }
       answered = true;
-      return { exitCode: code, signal: signal ?? undefined, tearDown: this.retire(runner, req.mark) };
+      return { exitCode: code, signal: signal ?? undefined, tearDown: this.retire(runner, afterRun, req.mark) };
     } finally {
       req.signal.removeEventListener('abort', stop);
       clearTimeout(underWayTimer);
-      child.stdout!.off('data', signalUnderWay);
-      child.stderr!.off('data', signalUnderWay);
+      child.stdout!.off('data', markFirstOutput);
+      child.stderr!.off('data', markFirstOutput);
       req.bridge.close();
       // A run that failed here has no caller to tear its runner down later: it is done now.
       if (!answered) this.cleanUp(runner);
@@ -448,13 +461,16 @@ export class LocalSandboxBackend implements SandboxBackend {
    * run's caller starts it after the answer (its sync file-system work stays off the answer's path); dispose() does
    * any not started. Runs once however often it is called.
    */
-  private retire(runner: Runner, mark?: (phase: string) => void): () => Promise<void> {
+  private retire(runner: Runner, afterRun: () => void, mark?: (phase: string) => void): () => Promise<void> {
     let done: Promise<void> | undefined;
     const tearDown = (): Promise<void> =>
-      (done ??= this.reap(runner).finally(() => {
-        this.retiring.delete(tearDown);
-        mark?.('runner torn down');
-      }));
+      (done ??= Promise.resolve()
+        .then(afterRun)
+        .finally(() => this.reap(runner))
+        .finally(() => {
+          this.retiring.delete(tearDown);
+          mark?.('runner torn down');
+        }));
     this.retiring.add(tearDown);
     return tearDown;
   }
