@@ -494,13 +494,14 @@ export class RunManager {
       // Then its records, then its runner's teardown (what the run left on the host): both done, the run is recorded.
       const recorded = new Promise<void>((resolve) => setImmediate(resolve))
         .then(() => this.record(final, details, result))
+        // Listed from its records from now on (they hold what was attached meanwhile, the ledger), not from memory.
+        .finally(() => this.unrecorded.delete(id))
         .then(() => tearDown?.().catch((error: unknown) => this.opts.onRecordProblem?.(id, `the run's sandbox was not cleaned up: ${describeFsError(error, this.opts.dataDir)}`)));
       this.recording.add(recorded);
       void recorded.finally(() => {
         mark('recorded');
         handle.phases.flush();
         this.recording.delete(recorded);
-        this.unrecorded.delete(id);
         handle.markRecorded();
       });
     }
