@@ -12,6 +12,8 @@ export interface RunCage {
   /** Whether the memory limit fired (the kernel killed a process for it). */
   hitMemoryLimit(): boolean;
   dispose(): void;
+  /** dispose() for a cage whose processes were killed already: removal waits on timers, not on the host's thread. */
+  release(): Promise<void>;
 }
 
 interface Hierarchy {
@@ -156,11 +158,16 @@ export function createRunCage(name: string, maxProcesses: number, memoryBytes: n
   return {
     procsFiles: dirs.map(({ dir }) => path.join(dir, 'cgroup.procs')),
     killAll() {
-      // A fork bomb keeps forking while we kill: repeat until the group is empty (pids.max bounds the work).
+      // A fork bomb keeps forking while we kill: repeat until a reading of the group shows no process not yet
+      // signalled (pids.max bounds the work). A killed process forks no more once kill() returns, so a child it made
+      // before shows up in the next reading; a process killed but not yet reaped is listed until it is, and waiting
+      // for that here (the host's thread, on every run's way to its answer) would only burn time.
+      const signalled = new Set<number>();
       for (let round = 0; round < 50; round++) {
-        const pids = dirs.flatMap(({ dir }) => pidsIn(dir));
-        if (pids.length === 0) return;
-        for (const pid of pids) {
+        const fresh = dirs.flatMap(({ dir }) => pidsIn(dir)).filter((pid) => !signalled.has(pid));
+        if (fresh.length === 0) return;
+        for (const pid of fresh) {
+          signalled.add(pid);
           try {
             process.kill(pid, 'SIGKILL');
           } catch {
@@ -183,7 +190,24 @@ export function createRunCage(name: string, maxProcesses: number, memoryBytes: n
       this.killAll();
       for (const { dir } of dirs) tryRemove(dir);
     },
+    async release() {
+      this.killAll();
+      for (const { dir } of dirs) await tryRemoveLater(dir);
+    },
   };
+}
+
+/** tryRemove without holding the thread: while the last killed processes are reaped, it waits on a timer. */
+async function tryRemoveLater(dir: string, attempts = 20): Promise<void> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    try {
+      rmdirSync(dir);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      await new Promise((resolve) => setTimeout(resolve, 10)); // EBUSY: processes of the cage are still being reaped
+    }
+  }
 }
 
 function tryRemove(dir: string, attempts = 20): void {

@@ -191,11 +191,15 @@ describe('memory, temporary files and cgroups', () => {
     }
   }, 60_000);
 
-  it('os.tmpdir() and TMPDIR are a real writable folder of the run, in TypeScript and Python, removed after it', async () => {
-    const node = await runs.start({ code: `import fs from 'node:fs';\nimport os from 'node:os';\nfs.writeFileSync(os.tmpdir() + '/scratch.txt', 'ok');\nconsole.log(os.tmpdir(), process.env.TMPDIR === os.tmpdir(), fs.readFileSync(os.tmpdir() + '/scratch.txt', 'utf8'));`, language: 'typescript', origin: 'app' }).done;
+  it('os.tmpdir() and TMPDIR are a real writable folder of the run, in TypeScript and Python, removed once the run is recorded', async () => {
+    const nodeRun = runs.start({ code: `import fs from 'node:fs';\nimport os from 'node:os';\nfs.writeFileSync(os.tmpdir() + '/scratch.txt', 'ok');\nconsole.log(os.tmpdir(), process.env.TMPDIR === os.tmpdir(), fs.readFileSync(os.tmpdir() + '/scratch.txt', 'utf8'));`, language: 'typescript', origin: 'app' });
+    const node = await nodeRun.done;
     expect(node.stdout).toMatch(/ true ok\n$/);
-    const python = await runs.start({ code: `import tempfile, os\nwith tempfile.NamedTemporaryFile(delete=False) as f:\n    f.write(b"ok")\nprint(tempfile.gettempdir(), os.path.getsize(f.name))`, language: 'python', origin: 'app' }).done;
+    const pythonRun = runs.start({ code: `import tempfile, os\nwith tempfile.NamedTemporaryFile(delete=False) as f:\n    f.write(b"ok")\nprint(tempfile.gettempdir(), os.path.getsize(f.name))`, language: 'python', origin: 'app' });
+    const python = await pythonRun.done;
     expect(python.stdout).toMatch(/ 2\n$/);
+    // The runner's teardown ends after the answer, before the run counts as recorded.
+    await Promise.all([nodeRun.recorded, pythonRun.recorded]);
     for (const result of [node, python]) {
       const dir = result.stdout.split(' ')[0];
       expect(path.isAbsolute(dir)).toBe(true);
@@ -234,7 +238,9 @@ describe('the warm pool', () => {
       expect(backend.sparesKept).toBe(2);
       const started = backend.runnersStarted;
       // The most recent workspace is still warm: its run takes a spare and starts one replacement.
-      expect((await pool.start({ code: `console.log('warm')`, language: 'javascript', origin: 'app', session: 's5' }).done).stdout).toBe('warm\n');
+      const warm = pool.start({ code: `console.log('warm')`, language: 'javascript', origin: 'app', session: 's5' });
+      expect((await warm.done).stdout).toBe('warm\n');
+      await warm.recorded; // the replacement starts with the run's teardown
       expect(backend.runnersStarted).toBe(started + 1);
       await until('the idle spare runners to be let go', () => backend.sparesKept === 0);
     } finally {

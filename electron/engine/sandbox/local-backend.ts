@@ -3,6 +3,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'node:net';
@@ -155,6 +156,8 @@ export class LocalSandboxBackend implements SandboxBackend {
   private runtimeFilesWritten = false;
   private readonly live = new Set<Runner>();
   private readonly spawning = new Set<Promise<Runner>>();
+  /** Teardowns of runners whose run has its result, until done (retire). */
+  private readonly retiring = new Set<() => Promise<void>>();
   private holdsSandbox = false;
   private started = 0;
   private waitedForRunner = 0;
@@ -241,13 +244,19 @@ export class LocalSandboxBackend implements SandboxBackend {
     writeFileSync(entry, req.code);
     req.mark?.('entry staged');
     let replaced = false;
-    // The replacement boots while this run executes, but only once the run is under way: preparing a sandbox takes
-    // tens of milliseconds on this thread, which would otherwise delay the run's first output.
+    // The replacement boots while this run executes once it has run for a while, or else after its answer: starting
+    // one holds this thread for 5-15 ms (the cgroup, and spawn() forking this large process), which in a short run
+    // landed between its output and its end (SKILLGRAPH_RUN_PHASES: first output -> exit reported).
     const replaceSpare = (): void => {
       if (replaced) return;
       replaced = true;
       void this.keepSpare(context);
     };
+    const afterRun = (): void => {
+      replaceSpare();
+      rmSync(entry, { force: true });
+    };
+    let tearDownLater = false;
     try {
       let runner = await this.takeSpare(context);
       if (!runner) {
@@ -256,10 +265,11 @@ export class LocalSandboxBackend implements SandboxBackend {
       }
       if (!runner.isReady) this.waitedForRunner++;
       req.mark?.(runner.isReady ? 'runner taken' : 'runner taken (was starting)');
-      return await this.drive(runner, entry, req, replaceSpare);
+      const result = await this.drive(runner, entry, req, replaceSpare, afterRun);
+      tearDownLater = result.tearDown !== undefined;
+      return result;
     } finally {
-      replaceSpare();
-      rmSync(entry, { force: true });
+      if (!tearDownLater) afterRun();
     }
   }
 
@@ -269,6 +279,8 @@ export class LocalSandboxBackend implements SandboxBackend {
     this.disposed = true;
     // A warm-up started by the last run may still be spawning; it must not outlive us.
     await Promise.allSettled([...this.spawning]);
+    // Runners whose runs answered are killed already; what they leave on the host goes now if not gone yet.
+    await Promise.allSettled([...this.retiring].map((tearDown) => tearDown()));
     const runners = [...this.live];
     for (const runner of runners) this.kill(runner);
     await Promise.all(runners.map((runner) => this.reap(runner)));
@@ -354,20 +366,26 @@ export class LocalSandboxBackend implements SandboxBackend {
     return undefined;
   }
 
-  /** Runs `entry` on the runner until it exits; `underWay` is called after its first output or a short while. */
-  private async drive(runner: Runner, entry: string, req: SandboxExecRequest, underWay: () => void): Promise<SandboxExecResult> {
+  /**
+   * Runs `entry` on the runner until it exits; `underWay` is called once it has run for a short while, `afterRun` first
+   * thing in the teardown the result hands back.
+   */
+  private async drive(runner: Runner, entry: string, req: SandboxExecRequest, underWay: () => void, afterRun: () => void): Promise<SandboxExecResult> {
     const { child, bridgeSocket, controlSocket } = runner;
     runner.taken = true;
     child.stdout!.setEncoding('utf8');
     child.stderr!.setEncoding('utf8');
     child.stdout!.on('data', req.onStdout);
     child.stderr!.on('data', req.onStderr);
-    const signalUnderWay = (): void => {
+    const markFirstOutput = (): void => {
       req.mark?.('first output');
-      setImmediate(underWay);
+      child.stdout!.off('data', markFirstOutput);
+      child.stderr!.off('data', markFirstOutput);
     };
-    child.stdout!.once('data', signalUnderWay);
-    child.stderr!.once('data', signalUnderWay);
+    if (req.mark) {
+      child.stdout!.once('data', markFirstOutput);
+      child.stderr!.once('data', markFirstOutput);
+    }
     const underWayTimer = setTimeout(underWay, 100);
     const { bridge } = req;
     const reply = (line: string): void => {
@@ -403,32 +421,58 @@ export class LocalSandboxBackend implements SandboxBackend {
     });
     controlSocket.write(JSON.stringify({ entry, secret: req.bridge.secret }) + '\n');
     req.mark?.('handed to runner');
+    let answered = false;
     try {
       const ended = await Promise.race([runner.exited, reported.then((code) => ({ code, signal: null, reported: true }))]);
       req.mark?.('reported' in ended ? 'exit reported' : 'runner exited');
-      if ('reported' in ended) {
-        this.endedByReport++;
-        this.kill(runner);
-        await runner.exited;
-        req.mark?.('runner killed');
-      }
       const { code, signal } = ended;
       // V8 aborts (exit 134) when the heap reaches its limit; the cgroup kills (SIGKILL) when the whole tree does.
       if (runner.cage?.hitMemoryLimit() || code === 134 || signal === 'SIGABRT') req.onNotice(`the run hit its memory limit (${req.limits.memoryMb} MB) and was stopped`);
       // Whatever the script left running (background processes) ends with it.
       this.kill(runner);
-      await waitForClose(child, 2000);
-      req.mark?.('pipes closed');
-      return { exitCode: code, signal: signal ?? undefined };
+      if ('reported' in ended) {
+        this.endedByReport++;
+        // The runner wrote all its output (blocking writes, flushed) before its report, so it was in the pipes when
+        // the report came: read in the same turn of the event loop, or the next. Its exit and its pipes' close are
+        // left to the teardown, after the answer.
+        await nextTurn();
+        await nextTurn();
+        child.stdout!.off('data', req.onStdout);
+        child.stderr!.off('data', req.onStderr);
+      } else {
+        await waitForClose(child, 2000);
+        req.mark?.('pipes closed');
+      }
+      answered = true;
+      return { exitCode: code, signal: signal ?? undefined, tearDown: this.retire(runner, afterRun, req.mark) };
     } finally {
       req.signal.removeEventListener('abort', stop);
       clearTimeout(underWayTimer);
-      child.stdout!.off('data', signalUnderWay);
-      child.stderr!.off('data', signalUnderWay);
+      child.stdout!.off('data', markFirstOutput);
+      child.stderr!.off('data', markFirstOutput);
       req.bridge.close();
-      this.cleanUp(runner);
-      req.mark?.('runner cleaned up');
+      // A run that failed here has no caller to tear its runner down later: it is done now.
+      if (!answered) this.cleanUp(runner);
     }
+  }
+
+  /**
+   * The teardown of a killed runner whose run has its result: its exit, its pipes, its cgroup and its TMPDIR. The
+   * run's caller starts it after the answer (its sync file-system work stays off the answer's path); dispose() does
+   * any not started. Runs once however often it is called.
+   */
+  private retire(runner: Runner, afterRun: () => void, mark?: (phase: string) => void): () => Promise<void> {
+    let done: Promise<void> | undefined;
+    const tearDown = (): Promise<void> =>
+      (done ??= Promise.resolve()
+        .then(afterRun)
+        .finally(() => this.reap(runner))
+        .finally(() => {
+          this.retiring.delete(tearDown);
+          mark?.('runner torn down');
+        }));
+    this.retiring.add(tearDown);
+    return tearDown;
   }
 
   /** Removes what a runner leaves on the host: its cgroup and its temporary folder (neither followed if linked). */
@@ -576,7 +620,9 @@ export class LocalSandboxBackend implements SandboxBackend {
     await runner.exited;
     await waitForClose(runner.child, 2000);
     for (const stream of runner.child.stdio) stream?.destroy();
-    this.cleanUp(runner);
+    // cleanUp's work, without holding the thread while the cgroup empties (the next run may be under way).
+    await runner.cage?.release();
+    await rm(runner.tmpDir, { recursive: true, force: true });
   }
 }
 
@@ -598,6 +644,10 @@ function formatMb(bytes: number): string {
 
 function quote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function waitForClose(child: ChildProcess, ms: number): Promise<void> {

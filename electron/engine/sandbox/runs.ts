@@ -320,6 +320,7 @@ export class RunManager {
     let sandboxId: string | undefined;
     let fallbackReason: string | undefined;
     let releaseSlot: (() => void) | undefined;
+    let tearDown: (() => Promise<void>) | undefined;
     const summary = (status: RunStatus, exitCode?: number | null): RunSummary => ({
       id,
       session,
@@ -435,7 +436,8 @@ export class RunManager {
             gate.open(false);
             typeErrorStop.abort();
             output.release(false);
-            await execution.catch(() => undefined); // killed for its type error, which is what this run reports
+            // Killed for its type error, which is what this run reports; its runner is torn down like any other.
+            tearDown = (await execution.catch(() => undefined))?.tearDown;
             return reportTypeErrors();
           }
           gate.open(true);
@@ -448,6 +450,7 @@ export class RunManager {
         mark('execution returned');
         exitCode = result.exitCode;
         sandboxId = result.sandboxId;
+        tearDown = result.tearDown;
       } finally {
         clock.stop();
         clearInterval(quota);
@@ -490,13 +493,17 @@ export class RunManager {
       mark('finished');
       handle.finish(result);
       // The answer first: whoever waits for the run (a person, a model) does not wait for its records.
-      const recorded = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.record(final, details, result));
+      // Then its records, then its runner's teardown (what the run left on the host): both done, the run is recorded.
+      const recorded = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => this.record(final, details, result))
+        // Listed from its records from now on (they hold what was attached meanwhile, the ledger), not from memory.
+        .finally(() => this.unrecorded.delete(id))
+        .then(() => tearDown?.().catch((error: unknown) => this.opts.onRecordProblem?.(id, `the run's sandbox was not cleaned up: ${describeFsError(error, this.opts.dataDir)}`)));
       this.recording.add(recorded);
       void recorded.finally(() => {
         mark('recorded');
         handle.phases.flush();
         this.recording.delete(recorded);
-        this.unrecorded.delete(id);
         handle.markRecorded();
       });
     }
@@ -565,7 +572,7 @@ export class RunManager {
     fellBack: (reason: string) => void,
     checkPassed?: Promise<boolean>,
     mark?: (phase: string) => void,
-  ): Promise<{ exitCode: number | null; sandboxId?: string }> {
+  ): Promise<{ exitCode: number | null; sandboxId?: string; tearDown?: () => Promise<void> }> {
     const intercept = this.opts.interceptCall;
     const run = async (name: BackendName) => {
       const backend = this.backends.get(name)!;

@@ -103,6 +103,11 @@ export interface SandboxExecResult {
   signal?: string;
   /** The cloud sandbox the run used (E2B), shown with the run. */
   sandboxId?: string;
+  /**
+   * Removes what the run left on the host (a local runner's exit, pipes, cgroup and TMPDIR); the caller calls it once
+   * the run has answered, and the backend's dispose() does it for any run whose caller did not.
+   */
+  tearDown?: () => Promise<void>;
 }
 
 export interface SandboxBackend {

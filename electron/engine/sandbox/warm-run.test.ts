@@ -1,9 +1,10 @@
 // The warm-run pipeline, specified on the real local sandbox and server-everything (speed itself is measured in
 // bench/sandbox.bench.ts and bench/peers.bench.ts): the type-check runs beside the code yet a type error lets no call
 // out and no output through; a runner's reported exit ends the run without changing what the run means (its exit
-// code, its late timers, Python's threads); a finished run answers before its records are written; the same code over
-// an unchanged API tree is neither checked nor bundled again, and a regenerated file makes it so.
-import { appendFileSync } from 'node:fs';
+// code, its late timers, Python's threads); a finished run answers before its records are written and before its
+// runner is torn down; the same code over an unchanged API tree is neither checked nor bundled again, and a
+// regenerated file makes it so.
+import { appendFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bundler } from './bundle';
@@ -132,6 +133,29 @@ describe('records after the answer', () => {
     await handle.recorded;
     expect(records.summary(result.id)).toMatchObject({ status: 'succeeded', toolCalls: 1 });
     expect(records.details(result.id)?.toolCalls).toEqual(result.toolCalls);
+  });
+});
+
+describe('the runner torn down after the answer', () => {
+  it('keeps the run\'s TMPDIR until the run has answered and removes it before the run counts as recorded', async () => {
+    const runsOf = [
+      { code: `import os from 'node:os';\nconsole.log(os.tmpdir());`, language: 'javascript' as const, exitCode: 0 },
+      // Not ended by a report (an exit code of its own): the runner's real exit, then the same teardown.
+      { code: `import os from 'node:os';\nconsole.log(os.tmpdir());\nprocess.exitCode = 3;`, language: 'javascript' as const, exitCode: 3 },
+      { code: `import tempfile\nprint(tempfile.gettempdir())`, language: 'python' as const, exitCode: 0 },
+    ];
+    for (const { code, language, exitCode } of runsOf) {
+      const handle = runs.start({ code, language, origin: 'gateway' });
+      const result = await handle.done;
+      expect(result.exitCode).toBe(exitCode);
+      const tmpDir = result.stdout.trim();
+      expect(path.isAbsolute(tmpDir)).toBe(true);
+      // The answer did not wait for the teardown: what the runner left on the host is still there...
+      expect(existsSync(tmpDir)).toBe(true);
+      await handle.recorded;
+      // ... and gone once the run is recorded.
+      expect(existsSync(tmpDir)).toBe(false);
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 // What makes the first output fast, checked for correctness (speed itself is in bench/sandbox.bench.ts): runs start on
-// runners started ahead (also right after another run), the kept type-checker and bundler see a regenerated API tree.
+// runners started ahead (also right after another run; a short run's replacement starts after its answer, a longer
+// one's while it runs), the kept type-checker and bundler see a regenerated API tree.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,12 +30,15 @@ describe('runners started ahead', () => {
   const hello = { typescript: `const who: string = 'ts';\nconsole.log(who);`, javascript: `console.log('js');`, python: `print('py')` };
 
   for (const language of ['typescript', 'javascript', 'python'] as const) {
-    it(`runs ${language} on the runner warmUp prepared and starts the next one during the run`, async () => {
+    it(`runs ${language} on the runner warmUp prepared and starts the next one by the time it is recorded`, async () => {
       await runs.warmUp('default', [language]);
       const ready = backend.runnersStarted;
       for (let run = 1; run <= 3; run++) {
-        const result = await runs.start({ code: hello[language], language, origin: 'app' }).done;
+        const handle = runs.start({ code: hello[language], language, origin: 'app' });
+        const result = await handle.done;
         expect(result.status).toBe('succeeded');
+        // The replacement starts 100 ms into the run, or after its answer (this one is short): with its teardown.
+        await handle.recorded;
         // Exactly one more: the replacement. A run that started its own runner would make it two.
         expect(backend.runnersStarted).toBe(ready + run);
         await runs.warmUp('default', [language]); // waits for the replacement to be ready, starts none
@@ -43,15 +47,30 @@ describe('runners started ahead', () => {
     });
   }
 
+  it('starts the replacement while a longer run still runs (100 ms into it)', async () => {
+    await runs.warmUp('default', ['javascript']);
+    const ready = backend.runnersStarted;
+    const handle = runs.start({ code: `await new Promise((resolve) => setTimeout(resolve, 400));\nconsole.log('long');`, language: 'javascript', origin: 'app' });
+    const result = await handle.done;
+    expect(result.stdout).toBe('long\n');
+    // Started during the run, before its answer and teardown.
+    expect(backend.runnersStarted).toBe(ready + 1);
+    await handle.recorded;
+    expect(backend.runnersStarted).toBe(ready + 1);
+  });
+
   it('keeps a node spare each for back-to-back TypeScript and JavaScript runs, so neither waits for a runner', async () => {
     await runs.warmUp('default', ['typescript', 'javascript']);
     const started = backend.runnersStarted;
     const waited = backend.runsThatWaited;
-    const ts = await runs.start({ code: hello.typescript, language: 'typescript', origin: 'app' }).done;
-    // Straight after: the replacement for the TypeScript run is still starting; the second spare is not.
-    const js = await runs.start({ code: hello.javascript, language: 'javascript', origin: 'app' }).done;
+    const tsRun = runs.start({ code: hello.typescript, language: 'typescript', origin: 'app' });
+    const ts = await tsRun.done;
+    // Straight after: the replacement for the TypeScript run is not ready (nor maybe started); the second spare is.
+    const jsRun = runs.start({ code: hello.javascript, language: 'javascript', origin: 'app' });
+    const js = await jsRun.done;
     expect([ts.stdout, js.stdout]).toEqual(['ts\n', 'js\n']);
     expect(backend.runsThatWaited).toBe(waited);
+    await Promise.all([tsRun.recorded, jsRun.recorded]);
     expect(backend.runnersStarted).toBe(started + 2);
   });
 
