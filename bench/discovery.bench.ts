@@ -47,6 +47,60 @@ export const DISCOVERY_TASKS: ReadonlyArray<readonly [string, string]> = [
   ['run a long operation that reports progress', 'everything/trigger-long-running-operation'],
 ];
 
+/**
+ * Tasks over the 37 recorded npm servers (bench/fixtures/discovery, 712 tools), written before the ranking was run on
+ * them: what a user asks an agent, naming the product when a user would. Where several servers do the same job
+ * equally well (a web search, a browser screenshot), any of them counts.
+ */
+export const LARGE_SET_TASKS: ReadonlyArray<readonly [string, string | readonly string[]]> = [
+  ['open a pull request from my feature branch on GitHub', 'github/create_pull_request'],
+  ['leave a comment on GitHub issue 42', 'github/add_issue_comment'],
+  ['merge the approved PR', 'github/merge_pull_request'],
+  ['who changed this line last in the repo', 'git/git_blame'],
+  ['undo my last commit but keep the changes', 'git/git_reset'],
+  ['put my uncommitted work aside for now', 'git/git_stash'],
+  ['show what I changed since the last commit', 'git/git_diff'],
+  ['file a bug in Linear for the login crash', 'linear/linear_createIssue'],
+  ['start a new sprint in Linear', 'linear/linear_createCycle'],
+  ['move the Asana task to the Done section', 'asana/asana_add_task_to_section'],
+  ["what's on my plate in Asana today", 'asana/asana_get_my_tasks'],
+  ['add "buy milk" to my todo list', 'todoist/create_tasks'],
+  ['tick off the dentist appointment in Todoist', 'todoist/close_tasks'],
+  ['book a meeting with Sam on my calendar for Friday 3pm', 'google-calendar/create-event'],
+  ['am I free on Tuesday afternoon', 'google-calendar/get-freebusy'],
+  ['how long does it take to drive from Paris to Lyon', ['google-maps/maps_directions', 'google-maps/maps_distance_matrix']],
+  ['what are the coordinates of the Eiffel Tower', 'google-maps/maps_geocode'],
+  ['find coffee shops near me', ['google-maps/maps_search_places', 'brave-search/brave_local_search']],
+  ['search the web for reviews of the new Pixel phone', ['brave-search/brave_web_search', 'tavily/tavily_search', 'firecrawl/firecrawl_search']],
+  ['grab the text of this article as markdown', ['fetch/fetch_markdown', 'fetch/fetch_readable', 'firecrawl/firecrawl_scrape']],
+  ['get the transcript of a YouTube video', 'fetch/fetch_youtube_transcript'],
+  ['crawl the whole docs site', ['firecrawl/firecrawl_crawl', 'tavily/tavily_crawl']],
+  ['take a screenshot of the page in the browser', ['playwright/browser_take_screenshot', 'puppeteer/puppeteer_screenshot', 'chrome-devtools/take_screenshot']],
+  ['fill in the login form on the website', ['playwright/browser_fill_form', 'chrome-devtools/fill_form', 'puppeteer/puppeteer_fill']],
+  ['why is this page slow, run an audit', ['chrome-devtools/lighthouse_audit', 'chrome-devtools/performance_start_trace']],
+  ['tell the team in #general on Slack that the deploy is done', 'slack/slack_post_message'],
+  ['react with a thumbs up to that Discord message', 'discord/discord_add_reaction'],
+  ['restart the pods of the api deployment', 'kubernetes/kubectl_rollout'],
+  ['show me the logs of the crashing pod', 'kubernetes/kubectl_logs'],
+  ['run a shell command inside a container in the cluster', 'kubernetes/exec_in_pod'],
+  ['how many orders were placed last month in the postgres database', 'postgres/query'],
+  ['count the documents in the users collection', 'mongodb/count'],
+  ['which Elasticsearch indexes do we have', 'elasticsearch/list_indices'],
+  ['silence alerts for the db host during maintenance tonight', ['datadog/schedule_downtime', 'datadog/mute_host']],
+  ['what new errors has Sentry seen since yesterday', ['sentry/search_issues', 'sentry/search_events']],
+  ['why did my CircleCI build fail', 'circleci/get_build_failure_logs'],
+  ['draw a pie chart of our revenue by region', 'chart/generate_pie_chart'],
+  ['what time is it in Tokyo', ['time/current_time', 'time/convert_time']],
+  ['add a row to the Airtable contacts table', 'airtable/create_record'],
+  ['look up the React docs for useEffect', ['context7/query-docs', 'context7/resolve-library-id']],
+  ['make a picture of a cat astronaut', 'everart/generate_image'],
+  ['think through this problem step by step', 'sequential-thinking/sequentialthinking'],
+  ['remember that Alice works at Acme', ['memory/create_entities', 'memory/add_observations']],
+  ['create a new page in Notion for meeting notes', 'notion/API-post-page'],
+  ['search my Google Drive for the budget spreadsheet', 'gdrive/search'],
+  ['create a Jira ticket for the billing bug', 'jira/jira_post'],
+];
+
 /** What search_tools did before tool-ranking.ts: the full-text index, filler words dropped, deprecated tools last. */
 function fullTextRanking(index: SearchIndex, docs: Map<string, ToolDoc>, query: string, limit: number): string[] {
   const filler = new Set(['all', 'get', 'tool', 'tools']);
