@@ -1,12 +1,16 @@
-// Discovery benchmark: 30 tasks written the way an agent asks (not in the tools' own words) over the real servers the
-// gateway tests use (everything, filesystem, memory, sheets, crm, slack). Prints, for search_tools' ranking and for the
-// plain full-text index it replaced, how often the right tool is first and in the top 3, and each miss. Asserts nothing.
+// Discovery benchmark: how often search_tools puts the right tool first and in the top 3, for tasks written the way an
+// agent asks (not in the tools' own words). Two sets, printed apart: the 6 live servers the gateway tests use
+// (everything, filesystem, memory, sheets, crm, slack) with 30 tasks, and the tools/list answers of 37 real npm servers
+// recorded in bench/fixtures/discovery with 46 tasks written before the ranking ever ran on them. For each, it prints
+// search_tools' ranking and the plain full-text index (SearchIndex) it replaced, and each miss. Asserts nothing.
 // Run: npm run bench -- discovery
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ToolDoc } from '../shared/types';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { recordedCatalog } from './fixtures/discovery-catalog';
 import { REAL_SERVERS } from '../electron/engine/gateway/fixtures/harness';
 import { SearchIndex } from '../electron/engine/index';
 import { isDeprecatedTool, rankTools } from '../electron/engine/index/tool-ranking';
@@ -110,20 +114,41 @@ function fullTextRanking(index: SearchIndex, docs: Map<string, ToolDoc>, query: 
   return [...hits.filter((h) => !deprecated(h.key)), ...hits.filter((h) => deprecated(h.key))].slice(0, limit).map((h) => h.key);
 }
 
-function score(name: string, rank: (query: string) => string[]): void {
+type Tasks = ReadonlyArray<readonly [string, string | readonly string[]]>;
+
+function score(name: string, tasks: Tasks, rank: (query: string) => string[]): void {
   let top1 = 0;
   let top3 = 0;
   const misses: string[] = [];
   const started = performance.now();
-  for (const [task, expected] of DISCOVERY_TASKS) {
+  for (const [task, expected] of tasks) {
+    const right = typeof expected === 'string' ? [expected] : expected;
     const ranked = rank(task);
-    if (ranked[0] === expected) top1++;
-    else misses.push(`  "${task}": wanted ${expected}, got ${ranked.slice(0, 3).join(', ') || '(nothing)'}`);
-    if (ranked.slice(0, 3).includes(expected)) top3++;
+    if (right.includes(ranked[0] ?? '')) top1++;
+    else misses.push(`  "${task}": wanted ${right.join(' | ')}, got ${ranked.slice(0, 3).join(', ') || '(nothing)'}`);
+    if (ranked.slice(0, 3).some((key) => right.includes(key))) top3++;
   }
-  const ms = (performance.now() - started) / DISCOVERY_TASKS.length;
-  console.log(`${name}: top-1 ${top1}/${DISCOVERY_TASKS.length}, top-3 ${top3}/${DISCOVERY_TASKS.length} (${ms.toFixed(2)} ms a query)`);
+  const ms = (performance.now() - started) / tasks.length;
+  console.log(`${name}: top-1 ${top1}/${tasks.length}, top-3 ${top3}/${tasks.length} (${ms.toFixed(2)} ms a query)`);
   for (const miss of misses) console.log(miss);
+}
+
+/** Indexes the catalog the way the app does (generator docs into SearchIndex) and scores both rankings on the tasks. */
+function measure(label: string, catalog: Map<string, Tool[]>, tasks: Tasks, work: string): void {
+  const { docs } = renderApiTree(catalog);
+  const index = SearchIndex.open(path.join(work, `${label.replace(/\W+/g, '-')}.sqlite`));
+  try {
+    for (const server of catalog.keys()) index.upsertToolDocs(server, docs.filter((doc) => doc.server === server));
+    const byKey = new Map(docs.map((doc) => [`${doc.server}/${doc.tool}`, doc]));
+    for (const [, expected] of tasks) {
+      for (const key of typeof expected === 'string' ? [expected] : expected) if (!byKey.has(key)) throw new Error(`The ${label} no longer has ${key}; update the task list.`);
+    }
+    console.log(`\n${label}: ${tasks.length} tasks over ${docs.length} tools of ${catalog.size} servers (${docs.filter(isDeprecatedTool).length} deprecated)`);
+    score('search_tools ranking (tool-ranking.ts)', tasks, (query) => rankTools(docs, query, 3).map((doc) => `${doc.server}/${doc.tool}`));
+    score('full-text index alone (SearchIndex)', tasks, (query) => fullTextRanking(index, byKey, query, 3));
+  } finally {
+    index.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -139,16 +164,8 @@ async function main(): Promise<void> {
     },
   });
   try {
-    const catalog = await pool.catalog();
-    const { docs } = renderApiTree(catalog);
-    const index = SearchIndex.open(path.join(work, 'index.sqlite'));
-    for (const server of catalog.keys()) index.upsertToolDocs(server, docs.filter((doc) => doc.server === server));
-    const byKey = new Map(docs.map((doc) => [`${doc.server}/${doc.tool}`, doc]));
-    for (const [, expected] of DISCOVERY_TASKS) if (!byKey.has(expected)) throw new Error(`The servers no longer have ${expected}; update the task list.`);
-    console.log(`${DISCOVERY_TASKS.length} tasks over ${docs.length} tools of ${catalog.size} servers (${docs.filter(isDeprecatedTool).length} deprecated)`);
-    score('search_tools ranking (tool-ranking.ts)', (query) => rankTools(docs, query, 3).map((doc) => `${doc.server}/${doc.tool}`));
-    score('full-text index alone (before)', (query) => fullTextRanking(index, byKey, query, 3));
-    index.close();
+    measure('gateway test servers (live)', await pool.catalog(), DISCOVERY_TASKS, work);
+    measure('recorded npm servers', recordedCatalog(), LARGE_SET_TASKS, work);
   } finally {
     await pool.close();
     fs.rmSync(work, { recursive: true, force: true });
