@@ -105,6 +105,54 @@ export const LARGE_SET_TASKS: ReadonlyArray<readonly [string, string | readonly 
   ['create a Jira ticket for the billing bug', 'jira/jira_post'],
 ];
 
+/**
+ * A second set over the same recorded servers, held out: written and committed before the ranking was tuned on
+ * LARGE_SET_TASKS and not run until the tuning was done, so it shows whether the new rules carry over to tasks they
+ * were not made for.
+ */
+export const HELD_OUT_TASKS: ReadonlyArray<readonly [string, string | readonly string[]]> = [
+  ['close the GitHub issue about the flaky test', 'github/update_issue'],
+  ['which pull requests are waiting for my review on GitHub', ['github/list_pull_requests', 'github/search_issues']],
+  ['clone the repo to my machine', 'git/git_clone'],
+  ['switch to the release branch', 'git/git_checkout'],
+  ['push my commits to origin', 'git/git_push'],
+  ['tag this commit as v2.0', 'git/git_tag'],
+  ['assign the Linear issue to Maria', 'linear/linear_assignIssue'],
+  ['what is in the current Linear cycle', ['linear/linear_getActiveCycle', 'linear/linear_getCycleIssues']],
+  ['reschedule my 1:1 to next Monday', 'google-calendar/update-event'],
+  ["what's on my calendar tomorrow", 'google-calendar/list-events'],
+  ['accept the invite to the design review', 'google-calendar/respond-to-event'],
+  ['which street is at 48.85, 2.29', 'google-maps/maps_reverse_geocode'],
+  ['how high above sea level is Denver', 'google-maps/maps_elevation'],
+  ['click the Sign in button on the page', ['playwright/browser_click', 'chrome-devtools/click', 'puppeteer/puppeteer_click']],
+  ['go to example.com in the browser', ['playwright/browser_navigate', 'chrome-devtools/navigate_page', 'puppeteer/puppeteer_navigate']],
+  ['what did the page log to the console', ['playwright/browser_console_messages', 'chrome-devtools/list_console_messages']],
+  ['scale the web deployment to 5 replicas', 'kubernetes/kubectl_scale'],
+  ['install the nginx helm chart', 'kubernetes/install_helm_chart'],
+  ['show the schema of the orders collection', 'mongodb/collection-schema'],
+  ['delete all test users from mongo', 'mongodb/delete-many'],
+  ['list the tables in my Airtable base', 'airtable/list_tables'],
+  ['reply in the Slack thread', 'slack/slack_reply_to_thread'],
+  ['post an announcement in the Discord server', 'discord/discord_send'],
+  ['are any Datadog monitors alerting', 'datadog/get_monitors'],
+  ['show the CPU metrics for the last hour', 'datadog/query_metrics'],
+  ['rerun the failed CircleCI workflow', 'circleci/rerun_workflow'],
+  ['make a bar chart comparing quarterly sales', ['chart/generate_bar_chart', 'chart/generate_column_chart']],
+  ['draw an org chart of the team', 'chart/generate_organization_chart'],
+  ['convert 3pm London time to New York time', 'time/convert_time'],
+  ['get the page as raw HTML', 'fetch/fetch_html'],
+  ['list every page URL on the site', ['firecrawl/firecrawl_map', 'tavily/tavily_map']],
+  ['write a comment on the Asana task', 'asana/asana_create_task_story'],
+  ['add a subtask under the launch task in Asana', 'asana/asana_create_subtask'],
+  ['what did I get done in Todoist this week', 'todoist/get_completed_tasks'],
+  ['search Notion for the onboarding doc', 'notion/API-post-search'],
+  ['which customers signed up yesterday, from our Postgres db', 'postgres/query'],
+  ["tell me what's in the knowledge graph about Bob", ['memory/search_nodes', 'memory/open_nodes']],
+  ['save the report to report.txt', 'filesystem/write_file'],
+  ['find the Jira issues assigned to me', 'jira/jira_get'],
+  ['find where the payments function is defined in the GitHub code', 'github/search_code'],
+];
+
 /** What search_tools did before tool-ranking.ts: the full-text index, filler words dropped, deprecated tools last. */
 function fullTextRanking(index: SearchIndex, docs: Map<string, ToolDoc>, query: string, limit: number): string[] {
   const filler = new Set(['all', 'get', 'tool', 'tools']);
