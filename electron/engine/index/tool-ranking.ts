@@ -12,7 +12,7 @@ import { isObject } from '../mcp/schema-common';
 const STOPWORDS = new Set(
   ('a an and any are as at be by can do does for from give has have how i in into is it its me my of on one or our please some ' +
     'that the their them then there these this those to tool tools use using via want was we where who will with ' +
-    'would you your am so up out about been need needs since').split(' '),
+    'would you your am so up out about been need needs since take').split(' '),
 );
 
 /**
@@ -259,6 +259,7 @@ function indexOf(docs: readonly ToolDoc[]): IndexedTool[] {
 /** How much one query word says about a tool: its best field, discounted for a synonym. */
 function wordScore(tool: IndexedTool, forms: readonly string[], synonyms: readonly string[], idf: (w: string) => number): number {
   let best = 0;
+  const ownIdf = Math.max(...forms.map(idf));
   const variants = [
     ...forms.map((form) => [form, 1] as const),
     ...synonyms.map((s) => [s, SYNONYM_WEIGHT] as const),
@@ -266,7 +267,8 @@ function wordScore(tool: IndexedTool, forms: readonly string[], synonyms: readon
   ];
   for (const [variant, factor] of variants) {
     for (const field of Object.keys(WEIGHTS) as Field[]) {
-      if (tool.fields[field].has(variant)) best = Math.max(best, WEIGHTS[field] * factor * idf(variant));
+      // A synonym is worth what the asked word is: a rare synonym ("insert" for "create") is no rarer a match.
+      if (tool.fields[field].has(variant)) best = Math.max(best, WEIGHTS[field] * factor * (factor < 1 ? Math.min(idf(variant), ownIdf) : idf(variant)));
     }
   }
   return best;
@@ -340,6 +342,8 @@ export function rankTools(docs: readonly ToolDoc[], query: string, limit: number
     return n;
   };
   const idf = (word: string) => Math.log(1 + (tools.length - documentFrequency(word) + 0.5) / (documentFrequency(word) + 0.5));
+  // Words no tool knows ("milk", "Lyon") say nothing about which tool fits; coverage counts the others.
+  const knownWords = Math.max(1, queryWords.filter((word) => formsOf(word).some((form) => documentFrequency(form) > 0) || synonymsOf(word).some((s) => documentFrequency(s) > 0)).length);
   const profiles = serverProfiles(tools);
   const named = namedServers(profiles, tools, queryWords);
   // A server fits a query when its tools, together, know the query's words ("pods" and "deployment" are Kubernetes'
@@ -365,7 +369,7 @@ export function rankTools(docs: readonly ToolDoc[], query: string, limit: number
       const matched = perWord.filter((score) => score > 0).length;
       if (matched === 0) return { tool, score: 0 };
       // Covering more of the query beats one strong word; a name the query spells out entirely is the best sign.
-      const coverage = matched / queryWords.length;
+      const coverage = matched / knownWords;
       const nameCovered = tool.nameWords.filter((word) => queryWords.some((q) => formsOf(q).includes(word) || synonymsOf(q).includes(word))).length / Math.max(1, tool.nameWords.length);
       // Tool names are mostly verb_noun: the query asking for that action ("look up" for find_records) is a strong sign.
       const action = tool.nameWords[0];
