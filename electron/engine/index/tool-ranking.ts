@@ -282,6 +282,37 @@ interface ServerProfile {
   nameWords: string[];
 }
 
+/** What a query needs to know of the whole catalog: built once per catalog, not once per query. */
+interface CatalogStats {
+  /** Word -> how many tools have it in some field. */
+  toolFrequency: Map<string, number>;
+  profiles: Map<string, ServerProfile>;
+  /** Word -> the servers with a tool whose name has it. */
+  nameOwners: Map<string, Set<string>>;
+}
+
+let lastCatalog: { key: string; stats: CatalogStats } | undefined;
+
+function catalogStats(docs: readonly ToolDoc[], tools: readonly IndexedTool[]): CatalogStats {
+  const key = docs.map((doc) => `${doc.server}\u0000${doc.tool}\u0000${doc.schemaHash}\u0000${doc.description.length}`).join('\u0001');
+  if (lastCatalog?.key === key) return lastCatalog.stats;
+  const toolFrequency = new Map<string, number>();
+  const nameOwners = new Map<string, Set<string>>();
+  for (const tool of tools) {
+    const all = new Set<string>();
+    for (const field of Object.values(tool.fields)) for (const word of field) all.add(word);
+    for (const word of all) toolFrequency.set(word, (toolFrequency.get(word) ?? 0) + 1);
+    for (const word of tool.fields.name) {
+      const owners = nameOwners.get(word) ?? new Set<string>();
+      owners.add(tool.doc.server);
+      nameOwners.set(word, owners);
+    }
+  }
+  const stats = { toolFrequency, profiles: serverProfiles(tools), nameOwners };
+  lastCatalog = { key, stats };
+  return stats;
+}
+
 function serverProfiles(tools: readonly IndexedTool[]): Map<string, ServerProfile> {
   const profiles = new Map<string, ServerProfile>();
   for (const tool of tools) {
@@ -301,7 +332,7 @@ function serverProfiles(tools: readonly IndexedTool[]): Map<string, ServerProfil
  * words, or by one word of its name that no other server's name or tool name uses ("calendar" for google-calendar,
  * not "search" for brave-search).
  */
-function namedServers(profiles: Map<string, ServerProfile>, tools: readonly IndexedTool[], queryWords: readonly string[]): Map<string, string> {
+function namedServers({ profiles, nameOwners }: CatalogStats, queryWords: readonly string[]): Map<string, string> {
   const named = new Map<string, string>();
   for (const [server, profile] of profiles) {
     const { whole, nameWords: parts } = profile;
@@ -312,7 +343,7 @@ function namedServers(profiles: Map<string, ServerProfile>, tools: readonly Inde
         (word) =>
           queryWords.includes(word) &&
           ![...profiles].some(([other, p]) => other !== server && p.nameWords.includes(word)) &&
-          !tools.some((tool) => tool.doc.server !== server && tool.fields.name.has(word)),
+          ![...(nameOwners.get(word) ?? [])].some((owner) => owner !== server),
       );
       if (distinctive) named.set(server, distinctive);
     }
@@ -327,25 +358,18 @@ function namedServers(profiles: Map<string, ServerProfile>, tools: readonly Inde
 export function rankTools(docs: readonly ToolDoc[], query: string, limit: number): ToolDoc[] {
   const tools = indexOf(docs);
   if (!tools.length) return [];
-  const { queryWords, described, alternates } = queryWordsOf(query, (word) => tools.some((tool) => Object.values(tool.fields).some((field) => field.has(word))));
+  const stats = catalogStats(docs, tools);
+  const { queryWords, described, alternates } = queryWordsOf(query, (word) => stats.toolFrequency.has(word));
   // Synonyms of the words that ask for something; a described word ("changed") only matches itself.
   const formsOf = (word: string): string[] => [word, ...(alternates.has(word) ? [alternates.get(word)!] : [])];
   const synonymsOf = (word: string): string[] => (described.has(word) ? [] : formsOf(word).flatMap((form) => SYNONYMS.get(form) ?? []));
   if (!queryWords.length) return [];
-  const frequency = new Map<string, number>();
-  const documentFrequency = (word: string): number => {
-    let n = frequency.get(word);
-    if (n === undefined) {
-      n = tools.filter((tool) => Object.values(tool.fields).some((field) => field.has(word))).length;
-      frequency.set(word, n);
-    }
-    return n;
-  };
+  const documentFrequency = (word: string): number => stats.toolFrequency.get(word) ?? 0;
   const idf = (word: string) => Math.log(1 + (tools.length - documentFrequency(word) + 0.5) / (documentFrequency(word) + 0.5));
   // Words no tool knows ("milk", "Lyon") say nothing about which tool fits; coverage counts the others.
   const knownWords = Math.max(1, queryWords.filter((word) => formsOf(word).some((form) => documentFrequency(form) > 0) || synonymsOf(word).some((s) => documentFrequency(s) > 0)).length);
-  const profiles = serverProfiles(tools);
-  const named = namedServers(profiles, tools, queryWords);
+  const { profiles } = stats;
+  const named = namedServers(stats, queryWords);
   // A server fits a query when its tools, together, know the query's words ("pods" and "deployment" are Kubernetes'
   // words even where the one tool that restarts says neither); words most servers know weigh little.
   const serverIdfOf = (word: string): number => {
