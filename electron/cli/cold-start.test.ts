@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -50,6 +51,30 @@ function descendants(pid: number): string[] {
 
 const cli = promisify(execFile);
 
+/** Modules the heavy-modules loader keeps off the start of every command (esbuild too, but tsx, which runs the CLI
+ *  from source here, loads it for itself). */
+const HEAVY_MODULES = ['typescript', 'gpt-tokenizer', 'e2b', 'libphonenumber-js'];
+
+/**
+ * Runs a CLI command in a new process and answers every module file it loaded: CommonJS ones from require.cache as
+ * the process exits, ES modules from a module load hook (e2b, say, has both builds; either way counts).
+ */
+function moduleRecorder(dir: string, graph: string, data: string): (args: string[]) => Promise<string> {
+  const loadedList = path.join(dir, 'loaded.txt');
+  const hooks = path.join(dir, 'record-hooks.mjs');
+  const preload = path.join(dir, 'record-loaded.mjs');
+  fs.writeFileSync(hooks, `import fs from 'node:fs';\nexport async function load(url, context, next) {\n  fs.appendFileSync(${JSON.stringify(loadedList)}, url + '\\n');\n  return next(url, context);\n}\n`);
+  fs.writeFileSync(
+    preload,
+    `import { createRequire, register } from 'node:module';\nimport fs from 'node:fs';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\nconst require = createRequire(import.meta.url);\nprocess.on('exit', () => fs.appendFileSync(${JSON.stringify(loadedList)}, Object.keys(require.cache).join('\\n') + '\\n'));\n`,
+  );
+  return async (args) => {
+    fs.rmSync(loadedList, { force: true });
+    await cli(process.execPath, [tsxCli, cliEntry, ...args, '--graph', graph, '--data', data], { cwd: root, env: { ...process.env, NODE_OPTIONS: `--import ${pathToFileURL(preload).href}` } });
+    return fs.readFileSync(loadedList, 'utf8').replaceAll('\\', '/');
+  };
+}
+
 describe('cold start', () => {
   it('the gateway answers initialize and tools/list with 12 servers configured and none started', async () => {
     const dir = tempRoot();
@@ -70,28 +95,24 @@ describe('cold start', () => {
     expect(below.filter((cmd) => !cmd.includes(cliEntry) && !/esbuild\S* --service/.test(cmd))).toEqual([]);
   });
 
-  it('status, search and skills list never load the TypeScript compiler or the tokenizer; run, which type-checks, does', async () => {
+  it('status, search and skills list load none of the heavy modules (compiler, tokenizer, E2B SDK, phone metadata); run, which type-checks, loads the compiler', async () => {
     const dir = tempRoot();
     const graph = path.join(dir, 'graph');
     const data = path.join(dir, 'data');
-    // A preload that writes, as the process exits, every CommonJS module it loaded (typescript and gpt-tokenizer are
-    // CommonJS, whichever way they are imported).
-    const loadedList = path.join(dir, 'loaded.txt');
-    const preload = path.join(dir, 'record-loaded.cjs');
-    fs.writeFileSync(preload, `process.on('exit', () => require('node:fs').appendFileSync(${JSON.stringify(loadedList)}, Object.keys(require.cache).join('\\n') + '\\n---\\n'));\n`);
-    const loadedBy = async (args: string[]) => {
-      fs.rmSync(loadedList, { force: true });
-      await cli(process.execPath, [tsxCli, cliEntry, ...args, '--graph', graph, '--data', data], { cwd: root, env: { ...process.env, NODE_OPTIONS: `--require ${preload}` } });
-      const modules = fs.readFileSync(loadedList, 'utf8');
-      return { typescript: /node_modules[\\/]typescript[\\/]/.test(modules), tokenizer: /node_modules[\\/]gpt-tokenizer[\\/]/.test(modules) };
-    };
+    const loadedBy = moduleRecorder(dir, graph, data);
+    const heavy = (modules: string) => Object.fromEntries(HEAVY_MODULES.map((name) => [name, modules.includes(`/node_modules/${name}/`)]));
     await cli(process.execPath, [tsxCli, cliEntry, 'init', '--graph', graph, '--data', data], { cwd: root });
+    const none = Object.fromEntries(HEAVY_MODULES.map((name) => [name, false]));
     for (const command of [['status'], ['search', 'anything'], ['skills', 'list']]) {
-      expect({ command, ...(await loadedBy(command)) }).toEqual({ command, typescript: false, tokenizer: false });
+      expect({ command, ...heavy(await loadedBy(command)) }).toEqual({ command, ...none });
+    }
+    // search and skills list do not open the engine, so not even the local sandbox runtime (status reports its availability).
+    for (const command of [['search', 'anything'], ['skills', 'list']]) {
+      expect({ command, sandboxRuntime: (await loadedBy(command)).includes('/node_modules/@anthropic-ai/sandbox-runtime/') }).toEqual({ command, sandboxRuntime: false });
     }
     const hello = path.join(dir, 'hello.ts');
     fs.writeFileSync(hello, 'console.log("hello");\n');
-    expect((await loadedBy(['run', hello])).typescript).toBe(true);
+    expect(heavy(await loadedBy(['run', hello]))).toMatchObject({ typescript: true, e2b: false });
   });
 
   it('search finds a page edited while no Skillgraph process ran, and forgets one deleted', async () => {
