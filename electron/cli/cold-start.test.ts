@@ -60,6 +60,16 @@ const HEAVY_MODULES = ['typescript', 'gpt-tokenizer', 'e2b', 'libphonenumber-js'
  * the process exits, ES modules from a module load hook (e2b, say, has both builds; either way counts).
  */
 function moduleRecorder(dir: string, graph: string, data: string): (args: string[]) => Promise<string> {
+  const run = commandRecorder(dir, graph, data);
+  return async (args) => {
+    const outcome = await run(args);
+    if (outcome.exitCode !== 0) throw new Error(`skillgraph ${args.join(' ')} failed (${outcome.exitCode}): ${outcome.stderr}`);
+    return outcome.modules;
+  };
+}
+
+/** moduleRecorder's process, with what it printed and its exit code (a failing command is an answer too). */
+function commandRecorder(dir: string, graph: string, data: string): (args: string[]) => Promise<{ modules: string; stdout: string; stderr: string; exitCode: number }> {
   const loadedList = path.join(dir, 'loaded.txt');
   const hooks = path.join(dir, 'record-hooks.mjs');
   const preload = path.join(dir, 'record-loaded.mjs');
@@ -70,8 +80,11 @@ function moduleRecorder(dir: string, graph: string, data: string): (args: string
   );
   return async (args) => {
     fs.rmSync(loadedList, { force: true });
-    await cli(process.execPath, [tsxCli, cliEntry, ...args, '--graph', graph, '--data', data], { cwd: root, env: { ...process.env, NODE_OPTIONS: `--import ${pathToFileURL(preload).href}` } });
-    return fs.readFileSync(loadedList, 'utf8').replaceAll('\\', '/');
+    const outcome = await cli(process.execPath, [tsxCli, cliEntry, ...args, '--graph', graph, '--data', data], { cwd: root, env: { ...process.env, NODE_OPTIONS: `--import ${pathToFileURL(preload).href}` } }).then(
+      ({ stdout, stderr }) => ({ stdout, stderr, exitCode: 0 }),
+      (error: { stdout: string; stderr: string; code: number }) => ({ stdout: error.stdout, stderr: error.stderr, exitCode: error.code }),
+    );
+    return { ...outcome, modules: fs.readFileSync(loadedList, 'utf8').replaceAll('\\', '/') };
   };
 }
 
@@ -114,6 +127,48 @@ describe('cold start', () => {
     fs.writeFileSync(hello, 'console.log("hello");\n');
     expect(heavy(await loadedBy(['run', hello]))).toMatchObject({ typescript: true, e2b: false });
   });
+
+  it('run keeps a passed type-check on disk: a new process re-running the same code over the same API loads no compiler; changed code or a changed API file is checked again', async () => {
+    const dir = tempRoot();
+    const graph = path.join(dir, 'graph');
+    const data = path.join(dir, 'data');
+    const run = commandRecorder(dir, graph, data);
+    const compiled = (outcome: { modules: string }) => outcome.modules.includes('/node_modules/typescript/');
+    await cli(process.execPath, [tsxCli, cliEntry, 'init', '--graph', graph, '--data', data], { cwd: root });
+    const fence = '`'.repeat(3);
+    const greetPage = path.join(graph, 'pages', 'skills___greet.md');
+    const writeSkill = (source: string, seconds: number) => {
+      fs.writeFileSync(greetPage, `type:: skill\ndescription:: Greets\n\n- ${fence}ts\n  ${source}\n  ${fence}\n`);
+      fs.utimesSync(greetPage, seconds, seconds);
+    };
+    writeSkill("export async function greet() { return 'hello'; }", 1_700_000_000);
+    const script = path.join(dir, 'hello.ts');
+    fs.writeFileSync(script, "import { greet } from './skills/greet';\nconsole.log(await greet());\n");
+
+    const first = await run(['run', script]);
+    expect([first.stdout, first.exitCode, compiled(first)]).toEqual(['hello\n', 0, true]);
+    const again = await run(['run', script]);
+    expect([again.stdout, again.exitCode, compiled(again)]).toEqual(['hello\n', 0, false]);
+
+    // The skill (an API file the check read) now wants an argument: the same code is checked again, and fails.
+    writeSkill("export async function greet(name: string) { return 'hello ' + name; }", 1_700_000_100);
+    const stale = await run(['run', script]);
+    expect(compiled(stale)).toBe(true);
+    expect(stale.exitCode).not.toBe(0);
+    expect(stale.stdout).toBe('');
+    expect(stale.stderr).toContain('hello.ts:2:');
+    expect(stale.stderr).toContain('Expected 1 arguments, but got 0');
+    // ... and a type error is never remembered: the next process reports it again.
+    const staleAgain = await run(['run', script]);
+    expect([staleAgain.exitCode !== 0, staleAgain.stderr.includes('Expected 1 arguments, but got 0'), compiled(staleAgain)]).toEqual([true, true, true]);
+
+    // Changed code is checked; once it passed, a new process trusts the record again.
+    fs.writeFileSync(script, "import { greet } from './skills/greet';\nconsole.log(await greet('you'));\n");
+    const fixed = await run(['run', script]);
+    expect([fixed.stdout, compiled(fixed)]).toEqual(['hello you\n', true]);
+    const fixedAgain = await run(['run', script]);
+    expect([fixedAgain.stdout, compiled(fixedAgain)]).toEqual(['hello you\n', false]);
+  }, 240_000);
 
   it('search finds a page edited while no Skillgraph process ran, and forgets one deleted', async () => {
     const dir = tempRoot();

@@ -138,6 +138,7 @@ export class Engine {
       interceptCall: gatewayHooks.interceptCall,
       onResult: ledger.onResult,
       onRecordProblem: (runId, problem) => opened.engine?.reportBackgroundFailure(`recording run ${runId}`)(new Error(problem)),
+      onCacheProblem: (problem) => log.warn(problem),
     });
     const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, apiTree, skills, runs, approvals, ledger, gatewayHooks, events, elicitations, sampling, log);
     opened.engine = engine;
