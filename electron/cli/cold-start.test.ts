@@ -108,6 +108,25 @@ describe('cold start', () => {
     expect(below.filter((cmd) => !cmd.includes(cliEntry) && !/esbuild\S* --service/.test(cmd))).toEqual([]);
   });
 
+  it('the gateway\'s first execute_code generates and starts only the server its code imports, of several never generated', async () => {
+    const dir = tempRoot();
+    const data = path.join(dir, 'data');
+    fs.mkdirSync(data);
+    const servers = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`memory${i}`, { command: process.execPath, args: [memoryServer], env: { MEMORY_FILE_PATH: path.join(dir, `m${i}.json`) } }]));
+    fs.writeFileSync(path.join(data, 'mcp.json'), JSON.stringify({ mcpServers: servers }));
+    await cli(process.execPath, [tsxCli, cliEntry, 'init', '--graph', path.join(dir, 'graph'), '--data', data], { cwd: root });
+    const transport = new StdioClientTransport({ command: process.execPath, args: [tsxCli, cliEntry, 'mcp', '--graph', path.join(dir, 'graph'), '--data', data], cwd: root, stderr: 'pipe' });
+    const client = new Client({ name: 'cold-start-test', version: '1.0.0' });
+    await client.connect(transport);
+    cleanups.push(() => client.close());
+    const answer = (await client.callTool({ name: 'execute_code', arguments: { code: "import { readGraph } from './servers/memory1';\nconsole.log(JSON.stringify(await readGraph({})));\n" } })) as { isError?: boolean; content: Array<{ text?: string }> };
+    expect(answer.isError ?? false).toBe(false);
+    expect(answer.content.map((c) => c.text ?? '').join('\n')).toContain('{"entities":[],"relations":[]}');
+    // One server process, memory1's (its generation and the call share it); the other two were never started.
+    expect(descendants(transport.pid!).filter((cmd) => cmd.includes('server-memory'))).toHaveLength(1);
+    expect(fs.readdirSync(path.join(data, 'api', 'servers')).filter((name) => name.startsWith('memory'))).toEqual(['memory1']);
+  }, 120_000);
+
   it('status, search and skills list load none of the heavy modules (compiler, tokenizer, E2B SDK, phone metadata); run, which type-checks, loads the compiler', async () => {
     const dir = tempRoot();
     const graph = path.join(dir, 'graph');

@@ -217,9 +217,9 @@ export class Engine {
     for (const listener of this.apiListeners) listener();
   }
 
-  /** Generates the configured servers that have no generation yet (starting only those); undefined when none. */
-  async refreshUngeneratedApi(): Promise<GenerateResult | undefined> {
-    const result = await this.apiTree.refreshUngenerated();
+  /** Generates the configured servers that have no generation yet (starting only those, or only those of `only`); undefined when none. */
+  async refreshUngeneratedApi(only?: readonly string[]): Promise<GenerateResult | undefined> {
+    const result = await this.apiTree.refreshUngenerated(only);
     if (result) await this.skillService?.checkPins(this.apiTree.schemaHashes());
     if (result) this.announceApiChanged();
     return result;

@@ -15,8 +15,9 @@ export { PiiVault, PiiVaults, type PiiKind } from './pii';
 export { GatewayRunHooks, currentSettings } from './run-hooks';
 
 /**
- * The gateway over an open engine. Before its first answer the index has caught up and the servers never generated are
- * generated; a server with a generation is not started until code calls it (its list_changed then updates the tree).
+ * The gateway over an open engine. Before its first answer the index has caught up; before an answer that needs the
+ * API tree the servers never generated are generated (for execute_code, only those its code imports); a server with a
+ * generation is not started until code calls it (its list_changed then updates the tree).
  * It starts the sandbox and runners ahead for the session its runs use (GATEWAY_SESSION), not the app's `default`:
  * spares are per workspace, and the first execute_code then finds one ready.
  */
@@ -45,13 +46,15 @@ export function gatewayForEngine(engine: Engine): Gateway {
         stopSkills();
       };
     },
-    ready: () =>
-      (ready ??= (async () => {
+    ready: async (servers) => {
+      await (ready ??= (async () => {
         await engine.indexing;
-        // A server that fails keeps its last generated files; the agent still gets the others.
-        await engine.refreshUngeneratedApi().catch(engine.reportBackgroundFailure('generating the API of servers never generated'));
         await engine.skills.materialize(engine.apiTree.apiDir).catch(engine.reportBackgroundFailure('writing the skills as modules'));
-      })()),
+      })());
+      // A server that fails keeps its last generated files; the agent still gets the others. A server already
+      // generated is not started again (refreshUngeneratedApi knows it from its tool docs).
+      if (servers?.length !== 0) await engine.refreshUngeneratedApi(servers).catch(engine.reportBackgroundFailure('generating the API of servers never generated'));
+    },
   });
 }
 
