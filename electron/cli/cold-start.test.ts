@@ -127,6 +127,40 @@ describe('cold start', () => {
     expect(fs.readdirSync(path.join(data, 'api', 'servers')).filter((name) => name.startsWith('memory'))).toEqual(['memory1']);
   }, 120_000);
 
+  it('the gateway\'s first execute_code trusts a fresh index (reads no page file), and opens the graph after answering', async () => {
+    const dir = tempRoot();
+    const graph = path.join(dir, 'graph');
+    const data = path.join(dir, 'data');
+    await cli(process.execPath, [tsxCli, cliEntry, 'init', '--graph', graph, '--data', data], { cwd: root });
+    const fence = '`'.repeat(3);
+    const page = path.join(graph, 'pages', 'skills___greet.md');
+    const writeAt = (body: string, seconds: number) => {
+      fs.writeFileSync(page, `type:: skill\ndescription:: Greets\n\n- ${fence}ts\n  export async function greet() { return '${body}'; }\n  ${fence}\n`);
+      fs.utimesSync(page, seconds, seconds);
+    };
+    writeAt('hello', 1_700_000_000);
+    await cli(process.execPath, [tsxCli, cliEntry, 'index', '--graph', graph, '--data', data], { cwd: root });
+    // Different bytes under the mtime the index holds: only a gateway that read the page would see them.
+    writeAt('unseen', 1_700_000_000);
+    const transport = new StdioClientTransport({ command: process.execPath, args: [tsxCli, cliEntry, 'mcp', '--graph', graph, '--data', data], cwd: root, stderr: 'pipe' });
+    const client = new Client({ name: 'cold-start-test', version: '1.0.0' });
+    await client.connect(transport);
+    cleanups.push(() => client.close());
+    const execute = async () => {
+      const answer = (await client.callTool({ name: 'execute_code', arguments: { code: "import { greet } from './skills/greet';\nconsole.log(await greet());\n" } })) as { content: Array<{ text?: string }> };
+      return answer.content.map((c) => c.text ?? '').join('\n');
+    };
+    expect(await execute()).toMatch(/^hello\n/);
+    // After the answer the gateway opens the graph and watches it: an edit now reaches the next run.
+    writeAt('edited', 1_700_000_200);
+    await expect.poll(execute, { timeout: 60_000, interval: 500 }).toMatch(/^edited\n/);
+    // save_skill works on the graph opened meanwhile.
+    const saved = (await client.callTool({ name: 'save_skill', arguments: { name: 'count_words', description: 'Counts words', code: 'export async function countWords(text: string) { return text.split(/\\s+/).length; }\n' } })) as { isError?: boolean };
+    expect(saved.isError ?? false).toBe(false);
+    const pages = fs.readdirSync(path.join(graph, 'pages')).map((name) => fs.readFileSync(path.join(graph, 'pages', name), 'utf8'));
+    expect(pages.filter((text) => text.includes('description:: Counts words'))).toHaveLength(1);
+  }, 180_000);
+
   it('status, search and skills list load none of the heavy modules (compiler, tokenizer, E2B SDK, phone metadata); run, which type-checks, loads the compiler', async () => {
     const dir = tempRoot();
     const graph = path.join(dir, 'graph');

@@ -30,7 +30,10 @@ export interface GatewayContext {
   /** Server name -> folder under servers/ in the generated tree. */
   serverDirs(): Map<string, string>;
   runs: RunManager;
-  skills: SkillSaver;
+  /** The skill operations; may open the graph first (the gateway's engine opens it after its first answer). */
+  skills(): Promise<SkillSaver>;
+  /** An execute_code answer was sent (and its ledger written): background work that must not delay answers may start. */
+  answered?(): void;
   ledger: ContextLedgerBook;
   hooks: GatewayRunHooks;
   /** Current settings (re-read so a change made in the app applies without restarting the gateway). */
@@ -203,6 +206,7 @@ export class Gateway {
         handle.phases.mark('ledger written');
         handle.phases.flush();
         if (recorded.problem) this.ctx.reportProblem?.(what, new Error(recorded.problem));
+        this.ctx.answered?.();
       })
       .catch((error: unknown) => this.ctx.reportProblem?.(what, error));
     return { text: `${returned}\n${footer.join('\n')}`, runId: result.id, status: result.status, durationMs: result.durationMs ?? 0, ledger: entry.ledger, ledgerRecorded };
@@ -222,7 +226,7 @@ export class Gateway {
     requireText(input.description, 'description', 1_000);
     requireText(input.code, 'code', CODE_CHARS_MAX);
     if ((input.tags ?? []).length > 20) throw new InvalidInputError('save_skill takes at most 20 tags.');
-    const skill = await this.ctx.skills.save(
+    const skill = await (await this.ctx.skills()).save(
       {
         name: input.name,
         description: input.description,

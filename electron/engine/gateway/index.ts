@@ -30,7 +30,12 @@ export function gatewayForEngine(engine: Engine): Gateway {
     toolDocs: () => engine.apiTree.toolDocs(),
     serverDirs: () => new Map(engine.serverStates().map((s) => [s.name, s.dir])),
     runs: engine.runs,
-    skills: engine.skills,
+    skills: async () => {
+      await engine.openGraph();
+      return engine.skills;
+    },
+    // The graph (scan, then watching) is opened after the first answer, which the caught-up index served alone.
+    answered: () => void engine.openGraph().catch(engine.reportBackgroundFailure('opening the graph')),
     ledger: engine.ledger,
     hooks: engine.gatewayHooks,
     settings: () => currentSettings(engine.settings),
@@ -49,7 +54,7 @@ export function gatewayForEngine(engine: Engine): Gateway {
     ready: async (servers) => {
       await (ready ??= (async () => {
         await engine.indexing;
-        await engine.skills.materialize(engine.apiTree.apiDir).catch(engine.reportBackgroundFailure('writing the skills as modules'));
+        await engine.materializeSkills().catch(engine.reportBackgroundFailure('writing the skills as modules'));
       })());
       // A server that fails keeps its last generated files; the agent still gets the others. A server already
       // generated is not started again (refreshUngeneratedApi knows it from its tool docs).
