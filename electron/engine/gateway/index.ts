@@ -23,7 +23,9 @@ export { GatewayRunHooks, currentSettings } from './run-hooks';
  */
 export function gatewayForEngine(engine: Engine): Gateway {
   let ready: Promise<void> | undefined;
-  void engine.runs.warmUp(GATEWAY_SESSION, ['typescript', 'python']).catch(engine.reportBackgroundFailure('warming the sandbox for agents'));
+  // The type-checker is warmed after the first answer, with the graph: code run before may need no compiler at all.
+  void engine.runs.warmUp(GATEWAY_SESSION, ['typescript', 'python'], { typeCheck: false }).catch(engine.reportBackgroundFailure('warming the sandbox for agents'));
+  let warmedAfterAnswer = false;
   return new Gateway({
     index: engine.index,
     apiDir: engine.apiTree.apiDir,
@@ -35,7 +37,14 @@ export function gatewayForEngine(engine: Engine): Gateway {
       return engine.skills;
     },
     // The graph (scan, then watching) is opened after the first answer, which the caught-up index served alone.
-    answered: () => void engine.openGraph().catch(engine.reportBackgroundFailure('opening the graph')),
+    answered: () => {
+      if (warmedAfterAnswer) return;
+      warmedAfterAnswer = true;
+      void engine
+        .openGraph()
+        .then(() => engine.runs.typeChecker().warm())
+        .catch(engine.reportBackgroundFailure('opening the graph and warming the type-checker'));
+    },
     ledger: engine.ledger,
     hooks: engine.gatewayHooks,
     settings: () => currentSettings(engine.settings),

@@ -127,14 +127,16 @@ export class RunManager {
    * Starts what the first run would otherwise wait for: the sandbox, a ready runner per language, the type-checker
    * and the bundler. Resolves when they are ready; safe to call again (after runs it waits for their replacements).
    */
-  async warmUp(session = 'default', languages: RunLanguage[] = ['typescript']): Promise<void> {
+  async warmUp(session = 'default', languages: RunLanguage[] = ['typescript'], opts: { typeCheck?: boolean } = {}): Promise<void> {
     const local = this.backends.get('local')!;
     await local.initialize();
     const runtimes = new Set(languages.map((language): SandboxRuntime => (language === 'python' ? 'python' : 'node')));
     const ready = [...runtimes].map((runtime) =>
       local.warm?.(runtime, this.opts.apiDir, this.workspaceDir(session), this.stagingDir(session), this.limits, this.opts.allowedDomains ?? []),
     );
-    if (languages.includes('typescript')) this.typeChecker().warm();
+    // Building the checker holds this thread for seconds; a host whose first code is likely recorded as passed
+    // (typecheck-passed.ts) warms it later instead (the gateway, after its first answer).
+    if (languages.includes('typescript') && opts.typeCheck !== false) this.typeChecker().warm();
     if (languages.includes('typescript') || languages.includes('javascript')) await this.bundler.bundle('export {};', 'typescript');
     await Promise.all(ready);
   }
