@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -50,6 +51,43 @@ function descendants(pid: number): string[] {
 
 const cli = promisify(execFile);
 
+/** Modules the heavy-modules loader keeps off the start of every command (esbuild too, but tsx, which runs the CLI
+ *  from source here, loads it for itself). */
+const HEAVY_MODULES = ['typescript', 'gpt-tokenizer', 'e2b', 'libphonenumber-js'];
+
+/**
+ * Runs a CLI command in a new process and answers every module file it loaded: CommonJS ones from require.cache as
+ * the process exits, ES modules from a module load hook (e2b, say, has both builds; either way counts).
+ */
+function moduleRecorder(dir: string, graph: string, data: string): (args: string[]) => Promise<string> {
+  const run = commandRecorder(dir, graph, data);
+  return async (args) => {
+    const outcome = await run(args);
+    if (outcome.exitCode !== 0) throw new Error(`skillgraph ${args.join(' ')} failed (${outcome.exitCode}): ${outcome.stderr}`);
+    return outcome.modules;
+  };
+}
+
+/** moduleRecorder's process, with what it printed and its exit code (a failing command is an answer too). */
+function commandRecorder(dir: string, graph: string, data: string): (args: string[]) => Promise<{ modules: string; stdout: string; stderr: string; exitCode: number }> {
+  const loadedList = path.join(dir, 'loaded.txt');
+  const hooks = path.join(dir, 'record-hooks.mjs');
+  const preload = path.join(dir, 'record-loaded.mjs');
+  fs.writeFileSync(hooks, `import fs from 'node:fs';\nexport async function load(url, context, next) {\n  fs.appendFileSync(${JSON.stringify(loadedList)}, url + '\\n');\n  return next(url, context);\n}\n`);
+  fs.writeFileSync(
+    preload,
+    `import { createRequire, register } from 'node:module';\nimport fs from 'node:fs';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\nconst require = createRequire(import.meta.url);\nprocess.on('exit', () => fs.appendFileSync(${JSON.stringify(loadedList)}, Object.keys(require.cache).join('\\n') + '\\n'));\n`,
+  );
+  return async (args) => {
+    fs.rmSync(loadedList, { force: true });
+    const outcome = await cli(process.execPath, [tsxCli, cliEntry, ...args, '--graph', graph, '--data', data], { cwd: root, env: { ...process.env, NODE_OPTIONS: `--import ${pathToFileURL(preload).href}` } }).then(
+      ({ stdout, stderr }) => ({ stdout, stderr, exitCode: 0 }),
+      (error: { stdout: string; stderr: string; code: number }) => ({ stdout: error.stdout, stderr: error.stderr, exitCode: error.code }),
+    );
+    return { ...outcome, modules: fs.readFileSync(loadedList, 'utf8').replaceAll('\\', '/') };
+  };
+}
+
 describe('cold start', () => {
   it('the gateway answers initialize and tools/list with 12 servers configured and none started', async () => {
     const dir = tempRoot();
@@ -70,29 +108,120 @@ describe('cold start', () => {
     expect(below.filter((cmd) => !cmd.includes(cliEntry) && !/esbuild\S* --service/.test(cmd))).toEqual([]);
   });
 
-  it('status, search and skills list never load the TypeScript compiler or the tokenizer; run, which type-checks, does', async () => {
+  it('the gateway\'s first execute_code generates and starts only the server its code imports, of several never generated', async () => {
+    const dir = tempRoot();
+    const data = path.join(dir, 'data');
+    fs.mkdirSync(data);
+    const servers = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`memory${i}`, { command: process.execPath, args: [memoryServer], env: { MEMORY_FILE_PATH: path.join(dir, `m${i}.json`) } }]));
+    fs.writeFileSync(path.join(data, 'mcp.json'), JSON.stringify({ mcpServers: servers }));
+    await cli(process.execPath, [tsxCli, cliEntry, 'init', '--graph', path.join(dir, 'graph'), '--data', data], { cwd: root });
+    const transport = new StdioClientTransport({ command: process.execPath, args: [tsxCli, cliEntry, 'mcp', '--graph', path.join(dir, 'graph'), '--data', data], cwd: root, stderr: 'pipe' });
+    const client = new Client({ name: 'cold-start-test', version: '1.0.0' });
+    await client.connect(transport);
+    cleanups.push(() => client.close());
+    const answer = (await client.callTool({ name: 'execute_code', arguments: { code: "import { readGraph } from './servers/memory1';\nconsole.log(JSON.stringify(await readGraph({})));\n" } })) as { isError?: boolean; content: Array<{ text?: string }> };
+    expect(answer.isError ?? false).toBe(false);
+    expect(answer.content.map((c) => c.text ?? '').join('\n')).toContain('{"entities":[],"relations":[]}');
+    // One server process, memory1's (its generation and the call share it); the other two were never started.
+    expect(descendants(transport.pid!).filter((cmd) => cmd.includes('server-memory'))).toHaveLength(1);
+    expect(fs.readdirSync(path.join(data, 'api', 'servers')).filter((name) => name.startsWith('memory'))).toEqual(['memory1']);
+  }, 120_000);
+
+  it('the gateway\'s first execute_code trusts a fresh index (reads no page file), and opens the graph after answering', async () => {
     const dir = tempRoot();
     const graph = path.join(dir, 'graph');
     const data = path.join(dir, 'data');
-    // A preload that writes, as the process exits, every CommonJS module it loaded (typescript and gpt-tokenizer are
-    // CommonJS, whichever way they are imported).
-    const loadedList = path.join(dir, 'loaded.txt');
-    const preload = path.join(dir, 'record-loaded.cjs');
-    fs.writeFileSync(preload, `process.on('exit', () => require('node:fs').appendFileSync(${JSON.stringify(loadedList)}, Object.keys(require.cache).join('\\n') + '\\n---\\n'));\n`);
-    const loadedBy = async (args: string[]) => {
-      fs.rmSync(loadedList, { force: true });
-      await cli(process.execPath, [tsxCli, cliEntry, ...args, '--graph', graph, '--data', data], { cwd: root, env: { ...process.env, NODE_OPTIONS: `--require ${preload}` } });
-      const modules = fs.readFileSync(loadedList, 'utf8');
-      return { typescript: /node_modules[\\/]typescript[\\/]/.test(modules), tokenizer: /node_modules[\\/]gpt-tokenizer[\\/]/.test(modules) };
-    };
     await cli(process.execPath, [tsxCli, cliEntry, 'init', '--graph', graph, '--data', data], { cwd: root });
+    const fence = '`'.repeat(3);
+    const page = path.join(graph, 'pages', 'skills___greet.md');
+    const writeAt = (body: string, seconds: number) => {
+      fs.writeFileSync(page, `type:: skill\ndescription:: Greets\n\n- ${fence}ts\n  export async function greet() { return '${body}'; }\n  ${fence}\n`);
+      fs.utimesSync(page, seconds, seconds);
+    };
+    writeAt('hello', 1_700_000_000);
+    await cli(process.execPath, [tsxCli, cliEntry, 'index', '--graph', graph, '--data', data], { cwd: root });
+    // Different bytes under the mtime the index holds: only a gateway that read the page would see them.
+    writeAt('unseen', 1_700_000_000);
+    const transport = new StdioClientTransport({ command: process.execPath, args: [tsxCli, cliEntry, 'mcp', '--graph', graph, '--data', data], cwd: root, stderr: 'pipe' });
+    const client = new Client({ name: 'cold-start-test', version: '1.0.0' });
+    await client.connect(transport);
+    cleanups.push(() => client.close());
+    const execute = async () => {
+      const answer = (await client.callTool({ name: 'execute_code', arguments: { code: "import { greet } from './skills/greet';\nconsole.log(await greet());\n" } })) as { content: Array<{ text?: string }> };
+      return answer.content.map((c) => c.text ?? '').join('\n');
+    };
+    expect(await execute()).toMatch(/^hello\n/);
+    // After the answer the gateway opens the graph and watches it: an edit now reaches the next run.
+    writeAt('edited', 1_700_000_200);
+    await expect.poll(execute, { timeout: 60_000, interval: 500 }).toMatch(/^edited\n/);
+    // save_skill works on the graph opened meanwhile.
+    const saved = (await client.callTool({ name: 'save_skill', arguments: { name: 'count_words', description: 'Counts words', code: 'export async function countWords(text: string) { return text.split(/\\s+/).length; }\n' } })) as { isError?: boolean };
+    expect(saved.isError ?? false).toBe(false);
+    const pages = fs.readdirSync(path.join(graph, 'pages')).map((name) => fs.readFileSync(path.join(graph, 'pages', name), 'utf8'));
+    expect(pages.filter((text) => text.includes('description:: Counts words'))).toHaveLength(1);
+  }, 180_000);
+
+  it('status, search and skills list load none of the heavy modules (compiler, tokenizer, E2B SDK, phone metadata); run, which type-checks, loads the compiler', async () => {
+    const dir = tempRoot();
+    const graph = path.join(dir, 'graph');
+    const data = path.join(dir, 'data');
+    const loadedBy = moduleRecorder(dir, graph, data);
+    const heavy = (modules: string) => Object.fromEntries(HEAVY_MODULES.map((name) => [name, modules.includes(`/node_modules/${name}/`)]));
+    await cli(process.execPath, [tsxCli, cliEntry, 'init', '--graph', graph, '--data', data], { cwd: root });
+    const none = Object.fromEntries(HEAVY_MODULES.map((name) => [name, false]));
     for (const command of [['status'], ['search', 'anything'], ['skills', 'list']]) {
-      expect({ command, ...(await loadedBy(command)) }).toEqual({ command, typescript: false, tokenizer: false });
+      expect({ command, ...heavy(await loadedBy(command)) }).toEqual({ command, ...none });
+    }
+    // search and skills list do not open the engine, so not even the local sandbox runtime (status reports its availability).
+    for (const command of [['search', 'anything'], ['skills', 'list']]) {
+      expect({ command, sandboxRuntime: (await loadedBy(command)).includes('/node_modules/@anthropic-ai/sandbox-runtime/') }).toEqual({ command, sandboxRuntime: false });
     }
     const hello = path.join(dir, 'hello.ts');
     fs.writeFileSync(hello, 'console.log("hello");\n');
-    expect((await loadedBy(['run', hello])).typescript).toBe(true);
+    expect(heavy(await loadedBy(['run', hello]))).toMatchObject({ typescript: true, e2b: false });
   });
+
+  it('run keeps a passed type-check on disk: a new process re-running the same code over the same API loads no compiler; changed code or a changed API file is checked again', async () => {
+    const dir = tempRoot();
+    const graph = path.join(dir, 'graph');
+    const data = path.join(dir, 'data');
+    const run = commandRecorder(dir, graph, data);
+    const compiled = (outcome: { modules: string }) => outcome.modules.includes('/node_modules/typescript/');
+    await cli(process.execPath, [tsxCli, cliEntry, 'init', '--graph', graph, '--data', data], { cwd: root });
+    const fence = '`'.repeat(3);
+    const greetPage = path.join(graph, 'pages', 'skills___greet.md');
+    const writeSkill = (source: string, seconds: number) => {
+      fs.writeFileSync(greetPage, `type:: skill\ndescription:: Greets\n\n- ${fence}ts\n  ${source}\n  ${fence}\n`);
+      fs.utimesSync(greetPage, seconds, seconds);
+    };
+    writeSkill("export async function greet() { return 'hello'; }", 1_700_000_000);
+    const script = path.join(dir, 'hello.ts');
+    fs.writeFileSync(script, "import { greet } from './skills/greet';\nconsole.log(await greet());\n");
+
+    const first = await run(['run', script]);
+    expect([first.stdout, first.exitCode, compiled(first)]).toEqual(['hello\n', 0, true]);
+    const again = await run(['run', script]);
+    expect([again.stdout, again.exitCode, compiled(again)]).toEqual(['hello\n', 0, false]);
+
+    // The skill (an API file the check read) now wants an argument: the same code is checked again, and fails.
+    writeSkill("export async function greet(name: string) { return 'hello ' + name; }", 1_700_000_100);
+    const stale = await run(['run', script]);
+    expect(compiled(stale)).toBe(true);
+    expect(stale.exitCode).not.toBe(0);
+    expect(stale.stdout).toBe('');
+    expect(stale.stderr).toContain('hello.ts:2:');
+    expect(stale.stderr).toContain('Expected 1 arguments, but got 0');
+    // ... and a type error is never remembered: the next process reports it again.
+    const staleAgain = await run(['run', script]);
+    expect([staleAgain.exitCode !== 0, staleAgain.stderr.includes('Expected 1 arguments, but got 0'), compiled(staleAgain)]).toEqual([true, true, true]);
+
+    // Changed code is checked; once it passed, a new process trusts the record again.
+    fs.writeFileSync(script, "import { greet } from './skills/greet';\nconsole.log(await greet('you'));\n");
+    const fixed = await run(['run', script]);
+    expect([fixed.stdout, compiled(fixed)]).toEqual(['hello you\n', true]);
+    const fixedAgain = await run(['run', script]);
+    expect([fixedAgain.stdout, compiled(fixedAgain)]).toEqual(['hello you\n', false]);
+  }, 240_000);
 
   it('search finds a page edited while no Skillgraph process ran, and forgets one deleted', async () => {
     const dir = tempRoot();

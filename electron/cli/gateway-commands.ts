@@ -28,7 +28,9 @@ async function serveMcp(values: Record<string, unknown>): Promise<number> {
   const openEngine = (): Promise<Engine> =>
     (engine ??= import('../engine/engine').then(({ Engine }) =>
       // The gateway warms the sandbox for its own session (gatewayForEngine); the engine's warm-up is the app's.
-      Engine.open({ graph: locations.graphDir, data: locations.dataDir, host: 'cli', watch: true, warmSandbox: false, serverRequests: relay.handlers, log: locationsOf(values).log ?? { to: 'logs-folder' } }).then((opened) => {
+      // Without the graph: the index catches up by file times (a fresh index reads no page), and the gateway opens the
+      // graph (scan, then watching) after its first answer or when save_skill needs it.
+      Engine.open({ graph: locations.graphDir, data: locations.dataDir, host: 'cli', watch: true, loadGraph: false, warmSandbox: false, serverRequests: relay.handlers, log: locationsOf(values).log ?? { to: 'logs-folder' } }).then((opened) => {
         // The agent's roots changed: the servers offered them hear roots/list_changed and ask again.
         relay.onRootsChanged(() => opened.pool.hostRootsChanged());
         return opened;

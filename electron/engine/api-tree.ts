@@ -78,13 +78,14 @@ export class ApiTree {
 
   /**
    * Generates only the configured servers that have no generation yet (no tool docs in the index), so the API tree
-   * and search_tools know every server without starting the ones already known. Nothing to do starts nothing.
+   * and search_tools know every server without starting the ones already known. Nothing to do starts nothing. With
+   * `only`, just those of them (the servers a run's code imports).
    */
-  async refreshUngenerated(): Promise<GenerateResult | undefined> {
+  async refreshUngenerated(only?: readonly string[]): Promise<GenerateResult | undefined> {
     const known = new Set(this.index.toolDocs().map((doc) => doc.server));
     const missing = this.pool
       .states()
-      .filter((state) => state.status !== 'stopped' && !known.has(state.name))
+      .filter((state) => state.status !== 'stopped' && !known.has(state.name) && (!only || only.includes(state.name)))
       .map((state) => state.name);
     return missing.length ? this.refresh(missing) : undefined;
   }

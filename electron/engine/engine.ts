@@ -49,12 +49,12 @@ export class Engine {
     readonly options: EngineOptions,
     readonly locations: EngineLocations,
     readonly settings: SettingsStore,
-    private readonly loadedGraph: Graph | undefined,
+    private loadedGraph: Graph | undefined,
     readonly index: SearchIndex,
     readonly serverConfigs: ServerConfigStore,
     readonly pool: McpPool,
     readonly apiTree: ApiTree,
-    private readonly skillService: SkillService | undefined,
+    private skillService: SkillService | undefined,
     readonly runs: RunManager,
     /** Pending approvals of writing tool calls, shared with other processes through <data>/approvals/. */
     readonly approvals: ApprovalQueue,
@@ -107,9 +107,12 @@ export class Engine {
     // else from the index, caught up at open. With the graph, a run stages them only if a page changed since the last
     // run; either way only skills changed since the last pass are written.
     const skillStaging = new SkillStaging(apiTree.apiDir);
+    // The graph is read when the run starts: an engine that opens it later (openGraph) uses it from then on.
     const materializeForRun = async () => {
       await opened.engine?.indexing;
-      await skillStaging.stage(graph ? `graph ${graph.changes}` : undefined, () => (skills ? skills.all() : index.skills()).filter((skill) => skill.status !== 'archived'));
+      const live = opened.engine?.loadedGraph ?? graph;
+      const liveSkills = opened.engine?.skillService ?? skills;
+      await skillStaging.stage(live ? `graph ${live.changes}` : undefined, () => (liveSkills ? liveSkills.all() : index.skills()).filter((skill) => skill.status !== 'archived'));
     };
     const approvals = new ApprovalQueue(locations.dataDir, events.emit);
     const ledger = new ContextLedgerBook(locations.dataDir, events.emit);
@@ -133,10 +136,12 @@ export class Engine {
       interceptCall: gatewayHooks.interceptCall,
       onResult: ledger.onResult,
       onRecordProblem: (runId, problem) => opened.engine?.reportBackgroundFailure(`recording run ${runId}`)(new Error(problem)),
+      onCacheProblem: (problem) => log.warn(problem),
     });
     const engine = new Engine(options, locations, settings, graph, index, serverConfigs, pool, apiTree, skills, runs, approvals, ledger, gatewayHooks, events, elicitations, sampling, log);
     opened.engine = engine;
     engine.skillStaging = skillStaging;
+    engine.materializeForRun = materializeForRun;
     engine.catchUpWarnings = catchUpWarnings;
     if (graph) engine.startIndexing(graph, Boolean(options.watch), configStamp);
     engine.followServers();
@@ -211,9 +216,9 @@ export class Engine {
     for (const listener of this.apiListeners) listener();
   }
 
-  /** Generates the configured servers that have no generation yet (starting only those); undefined when none. */
-  async refreshUngeneratedApi(): Promise<GenerateResult | undefined> {
-    const result = await this.apiTree.refreshUngenerated();
+  /** Generates the configured servers that have no generation yet (starting only those, or only those of `only`); undefined when none. */
+  async refreshUngeneratedApi(only?: readonly string[]): Promise<GenerateResult | undefined> {
+    const result = await this.apiTree.refreshUngenerated(only);
     if (result) await this.skillService?.checkPins(this.apiTree.schemaHashes());
     if (result) this.announceApiChanged();
     return result;
@@ -316,6 +321,37 @@ export class Engine {
     return this.pool.states();
   }
 
+  private graphOpening: Promise<void> | undefined;
+  private materializeForRun: (() => Promise<void>) | undefined;
+
+  /** Writes the skills changed since the last pass as modules under api/skills/ (from the graph, or the index without it). */
+  async materializeSkills(): Promise<void> {
+    await this.materializeForRun?.();
+  }
+
+  /**
+   * Opens the graph of an engine opened without it (`loadGraph: false`): scans it into memory, then feeds the index
+   * from it (watching when the engine was opened to watch) and offers skill operations. The gateway answers from the
+   * caught-up index and opens the graph after its first answer, or when an answer needs it (save_skill).
+   */
+  openGraph(): Promise<void> {
+    if (this.loadedGraph) return Promise.resolve();
+    this.graphOpening ??= (async () => {
+      const configStamp = graphConfigStamp(this.locations.graphDir);
+      const graph = await Graph.open(this.locations.graphDir);
+      if (this.closing) {
+        await graph.close();
+        throw new Error('the engine was closed while its graph was opening');
+      }
+      this.loadedGraph = graph;
+      this.skillService = new SkillService({ graph, index: this.index, toolDocs: () => this.apiTree.toolDocs() });
+      this.startIndexing(graph, Boolean(this.options.watch), configStamp);
+    })();
+    return this.graphOpening;
+  }
+
+  private closing = false;
+
   /** The sandbox backend runs use by default, and whether it can run here (with the reason when not). */
   async backendStatus(): Promise<{ name: BackendName; available: boolean; reason?: string }> {
     return this.runs.backendStatus(this.settings.get().backend);
@@ -330,6 +366,8 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    await this.graphOpening?.catch(() => undefined); // a graph that failed to open was reported to whoever awaited it; there is nothing to close
     for (const dispose of this.disposers.reverse()) await dispose();
     await this.indexing?.catch(() => {}); // a failed indexing rejects for whoever awaits it (a command, a run); closing only waits
     await this.loadedGraph?.close();

@@ -30,14 +30,20 @@ export interface GatewayContext {
   /** Server name -> folder under servers/ in the generated tree. */
   serverDirs(): Map<string, string>;
   runs: RunManager;
-  skills: SkillSaver;
+  /** The skill operations; may open the graph first (the gateway's engine opens it after its first answer). */
+  skills(): Promise<SkillSaver>;
+  /** An execute_code answer was sent (and its ledger written): background work that must not delay answers may start. */
+  answered?(): void;
   ledger: ContextLedgerBook;
   hooks: GatewayRunHooks;
   /** Current settings (re-read so a change made in the app applies without restarting the gateway). */
   settings(): Pick<AppSettings, 'piiFilter'>;
   dataDir: string;
-  /** Resolves once the API tree and tool docs are up to date with the configured servers. */
-  ready(): Promise<void>;
+  /**
+   * Resolves once the API tree and tool docs are up to date with the configured servers; with `servers`, once those
+   * are (execute_code: a server the code does not import is not generated, so not started, for it).
+   */
+  ready(servers?: readonly string[]): Promise<void>;
   /** Background work of the gateway failed (a ledger entry not saved after its answer): logged and shown in the app. */
   reportProblem?(what: string, error: unknown): void;
   /** Calls `listener` when the API tree was regenerated or skills changed; returns how to stop. */
@@ -145,7 +151,7 @@ export class Gateway {
 
   async executeCode(input: ExecuteCodeInput, opts: ExecuteCodeOptions = {}): Promise<ExecuteCodeAnswer> {
     requireText(input.code, 'code', CODE_CHARS_MAX);
-    await this.ctx.ready();
+    await this.ctx.ready(importedServers(input.code));
     opts.signal?.throwIfAborted();
     const session = input.session ?? GATEWAY_SESSION;
     const piiFilter = this.ctx.settings().piiFilter;
@@ -202,6 +208,7 @@ export class Gateway {
         handle.phases.mark('ledger written');
         handle.phases.flush();
         if (recorded.problem) this.ctx.reportProblem?.(what, new Error(recorded.problem));
+        this.ctx.answered?.();
       })
       .catch((error: unknown) => this.ctx.reportProblem?.(what, error));
     return { text: `${returned}\n${footer.join('\n')}`, runId: result.id, status: result.status, durationMs: result.durationMs ?? 0, ledger: entry.ledger, ledgerRecorded };
@@ -221,7 +228,7 @@ export class Gateway {
     requireText(input.description, 'description', 1_000);
     requireText(input.code, 'code', CODE_CHARS_MAX);
     if ((input.tags ?? []).length > 20) throw new InvalidInputError('save_skill takes at most 20 tags.');
-    const skill = await this.ctx.skills.save(
+    const skill = await (await this.ctx.skills()).save(
       {
         name: input.name,
         description: input.description,
@@ -410,6 +417,21 @@ function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${bytes} B`;
+}
+
+/**
+ * The servers code imports from the API tree (`./servers/<name>/…` in TypeScript and JavaScript, `servers.<name>` in
+ * Python), or undefined when it may reach any of them (the whole `./servers` index, `import servers`, a `servers`
+ * path built at run time): those it names are all a run needs generated.
+ */
+export function importedServers(code: string): string[] | undefined {
+  const names = new Set<string>();
+  let reachesAll = false;
+  for (const match of code.matchAll(/\bservers(?:\/|\.)?([A-Za-z0-9_-]*)/g)) {
+    if (match[1] && match[1] !== 'index' && match[1] !== '__init__') names.add(match[1]);
+    else reachesAll = true;
+  }
+  return reachesAll ? undefined : [...names];
 }
 
 /** The run's notices, less a refusal the code did not catch: its error line in stderr already says it. */

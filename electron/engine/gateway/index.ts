@@ -15,21 +15,36 @@ export { PiiVault, PiiVaults, type PiiKind } from './pii';
 export { GatewayRunHooks, currentSettings } from './run-hooks';
 
 /**
- * The gateway over an open engine. Before its first answer the index has caught up and the servers never generated are
- * generated; a server with a generation is not started until code calls it (its list_changed then updates the tree).
+ * The gateway over an open engine. Before its first answer the index has caught up; before an answer that needs the
+ * API tree the servers never generated are generated (for execute_code, only those its code imports); a server with a
+ * generation is not started until code calls it (its list_changed then updates the tree).
  * It starts the sandbox and runners ahead for the session its runs use (GATEWAY_SESSION), not the app's `default`:
  * spares are per workspace, and the first execute_code then finds one ready.
  */
 export function gatewayForEngine(engine: Engine): Gateway {
   let ready: Promise<void> | undefined;
-  void engine.runs.warmUp(GATEWAY_SESSION, ['typescript', 'python']).catch(engine.reportBackgroundFailure('warming the sandbox for agents'));
+  // The type-checker is warmed after the first answer, with the graph: code run before may need no compiler at all.
+  void engine.runs.warmUp(GATEWAY_SESSION, ['typescript', 'python'], { typeCheck: false }).catch(engine.reportBackgroundFailure('warming the sandbox for agents'));
+  let warmedAfterAnswer = false;
   return new Gateway({
     index: engine.index,
     apiDir: engine.apiTree.apiDir,
     toolDocs: () => engine.apiTree.toolDocs(),
     serverDirs: () => new Map(engine.serverStates().map((s) => [s.name, s.dir])),
     runs: engine.runs,
-    skills: engine.skills,
+    skills: async () => {
+      await engine.openGraph();
+      return engine.skills;
+    },
+    // The graph (scan, then watching) is opened after the first answer, which the caught-up index served alone.
+    answered: () => {
+      if (warmedAfterAnswer) return;
+      warmedAfterAnswer = true;
+      void engine
+        .openGraph()
+        .then(() => engine.runs.typeChecker().warm())
+        .catch(engine.reportBackgroundFailure('opening the graph and warming the type-checker'));
+    },
     ledger: engine.ledger,
     hooks: engine.gatewayHooks,
     settings: () => currentSettings(engine.settings),
@@ -45,13 +60,15 @@ export function gatewayForEngine(engine: Engine): Gateway {
         stopSkills();
       };
     },
-    ready: () =>
-      (ready ??= (async () => {
+    ready: async (servers) => {
+      await (ready ??= (async () => {
         await engine.indexing;
-        // A server that fails keeps its last generated files; the agent still gets the others.
-        await engine.refreshUngeneratedApi().catch(engine.reportBackgroundFailure('generating the API of servers never generated'));
-        await engine.skills.materialize(engine.apiTree.apiDir).catch(engine.reportBackgroundFailure('writing the skills as modules'));
-      })()),
+        await engine.materializeSkills().catch(engine.reportBackgroundFailure('writing the skills as modules'));
+      })());
+      // A server that fails keeps its last generated files; the agent still gets the others. A server already
+      // generated is not started again (refreshUngeneratedApi knows it from its tool docs).
+      if (servers?.length !== 0) await engine.refreshUngeneratedApi(servers).catch(engine.reportBackgroundFailure('generating the API of servers never generated'));
+    },
   });
 }
 

@@ -1,7 +1,7 @@
 // Keeps personal data out of the model: what a gateway run prints passes through redact(), which swaps e-mail
 // addresses, phone numbers, IBANs, card numbers and IPs for stable placeholders ([EMAIL_1]); restore() turns the
 // placeholders in later tool arguments back into the real values. The mapping lives only in this process, per session.
-import { findPhoneNumbersInText } from 'libphonenumber-js';
+import { phoneNumbers } from '../heavy-modules';
 
 export type PiiKind = 'EMAIL' | 'IBAN' | 'CARD' | 'PHONE' | 'IP';
 
@@ -98,7 +98,7 @@ const DETECTORS: Detector[] = [
     kind: 'PHONE',
     // libphonenumber-js (Google's metadata) finds each number on its own, also several in a row. National numbers
     // without +CC are read as US numbers, as the filter did before; other countries' are found with their +CC.
-    find: (text) => findPhoneNumbersInText(text, 'US').map((found) => [found.startsAt, found.endsAt]),
+    find: (text) => phoneNumbers().findPhoneNumbersInText(text, 'US').map((found) => [found.startsAt, found.endsAt]),
   },
 ];
 

@@ -3,7 +3,8 @@
 // the last few outputs are kept with the stamps of the files they were built from, so the same code over an unchanged
 // API tree is not built again.
 import path from 'node:path';
-import { context, transform, type BuildContext, type Message } from 'esbuild';
+import type { BuildContext, Message } from 'esbuild';
+import { esbuild } from '../heavy-modules';
 import { StampedCache, stampFiles } from './file-stamps';
 import { SandboxError } from './types';
 
@@ -87,7 +88,7 @@ export class Bundler {
 
   private async strip(code: string, language: BundleLanguage): Promise<BuildOutput> {
     try {
-      const result = await transform(code, {
+      const result = await esbuild().transform(code, {
         loader: language === 'typescript' ? 'ts' : 'js',
         format: 'esm',
         platform: 'node',
@@ -121,7 +122,7 @@ export class Bundler {
     let pending = this.contexts.get(language);
     if (pending) return pending;
     const entryPath = entryFile(this.apiDir, language);
-    pending = context({
+    pending = esbuild().context({
       entryPoints: [ENTRY],
       bundle: true,
       format: 'esm',

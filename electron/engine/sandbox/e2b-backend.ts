@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ALL_TRAFFIC, AuthenticationError, CommandExitError, NotFoundError, Sandbox, type CommandHandle, type SandboxOpts } from 'e2b';
+import type { CommandHandle, Sandbox, SandboxOpts } from 'e2b';
+import { e2b } from '../heavy-modules';
 import { FrameDemuxer } from './bridge';
 import { resolveE2BApiKey } from './e2b-key';
 import { E2BSessionMap, sessionSandboxState, type SessionSandbox } from './e2b-sessions';
@@ -40,6 +41,8 @@ const SNAPSHOT_PATH = `${REMOTE_RUNTIME}/snapshot.cjs`;
 /** A reachability answer is reused this long (the status bar asks often; every run asks too). */
 const PROBE_TTL_MS = 30_000;
 const DEFAULT_IDLE_MINUTES = 10;
+/** Every IPv4 address, as the SDK's ALL_TRAFFIC (a constant here so the rules need no SDK loaded). */
+const ALL_TRAFFIC = '0.0.0.0/0';
 
 /** The runtime every session sandbox needs, by file name in .runtime/ (baked into the template by e2b/write-runtime.ts). */
 export function runtimeFiles(): Record<string, string> {
@@ -62,7 +65,7 @@ export function e2bNetwork(allowedDomains: string[]): { opts: Pick<SandboxOpts, 
 
 /** What a failed E2B request means for the user, in one sentence. */
 export function describeE2BFailure(error: unknown): string {
-  if (error instanceof AuthenticationError) return `E2B rejected the API key (${error.message})`;
+  if (error instanceof e2b().AuthenticationError) return `E2B rejected the API key (${error.message})`;
   const e = error as { message?: string; cause?: { code?: string; message?: string } };
   const cause = e?.cause?.code ?? e?.cause?.message;
   return `E2B could not be reached: ${e?.message ?? String(error)}${cause ? ` (${cause})` : ''}`;
@@ -95,7 +98,7 @@ export class E2BSandboxBackend implements SandboxBackend {
     if (resolved.key === undefined) return { ok: false, reason: resolved.reason };
     const key = resolved.key;
     if (!this.probe || this.probe.key !== key || Date.now() - this.probe.at > PROBE_TTL_MS) {
-      const result = Sandbox.list({ ...this.connection(key), limit: 1 })
+      const result = e2b().Sandbox.list({ ...this.connection(key), limit: 1 })
         .nextItems()
         .then(
           () => ({ ok: true }),
@@ -129,7 +132,7 @@ export class E2BSandboxBackend implements SandboxBackend {
     const entry = this.sessions.get(session);
     this.sessions.forget(session);
     const key = resolveE2BApiKey(this.settings().apiKey).key;
-    if (entry && key) await Sandbox.kill(entry.sandboxId, this.connection(key));
+    if (entry && key) await e2b().Sandbox.kill(entry.sandboxId, this.connection(key));
   }
 
   private async executeInSession(session: string, req: SandboxExecRequest): Promise<SandboxExecResult> {
@@ -189,7 +192,7 @@ export class E2BSandboxBackend implements SandboxBackend {
     const known = this.sessions.get(session);
     if (known && known.template === template && sessionSandboxState(known, Date.now()) !== 'expired') {
       try {
-        const sandbox = await Sandbox.connect(known.sandboxId, { ...connection, timeoutMs: lifetime });
+        const sandbox = await e2b().Sandbox.connect(known.sandboxId, { ...connection, timeoutMs: lifetime });
         // Settings changed the allowed domains since the sandbox was made: the update replaces its rules.
         if (JSON.stringify(known.allowedDomains) !== JSON.stringify(domains)) {
           await sandbox.updateNetwork(domains.length ? { allowOut: domains, denyOut: [ALL_TRAFFIC] } : { allowInternetAccess: false });
@@ -198,13 +201,13 @@ export class E2BSandboxBackend implements SandboxBackend {
         }
         return { sandbox, entry: known };
       } catch (error) {
-        if (!(error instanceof NotFoundError)) throw new SandboxError('backend-unavailable', describeE2BFailure(error));
+        if (!(error instanceof e2b().NotFoundError)) throw new SandboxError('backend-unavailable', describeE2BFailure(error));
         req.onNotice(`the session's E2B sandbox ${known.sandboxId} is gone (${error.message}); a new one is started and the workspace uploaded again`);
       }
     } else if (known) {
       const why = known.template !== template ? 'the template setting changed' : 'it was idle past the retention';
       req.onNotice(`the session's E2B sandbox ${known.sandboxId} is replaced: ${why}`);
-      await Sandbox.kill(known.sandboxId, connection).catch((error: unknown) => req.onNotice(`the old E2B sandbox ${known.sandboxId} could not be killed: ${describeE2BFailure(error)}`));
+      await e2b().Sandbox.kill(known.sandboxId, connection).catch((error: unknown) => req.onNotice(`the old E2B sandbox ${known.sandboxId} could not be killed: ${describeE2BFailure(error)}`));
     }
     let sandbox: Sandbox;
     try {
@@ -215,7 +218,7 @@ export class E2BSandboxBackend implements SandboxBackend {
         lifecycle: { onTimeout: 'pause' },
         metadata: { app: 'skillgraph', session },
       };
-      sandbox = template ? await Sandbox.create(template, opts) : await Sandbox.create(opts);
+      sandbox = template ? await e2b().Sandbox.create(template, opts) : await e2b().Sandbox.create(opts);
     } catch (error) {
       throw new SandboxError('backend-unavailable', describeE2BFailure(error));
     }
@@ -270,7 +273,7 @@ export class E2BSandboxBackend implements SandboxBackend {
       // kill -1 signals every process the sandbox's user owns except the shell itself; the sandbox's agent runs as root.
       await sandbox.commands.run(`kill -9 -1 2>/dev/null; rm -f ${shellQuote(entryFile)}; true`, { user: 'user' });
     } catch (error) {
-      if (!(error instanceof CommandExitError)) req.onNotice(`processes the run left in E2B sandbox ${sandbox.sandboxId} could not be ended: ${describeE2BFailure(error)}`);
+      if (!(error instanceof e2b().CommandExitError)) req.onNotice(`processes the run left in E2B sandbox ${sandbox.sandboxId} could not be ended: ${describeE2BFailure(error)}`);
     }
   }
 
@@ -317,7 +320,7 @@ export class E2BSandboxBackend implements SandboxBackend {
         return { exitCode: result.exitCode };
       } catch (error) {
         if (req.signal.aborted) return { exitCode: null, signal: 'SIGKILL' };
-        if (error instanceof CommandExitError) return { exitCode: error.exitCode };
+        if (error instanceof e2b().CommandExitError) return { exitCode: error.exitCode };
         throw error;
       }
     } finally {

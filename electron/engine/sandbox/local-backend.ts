@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'node:net';
-import { SandboxManager } from '@anthropic-ai/sandbox-runtime';
+import { sandboxRuntime } from '../heavy-modules';
 import { LineSplitter } from './bridge';
 import { createRunCage, removeCageRoots, type RunCage } from './cage';
 import { runtimeSource } from '../runtime/sources';
@@ -91,6 +91,7 @@ let sandboxTeardown: Promise<void> = Promise.resolve();
 function ensureSandboxManager(allowedDomains: string[]): Promise<void> {
   const key = JSON.stringify([...allowedDomains].sort());
   sandboxInit ??= sandboxTeardown.then(async () => {
+    const { SandboxManager } = await sandboxRuntime();
     const deps = await SandboxManager.checkDependenciesAsync();
     if (deps.errors.length > 0) {
       throw new SandboxError('backend-unavailable', `the local sandbox cannot start: ${deps.errors.join(', ')} (install bubblewrap, socat and ripgrep)`);
@@ -107,7 +108,7 @@ function ensureSandboxManager(allowedDomains: string[]): Promise<void> {
   init.catch(() => {
     if (sandboxInit === init) sandboxInit = undefined;
   });
-  return init.then(() => {
+  return init.then(sandboxRuntime).then(({ SandboxManager }) => {
     if (key === sandboxDomains) return;
     // The proxy consults the allow-list per request, so a change applies to every later connection.
     const config = SandboxManager.getConfig();
@@ -124,7 +125,7 @@ async function releaseSandboxManager(): Promise<void> {
   sandboxDomains = '';
   sandboxTeardown = (async () => {
     await init?.catch(() => undefined); // a failed start was reported to the runs that awaited it; teardown resets either way
-    if (init) await SandboxManager.reset();
+    if (init) await (await sandboxRuntime()).SandboxManager.reset();
     removeCageRoots(); // every runner is gone: nothing of ours stays under /sys/fs/cgroup
   })();
   await sandboxTeardown;
@@ -187,6 +188,7 @@ export class LocalSandboxBackend implements SandboxBackend {
   }
 
   private async probeAvailability(): Promise<{ ok: boolean; reason?: string }> {
+    const { SandboxManager } = await sandboxRuntime();
     if (!SandboxManager.isSupportedPlatform()) return { ok: false, reason: `the local sandbox does not support ${process.platform}` };
     const deps = await SandboxManager.checkDependenciesAsync();
     if (deps.errors.length > 0) return { ok: false, reason: `missing: ${deps.errors.join(', ')}` };
@@ -507,6 +509,7 @@ export class LocalSandboxBackend implements SandboxBackend {
         : `${tmpEnv}exec ${quote(python!.executable)} -u -X utf8 ${quote(path.join(this.runtimeDir, 'runner.py'))}`;
     mkdirSync(context.workspaceDir, { recursive: true });
     mkdirSync(context.stagingDir, { recursive: true });
+    const { SandboxManager } = await sandboxRuntime();
     const wrapped = await this.sandboxArgv(context, tmpDir, () =>
       SandboxManager.wrapWithSandboxArgv(
         command,

@@ -19,6 +19,7 @@ import { runsDirOf } from './run-history';
 import { RunDetails, RunRecords } from './run-records';
 import { RunScheduler } from './scheduler';
 import { TypeChecker } from './typecheck';
+import { passedChecksFile } from './typecheck-passed';
 import { UserErrorStream, defaultFileName } from './user-errors';
 import { DEFAULT_LIMITS, SandboxError, type SandboxBackend, type SandboxLimits, type SandboxRuntime, type StopReason, type ToolCaller } from './types';
 
@@ -46,6 +47,8 @@ export interface RunManagerOptions {
   onResult?: OnToolResult;
   /** A run's records could not be written after it answered (the notice says so too): the host logs it. */
   onRecordProblem?: (runId: string, problem: string) => void;
+  /** The type-checker's record of passes on disk could not be read or written (runs go on): the host logs it. */
+  onCacheProblem?: (problem: string) => void;
   /** Backends to use instead of the defaults (tests, the composition root). */
   backends?: Partial<Record<BackendName, SandboxBackend>>;
 }
@@ -126,14 +129,16 @@ export class RunManager {
    * Starts what the first run would otherwise wait for: the sandbox, a ready runner per language, the type-checker
    * and the bundler. Resolves when they are ready; safe to call again (after runs it waits for their replacements).
    */
-  async warmUp(session = 'default', languages: RunLanguage[] = ['typescript']): Promise<void> {
+  async warmUp(session = 'default', languages: RunLanguage[] = ['typescript'], opts: { typeCheck?: boolean } = {}): Promise<void> {
     const local = this.backends.get('local')!;
     await local.initialize();
     const runtimes = new Set(languages.map((language): SandboxRuntime => (language === 'python' ? 'python' : 'node')));
     const ready = [...runtimes].map((runtime) =>
       local.warm?.(runtime, this.opts.apiDir, this.workspaceDir(session), this.stagingDir(session), this.limits, this.opts.allowedDomains ?? []),
     );
-    if (languages.includes('typescript')) this.typeChecker().check('export {};');
+    // Building the checker holds this thread for seconds; a host whose first code is likely recorded as passed
+    // (typecheck-passed.ts) warms it later instead (the gateway, after its first answer).
+    if (languages.includes('typescript') && opts.typeCheck !== false) this.typeChecker().warm();
     if (languages.includes('typescript') || languages.includes('javascript')) await this.bundler.bundle('export {};', 'typescript');
     await Promise.all(ready);
   }
@@ -291,7 +296,7 @@ export class RunManager {
 
   /** The warm type-checker runs use; the Console's editor service asks the same one (editor-service.ts). */
   typeChecker(): TypeChecker {
-    this.checker ??= new TypeChecker(this.opts.apiDir);
+    this.checker ??= new TypeChecker(this.opts.apiDir, { passedFile: passedChecksFile(this.opts.dataDir), onProblem: this.opts.onCacheProblem });
     return this.checker;
   }
 

@@ -2,6 +2,8 @@
 // folder keeps parsed declarations warm; the user's code is an in-memory document, so a repeated check is fast. Code
 // that passed is remembered (the last few) with the stamps of the API files it was checked against: running it again
 // (a skill, a retried snippet) over an unchanged tree costs a few stats, not a new program and checker (20-60 ms).
+// Given a data folder's record (typecheck-passed.ts), passes are kept on disk too, and the compiler is loaded only when
+// code must really be checked: a new process re-running code that passed never loads it.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -9,17 +11,41 @@ import type ts from 'typescript';
 import type { TypeDiagnostic } from '../../../shared/types';
 import { typescript } from '../heavy-modules';
 import { fileStamp, StampedCache } from './file-stamps';
+import { PassedChecksRecord } from './typecheck-passed';
 
 /** Where the user's code lives, virtually: beside `servers/` and `skills/`, so `./servers/x/y` resolves. */
 export const USER_FILE_NAME = '__skillgraph_main__.ts';
 
+const requireFromHere = createRequire(import.meta.url);
+
 function findNodeTypes(): string | undefined {
   try {
-    const require = createRequire(import.meta.url);
-    return path.dirname(path.dirname(require.resolve('@types/node/package.json')));
+    return path.dirname(path.dirname(requireFromHere.resolve('@types/node/package.json')));
   } catch {
     return undefined; // a packaged app may ship without @types/node; node globals then go unchecked
   }
+}
+
+/** Bumped when the compiler options below change: passes recorded under other options no longer count. */
+const OPTIONS_VERSION = 1;
+
+/** What decides a check's answer besides the code and the API files, read without loading the compiler. */
+function checkerIdentity(): string {
+  const version = (pkg: string): string => {
+    try {
+      return (JSON.parse(readFileSync(requireFromHere.resolve(`${pkg}/package.json`), 'utf8')) as { version?: string }).version ?? '?';
+    } catch {
+      return 'none'; // not installed (@types/node in a packaged app): part of the identity as such
+    }
+  };
+  return `typescript ${version('typescript')}, @types/node ${version('@types/node')}, options ${OPTIONS_VERSION}`;
+}
+
+export interface TypeCheckerOptions {
+  /** The data folder's record of passes (passedChecksFile), so passes outlive the process; none when unset. */
+  passedFile?: string;
+  /** Hears a record that cannot be read or written (checks go on without it). */
+  onProblem?: (message: string) => void;
 }
 
 export class TypeChecker {
@@ -28,16 +54,33 @@ export class TypeChecker {
   private userVersion = 0;
   /** Versions of API files seen during the current check: each file is stat-ed once per check, not per query. */
   private readonly apiVersions = new Map<string, string>();
-  private readonly service: ts.LanguageService;
+  private languageService: ts.LanguageService | undefined;
+  private readonly record: PassedChecksRecord | undefined;
   /** Code that passed, by its text, with the API files it was checked against. */
   private readonly passed = new StampedCache<true>();
   private programs = 0;
   /** Files the program holds besides the user's: the API's modules while the editor asks (auto-import sees them). */
   private extraRoots: string[] = [];
+  /** Folders of files that change only with the checker's identity: TypeScript's libs and @types/node. */
+  private fixedDirs: string[] = [];
 
-  constructor(readonly apiDir: string) {
-    const ts = typescript();
+  constructor(
+    readonly apiDir: string,
+    options: TypeCheckerOptions = {},
+  ) {
     this.userFile = path.join(apiDir, USER_FILE_NAME);
+    if (options.passedFile) this.record = new PassedChecksRecord(options.passedFile, checkerIdentity(), options.onProblem);
+  }
+
+  /** The LanguageService, made (and the compiler loaded) by the first check or query that needs it. */
+  private get service(): ts.LanguageService {
+    this.languageService ??= this.createService();
+    return this.languageService;
+  }
+
+  private createService(): ts.LanguageService {
+    const ts = typescript();
+    const apiDir = this.apiDir;
     const typeRoots = findNodeTypes();
     const options: ts.CompilerOptions = {
       target: ts.ScriptTarget.ES2022,
@@ -53,6 +96,8 @@ export class TypeChecker {
       types: typeRoots ? ['node'] : [],
       typeRoots: typeRoots ? [typeRoots] : [],
     };
+    // With forward slashes, as TypeScript names its source files.
+    this.fixedDirs = [path.dirname(ts.getDefaultLibFilePath(options)), ...(typeRoots ? [path.join(typeRoots, 'node')] : [])].map((dir) => dir.replaceAll('\\', '/') + '/');
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => options,
       getScriptFileNames: () => [this.userFile, ...this.extraRoots],
@@ -80,12 +125,26 @@ export class TypeChecker {
       directoryExists: ts.sys.directoryExists,
       getDirectories: ts.sys.getDirectories,
     };
-    this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
+    return ts.createLanguageService(host, ts.createDocumentRegistry());
   }
 
   /** Errors in the user's code (1-based line and column); empty when it type-checks. */
   check(code: string): TypeDiagnostic[] {
     if (this.passed.get(code)) return [];
+    const recorded = this.record?.passed(code);
+    if (recorded) {
+      this.passed.set(code, true, recorded);
+      return [];
+    }
+    return this.checkNow(code);
+  }
+
+  /** Builds the program and checker now (loading the compiler), whatever was remembered: warms a host for its first run. */
+  warm(): void {
+    this.checkNow('export {};');
+  }
+
+  private checkNow(code: string): TypeDiagnostic[] {
     this.programs++;
     this.userCode = code;
     this.userVersion++;
@@ -101,12 +160,15 @@ export class TypeChecker {
     if (errors.length === 0) {
       // The stamps the program was built from (taken during this check), not later ones: a file rewritten meanwhile
       // must not pass as checked.
+      // Every file of the program but the compiler's libs and @types/node (the checker's identity covers those): the
+      // API tree, and whatever else an import reached (a package beside the data folder, @types/node's own imports).
       const apiFiles = new Map<string, string>();
       for (const source of program.getSourceFiles()) {
-        if (source.fileName === this.userFile || !source.fileName.startsWith(this.apiDir + path.sep)) continue;
+        if (source.fileName === this.userFile || this.fixedDirs.some((dir) => source.fileName.startsWith(dir))) continue;
         apiFiles.set(source.fileName, this.apiVersions.get(source.fileName) ?? fileStamp(source.fileName));
       }
       this.passed.set(code, true, apiFiles);
+      this.record?.remember(code, apiFiles);
     }
     return errors;
   }
@@ -131,7 +193,7 @@ export class TypeChecker {
   }
 
   dispose(): void {
-    this.service.dispose();
+    this.languageService?.dispose();
   }
 }
 
