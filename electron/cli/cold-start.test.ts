@@ -179,7 +179,7 @@ describe('cold start', () => {
     const hello = path.join(dir, 'hello.ts');
     fs.writeFileSync(hello, 'console.log("hello");\n');
     expect(heavy(await loadedBy(['run', hello]))).toMatchObject({ typescript: true, e2b: false });
-  });
+  }, 240_000); // six CLI processes started through tsx: minutes on a loaded 2-core machine
 
   it('run keeps a passed type-check on disk: a new process re-running the same code over the same API loads no compiler; changed code or a changed API file is checked again', async () => {
     const dir = tempRoot();
