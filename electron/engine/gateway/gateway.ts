@@ -158,60 +158,67 @@ export class Gateway {
     const vault = piiFilter ? this.ctx.hooks.vaults.forSession(session) : undefined;
     const redact = (text: string) => (vault ? vault.redact(text) : text);
     const handle = this.ctx.runs.start({ code: input.code, language: input.language, session, origin: 'gateway', taskWhenOptional: opts.taskWhenOptional });
+    // The run's records are written once this answer is composed, not while the ledger is counted for it.
+    let answerComposed!: () => void;
+    handle.recordAfter(new Promise<void>((resolve) => (answerComposed = resolve)));
     this.ctx.hooks.track(handle.id, session, piiFilter);
     const cancel = () => this.ctx.runs.cancel(handle.id);
     opts.signal?.addEventListener('abort', cancel, { once: true });
     const stopUpdates = opts.onUpdate ? streamUpdates(handle, redact, opts.onUpdate) : undefined;
-    let result: RunResult;
     try {
-      result = await handle.done;
+      let result: RunResult;
+      try {
+        result = await handle.done;
+      } finally {
+        opts.signal?.removeEventListener('abort', cancel);
+        stopUpdates?.();
+        this.ctx.hooks.untrack(handle.id);
+      }
+      const printed = redact(result.stdout);
+      const errors = redact(result.stderr);
+      const parts: string[] = [];
+      const longest = printed.length + errors.length > PRINTED_CHARS_MAX;
+      // Local runs read the shared copy at the same path; E2B sandboxes cannot reach host folders at all.
+      const shared = longest && result.backend === 'local' ? this.ctx.runs.shareLog(result.id, session) : undefined;
+      if (printed) parts.push(bounded(printed.replace(/\n$/, ''), PRINTED_CHARS_MAX));
+      if (errors) parts.push(`stderr:\n${bounded(errors, Math.max(1_000, PRINTED_CHARS_MAX - Math.min(printed.length, PRINTED_CHARS_MAX)))}`);
+      if (!printed && !errors) parts.push('(the code printed nothing; print what you need to see)');
+      if (shared && 'path' in shared) parts.push(`[output was long: the full log is at ${shared.path} (read-only); read or grep it from code]`);
+      if (longest && result.backend !== 'local') parts.push(`[output was long: the full log is kept on the host, which E2B sandboxes cannot read]`);
+      if (shared && 'problem' in shared) parts.push(`[output was long, and the full log could not be shared with later code: ${shared.problem}]`);
+      const returned = parts.join('\n');
+      handle.phases.mark('answer composed');
+      // The ledger's numbers go in the answer; its entry is written after the answer is sent (below).
+      const entry = await this.ctx.ledger.close({ id: result.id, session, origin: 'gateway' }, returned, input.code);
+      handle.phases.mark('ledger closed');
+      result.ledger = entry.ledger;
+      const exit = result.exitCode !== undefined && result.exitCode !== null && result.exitCode !== 0 ? ` (exit ${result.exitCode})` : '';
+      if (result.status === 'succeeded') this.lastSucceededRunId = result.id;
+      // Explained once per session, where it first happens, instead of in execute_code's definition on every turn.
+      const placeholdersNew = (printed !== result.stdout || errors !== result.stderr) && !this.placeholdersExplained.has(session);
+      if (placeholdersNew) this.placeholdersExplained.add(session);
+      // The model gets the run (the id the app shows it under), its status and calls; the ledger goes in the answer's
+      // _meta (for the host; the app and `skillgraph ledger` read the ledger book).
+      const footer = [
+        `[run ${result.id}: ${result.status}${exit}; ${summarizeCalls(result.toolCalls)}]`,
+        placeholdersNew ? PLACEHOLDER_NOTE : '',
+        ...noticesNotInErrors(result.notice, errors).map((notice) => `notice: ${redact(notice)}`),
+      ].filter(Boolean);
+      handle.phases.mark('answered');
+      const what = `recording the context ledger of run ${result.id}`;
+      const ledgerRecorded = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => {
+          const recorded = this.ctx.ledger.record(entry);
+          handle.phases.mark('ledger written');
+          handle.phases.flush();
+          if (recorded.problem) this.ctx.reportProblem?.(what, new Error(recorded.problem));
+          this.ctx.answered?.();
+        })
+        .catch((error: unknown) => this.ctx.reportProblem?.(what, error));
+      return { text: `${returned}\n${footer.join('\n')}`, runId: result.id, status: result.status, durationMs: result.durationMs ?? 0, ledger: entry.ledger, ledgerRecorded };
     } finally {
-      opts.signal?.removeEventListener('abort', cancel);
-      stopUpdates?.();
-      this.ctx.hooks.untrack(handle.id);
+      answerComposed();
     }
-    const printed = redact(result.stdout);
-    const errors = redact(result.stderr);
-    const parts: string[] = [];
-    const longest = printed.length + errors.length > PRINTED_CHARS_MAX;
-    // Local runs read the shared copy at the same path; E2B sandboxes cannot reach host folders at all.
-    const shared = longest && result.backend === 'local' ? this.ctx.runs.shareLog(result.id, session) : undefined;
-    if (printed) parts.push(bounded(printed.replace(/\n$/, ''), PRINTED_CHARS_MAX));
-    if (errors) parts.push(`stderr:\n${bounded(errors, Math.max(1_000, PRINTED_CHARS_MAX - Math.min(printed.length, PRINTED_CHARS_MAX)))}`);
-    if (!printed && !errors) parts.push('(the code printed nothing; print what you need to see)');
-    if (shared && 'path' in shared) parts.push(`[output was long: the full log is at ${shared.path} (read-only); read or grep it from code]`);
-    if (longest && result.backend !== 'local') parts.push(`[output was long: the full log is kept on the host, which E2B sandboxes cannot read]`);
-    if (shared && 'problem' in shared) parts.push(`[output was long, and the full log could not be shared with later code: ${shared.problem}]`);
-    const returned = parts.join('\n');
-    handle.phases.mark('answer composed');
-    // The ledger's numbers go in the answer; its entry is written after the answer is sent (below).
-    const entry = await this.ctx.ledger.close({ id: result.id, session, origin: 'gateway' }, returned, input.code);
-    handle.phases.mark('ledger closed');
-    result.ledger = entry.ledger;
-    const exit = result.exitCode !== undefined && result.exitCode !== null && result.exitCode !== 0 ? ` (exit ${result.exitCode})` : '';
-    if (result.status === 'succeeded') this.lastSucceededRunId = result.id;
-    // Explained once per session, where it first happens, instead of in execute_code's definition on every turn.
-    const placeholdersNew = (printed !== result.stdout || errors !== result.stderr) && !this.placeholdersExplained.has(session);
-    if (placeholdersNew) this.placeholdersExplained.add(session);
-    // The model gets the run (the id the app shows it under), its status and calls; the ledger goes in the answer's
-    // _meta (for the host; the app and `skillgraph ledger` read the ledger book).
-    const footer = [
-      `[run ${result.id}: ${result.status}${exit}; ${summarizeCalls(result.toolCalls)}]`,
-      placeholdersNew ? PLACEHOLDER_NOTE : '',
-      ...noticesNotInErrors(result.notice, errors).map((notice) => `notice: ${redact(notice)}`),
-    ].filter(Boolean);
-    handle.phases.mark('answered');
-    const what = `recording the context ledger of run ${result.id}`;
-    const ledgerRecorded = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => {
-        const recorded = this.ctx.ledger.record(entry);
-        handle.phases.mark('ledger written');
-        handle.phases.flush();
-        if (recorded.problem) this.ctx.reportProblem?.(what, new Error(recorded.problem));
-        this.ctx.answered?.();
-      })
-      .catch((error: unknown) => this.ctx.reportProblem?.(what, error));
-    return { text: `${returned}\n${footer.join('\n')}`, runId: result.id, status: result.status, durationMs: result.durationMs ?? 0, ledger: entry.ledger, ledgerRecorded };
   }
 
   async searchSkills(query: string, limit = 8): Promise<string> {

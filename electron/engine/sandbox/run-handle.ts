@@ -32,6 +32,8 @@ export class RunHandle extends EventEmitter<RunEvents> {
   private resolveDone!: (result: RunResult) => void;
   /** Where the run's time goes (marked only while profiling: SKILLGRAPH_RUN_PHASES). */
   readonly phases: RunPhases;
+  /** What the run's records wait for besides the run itself: the answer a caller composes from the result. */
+  private answerSent: Promise<unknown> = Promise.resolve();
 
   constructor(readonly id: string) {
     super();
@@ -62,6 +64,19 @@ export class RunHandle extends EventEmitter<RunEvents> {
     this.finished = true;
     this.wake?.();
     this.resolveDone(result);
+  }
+
+  /**
+   * Holds the run's records (and its runner's teardown) until `sent` settles: a caller that still has work between
+   * the result and its own answer (the gateway counts the ledger) keeps the disk writes out of that time.
+   */
+  recordAfter(sent: Promise<unknown>): void {
+    this.answerSent = sent;
+  }
+
+  /** @internal */
+  answered(): Promise<unknown> {
+    return this.answerSent;
   }
 
   /** @internal */

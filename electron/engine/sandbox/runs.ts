@@ -199,10 +199,17 @@ export class RunManager {
 
   /** Summaries of past and current runs, newest first (a run that just ended shows its final summary at once). */
   list(): RunSummary[] {
-    const summaries = this.records.list().map((summary) => this.unrecorded.get(summary.id) ?? summary);
+    const summaries = this.records.list().map((summary) => this.unrecordedSummary(summary.id) ?? summary);
     const listed = new Set(summaries.map((summary) => summary.id));
-    for (const [id, summary] of this.unrecorded) if (!listed.has(id)) summaries.push(summary);
+    for (const id of this.unrecorded.keys()) if (!listed.has(id)) summaries.push(this.unrecordedSummary(id)!);
     return summaries.sort((a, b) => b.startedAt - a.startedAt);
+  }
+
+  /** A run that ended and is not yet recorded, with what was attached to its result meanwhile (the ledger). */
+  private unrecordedSummary(id: string): RunSummary | undefined {
+    const summary = this.unrecorded.get(id);
+    const ledger = this.results.get(id)?.ledger;
+    return summary && ledger && !summary.ledger ? { ...summary, ledger } : summary;
   }
 
   get(id: string): RunResult | RunSummary | undefined {
@@ -500,6 +507,9 @@ export class RunManager {
       // The answer first: whoever waits for the run (a person, a model) does not wait for its records.
       // Then its records, then its runner's teardown (what the run left on the host): both done, the run is recorded.
       const recorded = new Promise<void>((resolve) => setImmediate(resolve))
+        // After the caller's answer (the gateway's), and one turn more: the answer is on its way before the disk writes.
+        .then(() => handle.answered().catch(() => undefined)) // the caller's failure is its own to report
+        .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
         .then(() => this.record(final, details, result))
         // Listed from its records from now on (they hold what was attached meanwhile, the ledger), not from memory.
         .finally(() => this.unrecorded.delete(id))
