@@ -213,6 +213,8 @@ export class Engine {
   }
 
   private announceApiChanged(): void {
+    // The app reloads its views of the tree: the servers' state events may all have come before the generation ended.
+    this.events.emit('api.changed', {});
     for (const listener of this.apiListeners) listener();
   }
 

@@ -89,7 +89,7 @@ export function App() {
 /** A first start (the graph was just created) opens on the Welcome page; the Console's starter imports from a configured server. */
 function useFirstStart(navigate: (to: string) => void) {
   const status = useQuery('app.status', {});
-  const tree = useQuery('api.tree', {}, ['servers.state']);
+  const tree = useQuery('api.tree', {}, ['servers.state', 'api.changed']);
   const [welcomed, setWelcomed] = useState(false);
   useEffect(() => {
     if (welcomed || !status.data) return;
@@ -107,7 +107,7 @@ function useFirstStart(navigate: (to: string) => void) {
 
 function StatusBar() {
   const client = useClient();
-  const status = useQuery('app.status', {}, ['servers.state', 'index.progress', 'graph.changed', 'skills.changed', 'app.problem']);
+  const status = useQuery('app.status', {}, ['servers.state', 'api.changed', 'index.progress', 'graph.changed', 'skills.changed', 'app.problem']);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   useEffect(() => client.onConnection(setConnection), [client]);
   const s = status.data;

@@ -404,6 +404,8 @@ export const events = {
   'servers.elicitDone': z.object({ id: z.string() }),
   'servers.sample': SamplingRequest,
   'servers.sampleDone': z.object({ id: z.string() }),
+  /** The API tree was regenerated (all servers or some): views of it reload. */
+  'api.changed': z.object({}),
   'api.progress': z.object({ callId: z.string(), progress: z.number(), total: z.number().optional(), message: z.string().optional() }),
   /** A Try it call that runs as an MCP task: each change of the task's status. */
   'api.taskStatus': z.object({ callId: z.string(), task: ToolCallTask }),

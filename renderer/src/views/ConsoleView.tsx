@@ -51,7 +51,7 @@ function ConsoleSections(props: { current: 'editor' | 'runs' }) {
 function ConsoleEditor(props: { navigate: (to: string) => void }) {
   const client = useClient();
   const state = useConsoleState();
-  const tree = useQuery('api.tree', {}, ['servers.state']);
+  const tree = useQuery('api.tree', {}, ['servers.state', 'api.changed']);
   const [saving, setSaving] = useState(false);
   useEffect(() => consoleSession.attach(client), [client]);
   const [logOpen, setLogOpen] = useState<string>();
@@ -64,7 +64,9 @@ function ConsoleEditor(props: { navigate: (to: string) => void }) {
     }),
     [client],
   );
-  // Diagnostics while typing, from the engine's warm checker, once typing pauses.
+  // Diagnostics while typing, from the engine's warm checker, once typing pauses, and again when the API tree changes
+  // (an import of a server generated meanwhile resolves now).
+  const apiTree = tree.data;
   useEffect(() => {
     if (state.language !== 'typescript') return;
     const code = state.code;
@@ -75,7 +77,7 @@ function ConsoleEditor(props: { navigate: (to: string) => void }) {
       );
     }, CHECK_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [client, state.code, state.language]);
+  }, [client, state.code, state.language, apiTree]);
   const fileName = consoleFileName(state.language);
   const jumpTo = (line: number, column?: number) => setReveal({ line, column, nonce: Date.now() });
   const running = isRunning(state.status);

@@ -50,7 +50,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 export function ServersView(props: { selected?: string; tool?: string; navigate: (to: string) => void }) {
   const client = useClient();
   const list = useQuery('servers.list', {}, ['servers.state']);
-  const tree = useQuery('api.tree', {}, ['servers.state']);
+  const tree = useQuery('api.tree', {}, ['servers.state', 'api.changed']);
   const [dialog, setDialog] = useState<{ kind: 'add'; initial?: { name: string; config: ServerConfig } } | { kind: 'edit'; entry: Entry } | { kind: 'import' } | { kind: 'folder' } | null>(null);
   const [tab, setTab] = useState<Tab>('tools');
   const [actionError, setActionError] = useState<string>();
