@@ -9,6 +9,7 @@ import { Engine } from '../engine';
 import { RunRecords } from '../sandbox/run-records';
 import { EVERYTHING_SERVER } from '../sandbox/test-fixture';
 import { GATEWAY_SESSION, gatewayForEngine } from '.';
+import { until } from '../test-fixtures';
 
 let engine: Engine;
 let root: string;
@@ -37,7 +38,9 @@ describe('the gateway warms the session its runs use', () => {
     const answer = await gateway.executeCode({ code: `const who: string = 'agent';\nconsole.log('hello', who);`, language: 'typescript' });
     expect(answer.status).toBe('succeeded');
     expect(answer.text).toMatch(/^hello agent\n/);
-    // One more runner, the replacement; a run that found no spare for its session would start its own too, and wait.
+    // One more runner, the replacement (started after a short run's answer, so it may come just after); a run that
+    // found no spare for its session would have started its own too, and waited.
+    await until('the replacement runner to start', () => engine.runs.localRunnerStats()!.started > warmed.started);
     expect(engine.runs.localRunnerStats()).toEqual({ started: warmed.started + 1, waited: 0 });
     expect(fs.existsSync(path.join(engine.dataDir, 'sessions', GATEWAY_SESSION, 'workspace'))).toBe(true);
     expect(fs.existsSync(path.join(engine.dataDir, 'sessions', 'default'))).toBe(false);
