@@ -129,8 +129,9 @@ describe('the packaged app', () => {
     // The heavy modules load on first use through createRequire, which a bundler cannot follow: read their names
     // from the one module that loads them.
     const heavy = fs.readFileSync(path.join(root, 'electron/engine/heavy-modules.ts'), 'utf8');
-    const requiredLater = [...heavy.matchAll(/requireFromHere\('([^']+)'\)/g)].map((match) => match[1]);
-    expect(requiredLater).toEqual(expect.arrayContaining(['typescript', 'esbuild', 'e2b']));
+    const packageOf = (id: string) => (id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0]);
+    const requiredLater = [...heavy.matchAll(/(?:requireFromHere|import)\('([^']+)'\)/g)].map((match) => packageOf(match[1]));
+    expect(requiredLater).toEqual(expect.arrayContaining(['typescript', 'typescript-native', 'esbuild', 'e2b']));
     for (const name of requiredLater) imported.add(name);
     expect(imported.has('esbuild') && imported.has('better-sqlite3') && imported.has('@anthropic-ai/sandbox-runtime')).toBe(true);
     const shipped = productionPackages();
@@ -155,10 +156,14 @@ describe('the packaged app', () => {
     expect(packed, 'executables left inside app.asar').toEqual([]);
   });
 
-  it('unpacks the programs other processes run: the seccomp helper bubblewrap starts and esbuild\'s binary', () => {
+  it('unpacks the programs other processes run: the seccomp helper bubblewrap starts, esbuild\'s binary and the native TypeScript compiler', () => {
     for (const arch of ['x64', 'arm64']) expect(unpacked(`node_modules/@anthropic-ai/sandbox-runtime/vendor/seccomp/${arch}/apply-seccomp`), arch).toBe(true);
     for (const platform of ['linux-x64', 'darwin-arm64', 'darwin-x64', 'linux-arm64']) expect(unpacked(`node_modules/@esbuild/${platform}/bin/esbuild`), platform).toBe(true);
     expect(unpacked('node_modules/@esbuild/win32-x64/esbuild.exe')).toBe(true);
+    // The native TypeScript compiler that checks run code, with the lib files it reads from its own folder.
+    for (const platform of ['linux-x64', 'darwin-arm64', 'win32-x64']) {
+      for (const file of ['tsc', 'tsc.exe', 'lib.es2023.d.ts', 'lib.es5.d.ts']) expect(unpacked(`node_modules/@typescript/typescript-${platform}/lib/${file}`), `${platform} ${file}`).toBe(true);
+    }
   });
 
   it('never rebuilds native modules inside the repository, and gives the deb target what it needs', () => {
