@@ -1,6 +1,6 @@
 // The Console editor's language services for TypeScript: diagnostics while typing, type-aware completion (with
-// auto-import of generated functions), hover and signature help, all from the warm LanguageService the run
-// type-checker keeps over the generated API (typecheck.ts). Offsets are UTF-16 indexes into the user's code.
+// auto-import of generated functions), hover and signature help, from the TypeScript 5.9 LanguageService the run
+// type-checker makes for the editor on its first question (typecheck-editor.ts). Offsets are UTF-16 indexes.
 import type ts from 'typescript';
 import { InvalidInputError } from '../../../shared/errors';
 import type { EditorCompletion, EditorCompletions, EditorHover, EditorSignature } from '../../../shared/contract/editor';
@@ -8,7 +8,8 @@ import type { TypeDiagnostic } from '../../../shared/types';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { typescript } from '../heavy-modules';
-import { toTypeDiagnostics, type TypeChecker } from './typecheck';
+import type { TypeChecker } from './typecheck';
+import { toTypeDiagnostics } from './typecheck-editor';
 
 /** Completions sent for one request at most; the editor filters them further as the user types. */
 const COMPLETIONS_MAX = 200;

@@ -136,11 +136,11 @@ export class RunManager {
     const ready = [...runtimes].map((runtime) =>
       local.warm?.(runtime, this.opts.apiDir, this.workspaceDir(session), this.stagingDir(session), this.limits, this.opts.allowedDomains ?? []),
     );
-    // Building the checker holds this thread for seconds; a host whose first code is likely recorded as passed
-    // (typecheck-passed.ts) warms it later instead (the gateway, after its first answer).
-    if (languages.includes('typescript') && opts.typeCheck !== false) this.typeChecker().warm();
+    // The checker's program is built in the native compiler's process (typecheck-native.ts), beside the rest; a host
+    // whose first code is likely recorded as passed (typecheck-passed.ts) may still start it later (the gateway).
+    const checked = languages.includes('typescript') && opts.typeCheck !== false ? this.typeChecker().warm() : undefined;
     if (languages.includes('typescript') || languages.includes('javascript')) await this.bundler.bundle('export {};', 'typescript');
-    await Promise.all(ready);
+    await Promise.all([...ready, checked]);
   }
 
   start(req: RunRequest): RunHandle {
@@ -396,7 +396,7 @@ export class RunManager {
       const checkBeside = typed && bundleFailure === undefined && this.mayCheckBesideRun(req);
       if (typed && !checkBeside) {
         setStatus('checking');
-        diagnostics = this.typeChecker().check(req.code);
+        diagnostics = await this.typeChecker().check(req.code);
         mark('type-checked');
         if (diagnostics.length > 0) return reportTypeErrors();
       }
@@ -436,7 +436,7 @@ export class RunManager {
           // The runner has its code by now (handed over in microtasks) and starts while this thread checks it.
           await new Promise((resolve) => setImmediate(resolve));
           try {
-            diagnostics = this.typeChecker().check(req.code);
+            diagnostics = await this.typeChecker().check(req.code);
             mark('type-checked');
           } catch (error) {
             gate.open(false);

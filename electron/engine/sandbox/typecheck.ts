@@ -1,23 +1,30 @@
-// Type-checks the user's TypeScript against the generated API before a run. One long-lived LanguageService per API
-// folder keeps parsed declarations warm; the user's code is an in-memory document, so a repeated check is fast. Code
-// that passed is remembered (the last few) with the stamps of the API files it was checked against: running it again
-// (a skill, a retried snippet) over an unchanged tree costs a few stats, not a new program and checker (20-60 ms).
-// Given a data folder's record (typecheck-passed.ts), passes are kept on disk too, and the compiler is loaded only when
-// code must really be checked: a new process re-running code that passed never loads it.
-import { existsSync, readFileSync } from 'node:fs';
+// Type-checks the user's TypeScript against the generated API before a run, with the native TypeScript compiler
+// (TypeScript 7, typecheck-native.ts): one long-lived compiler process per checker keeps the libs, @types/node and the
+// API tree parsed, so a check of new code is a few milliseconds once the process is warm, and the host thread never
+// holds a program. Checks are queued (one virtual user file). Code that passed is remembered (the last few) with the
+// stamps of the API files it was checked against: running it again over an unchanged tree costs a few stats. Given a
+// data folder's record (typecheck-passed.ts), passes are kept on disk too, and the compiler is started only when code
+// must really be checked. The Console editor's completion and hover use the TypeScript 5.9 LanguageService instead
+// (typecheck-editor.ts), made only when the editor asks.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type ts from 'typescript';
 import type { TypeDiagnostic } from '../../../shared/types';
-import { typescript } from '../heavy-modules';
-import { fileStamp, StampedCache } from './file-stamps';
+import { StampedCache } from './file-stamps';
+import { EditorLanguageService } from './typecheck-editor';
+import { NativeCheckerProcess, nativeCompilerPath } from './typecheck-native';
 import { PassedChecksRecord } from './typecheck-passed';
 
 /** Where the user's code lives, virtually: beside `servers/` and `skills/`, so `./servers/x/y` resolves. */
 export const USER_FILE_NAME = '__skillgraph_main__.ts';
 
+/** How long one check may take (the compiler's start included) before its process is stopped. */
+export const CHECK_TIMEOUT_MS = 30_000;
+
 const requireFromHere = createRequire(import.meta.url);
 
+/** The folder holding @types/node, when installed (a packaged app ships without it: node globals go unchecked). */
 function findNodeTypes(): string | undefined {
   try {
     return path.dirname(path.dirname(requireFromHere.resolve('@types/node/package.json')));
@@ -26,10 +33,10 @@ function findNodeTypes(): string | undefined {
   }
 }
 
-/** Bumped when the compiler options below change: passes recorded under other options no longer count. */
+/** Bumped when the compiler options (typecheck-native.ts checkOptions) change: passes under other options no longer count. */
 const OPTIONS_VERSION = 1;
 
-/** What decides a check's answer besides the code and the API files, read without loading the compiler. */
+/** What decides a check's answer besides the code and the API files, read without starting the compiler. */
 function checkerIdentity(): string {
   const version = (pkg: string): string => {
     try {
@@ -38,7 +45,7 @@ function checkerIdentity(): string {
       return 'none'; // not installed (@types/node in a packaged app): part of the identity as such
     }
   };
-  return `typescript ${version('typescript')}, @types/node ${version('@types/node')}, options ${OPTIONS_VERSION}`;
+  return `typescript-native ${version('typescript-native')}, @types/node ${version('@types/node')}, options ${OPTIONS_VERSION}`;
 }
 
 export interface TypeCheckerOptions {
@@ -46,90 +53,35 @@ export interface TypeCheckerOptions {
   passedFile?: string;
   /** Hears a record that cannot be read or written (checks go on without it). */
   onProblem?: (message: string) => void;
+  /** How long one check may take before the compiler process is stopped and the check fails (CHECK_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 export class TypeChecker {
   private readonly userFile: string;
-  private userCode = '';
-  private userVersion = 0;
-  /** Versions of API files seen during the current check: each file is stat-ed once per check, not per query. */
-  private readonly apiVersions = new Map<string, string>();
-  private languageService: ts.LanguageService | undefined;
+  private readonly typeRoots = findNodeTypes();
+  private native: NativeCheckerProcess | undefined;
+  private editor: EditorLanguageService | undefined;
   private readonly record: PassedChecksRecord | undefined;
   /** Code that passed, by its text, with the API files it was checked against. */
   private readonly passed = new StampedCache<true>();
   private programs = 0;
-  /** Files the program holds besides the user's: the API's modules while the editor asks (auto-import sees them). */
-  private extraRoots: string[] = [];
-  /** Folders of files that change only with the checker's identity: TypeScript's libs and @types/node. */
-  private fixedDirs: string[] = [];
+  /** The check under way: checks run one after another (the process has one user file). */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly timeoutMs: number;
 
   constructor(
     readonly apiDir: string,
     options: TypeCheckerOptions = {},
   ) {
     this.userFile = path.join(apiDir, USER_FILE_NAME);
+    this.timeoutMs = options.timeoutMs ?? CHECK_TIMEOUT_MS;
     if (options.passedFile) this.record = new PassedChecksRecord(options.passedFile, checkerIdentity(), options.onProblem);
   }
 
-  /** The LanguageService, made (and the compiler loaded) by the first check or query that needs it. */
-  private get service(): ts.LanguageService {
-    this.languageService ??= this.createService();
-    return this.languageService;
-  }
-
-  private createService(): ts.LanguageService {
-    const ts = typescript();
-    const apiDir = this.apiDir;
-    const typeRoots = findNodeTypes();
-    const options: ts.CompilerOptions = {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      moduleDetection: ts.ModuleDetectionKind.Force, // every script is a module: top-level await works
-      lib: ['lib.es2023.d.ts'],
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      allowImportingTsExtensions: true,
-      esModuleInterop: true,
-      types: typeRoots ? ['node'] : [],
-      typeRoots: typeRoots ? [typeRoots] : [],
-    };
-    // With forward slashes, as TypeScript names its source files.
-    this.fixedDirs = [path.dirname(ts.getDefaultLibFilePath(options)), ...(typeRoots ? [path.join(typeRoots, 'node')] : [])].map((dir) => dir.replaceAll('\\', '/') + '/');
-    const host: ts.LanguageServiceHost = {
-      getCompilationSettings: () => options,
-      getScriptFileNames: () => [this.userFile, ...this.extraRoots],
-      getScriptVersion: (fileName) => {
-        if (fileName === this.userFile) return String(this.userVersion);
-        if (!fileName.startsWith(apiDir + path.sep)) return '1'; // TypeScript's libs and @types/node do not change
-        let version = this.apiVersions.get(fileName);
-        if (version === undefined) {
-          // servers/ and skills/ are regenerated between runs: a file whose size or mtime moved is parsed again.
-          version = fileStamp(fileName);
-          this.apiVersions.set(fileName, version);
-        }
-        return version;
-      },
-      getScriptSnapshot: (fileName) => {
-        if (fileName === this.userFile) return ts.ScriptSnapshot.fromString(this.userCode);
-        if (!existsSync(fileName)) return undefined;
-        return ts.ScriptSnapshot.fromString(readFileSync(fileName, 'utf8'));
-      },
-      getCurrentDirectory: () => apiDir,
-      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
-      fileExists: (fileName) => fileName === this.userFile || ts.sys.fileExists(fileName),
-      readFile: (fileName) => (fileName === this.userFile ? this.userCode : ts.sys.readFile(fileName)),
-      readDirectory: ts.sys.readDirectory,
-      directoryExists: ts.sys.directoryExists,
-      getDirectories: ts.sys.getDirectories,
-    };
-    return ts.createLanguageService(host, ts.createDocumentRegistry());
-  }
-
-  /** Errors in the user's code (1-based line and column); empty when it type-checks. */
-  check(code: string): TypeDiagnostic[] {
+  /** Errors in the user's code (1-based line and column); empty when it type-checks. Rejects when the compiler
+   *  process timed out or died during the check (the next check starts a new one). */
+  async check(code: string): Promise<TypeDiagnostic[]> {
     if (this.passed.get(code)) return [];
     const recorded = this.record?.passed(code);
     if (recorded) {
@@ -139,38 +91,36 @@ export class TypeChecker {
     return this.checkNow(code);
   }
 
-  /** Builds the program and checker now (loading the compiler), whatever was remembered: warms a host for its first run. */
-  warm(): void {
-    this.checkNow('export {};');
+  /** Starts the compiler process and builds its first program now, whatever was remembered: warms a host for its
+   *  first run. The work is in the compiler's process; this thread only starts it. */
+  async warm(): Promise<void> {
+    await this.checkNow('export {};');
   }
 
-  private checkNow(code: string): TypeDiagnostic[] {
-    this.programs++;
-    this.userCode = code;
-    this.userVersion++;
-    this.extraRoots = [];
-    this.apiVersions.clear();
-    // One program update per check; the libs' and API files' source files and bindings are reused from the last one.
-    const program = this.service.getProgram();
-    const file = program?.getSourceFile(this.userFile);
-    if (!program || !file) throw new Error('the type-checker lost the user file');
-    const diagnostics = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
-    const errors = toTypeDiagnostics(diagnostics);
-    // Only a pass is remembered: every import of passing code resolved to a file of the program, so a stamp covers it.
-    if (errors.length === 0) {
-      // The stamps the program was built from (taken during this check), not later ones: a file rewritten meanwhile
-      // must not pass as checked.
-      // Every file of the program but the compiler's libs and @types/node (the checker's identity covers those): the
-      // API tree, and whatever else an import reached (a package beside the data folder, @types/node's own imports).
-      const apiFiles = new Map<string, string>();
-      for (const source of program.getSourceFiles()) {
-        if (source.fileName === this.userFile || this.fixedDirs.some((dir) => source.fileName.startsWith(dir))) continue;
-        apiFiles.set(source.fileName, this.apiVersions.get(source.fileName) ?? fileStamp(source.fileName));
+  private checkNow(code: string): Promise<TypeDiagnostic[]> {
+    const checked = this.queue.then(async () => {
+      this.programs++;
+      const { errors, files } = await this.process().check(code);
+      // Only a pass is remembered: every import of passing code resolved to a file of the program, so a stamp covers it.
+      if (errors.length === 0) {
+        this.passed.set(code, true, files);
+        this.record?.remember(code, files);
       }
-      this.passed.set(code, true, apiFiles);
-      this.record?.remember(code, apiFiles);
+      return errors;
+    });
+    this.queue = checked.catch(() => undefined); // the failure is the caller's (awaited below); the next check goes on
+    return checked;
+  }
+
+  /** The compiler process, a new one when the last timed out or died. */
+  private process(): NativeCheckerProcess {
+    if (!this.native?.usable) {
+      this.native?.dispose();
+      const compilerLibs = path.dirname(nativeCompilerPath());
+      const fixed = [compilerLibs, ...(this.typeRoots ? [path.join(this.typeRoots, 'node')] : [])].map((dir) => dir + path.sep);
+      this.native = new NativeCheckerProcess(this.apiDir, this.userFile, this.typeRoots, fixed, this.timeoutMs);
     }
-    return errors;
+    return this.native;
   }
 
   /** Programs built so far: a check answered from the last pass builds none (diagnostics and tests). */
@@ -178,32 +128,22 @@ export class TypeChecker {
     return this.programs;
   }
 
+  /** The running compiler process's id, if one runs (tests kill it to see it replaced). */
+  get compilerPid(): number | undefined {
+    return this.native?.usable ? this.native.pid : undefined;
+  }
+
   /**
-   * Asks the LanguageService about `code` as the user's file (the Console's editor service: completion, hover).
-   * `roots` are held in the program too, until the next check or query without them.
+   * Asks the Console editor's LanguageService (TypeScript 5.9, made on the first question) about `code` as the
+   * user's file. `roots` are held in the program too, until the next query without them.
    */
   query<T>(code: string, ask: (service: ts.LanguageService, fileName: string) => T, roots: string[] = []): T {
-    if (code !== this.userCode) {
-      this.userCode = code;
-      this.userVersion++;
-    }
-    this.extraRoots = roots;
-    this.apiVersions.clear();
-    return ask(this.service, this.userFile);
+    this.editor ??= new EditorLanguageService(this.apiDir, this.userFile, this.typeRoots);
+    return this.editor.query(code, ask, roots);
   }
 
   dispose(): void {
-    this.languageService?.dispose();
+    this.native?.dispose();
+    this.editor?.dispose();
   }
-}
-
-/** TypeScript's errors as the user reads them (1-based line and column). */
-export function toTypeDiagnostics(diagnostics: readonly ts.Diagnostic[]): TypeDiagnostic[] {
-  const ts = typescript();
-  return diagnostics
-    .filter((d) => d.category === ts.DiagnosticCategory.Error)
-    .map((d) => {
-      const position = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
-      return { line: position.line + 1, column: position.character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, '\n'), code: d.code };
-    });
 }

@@ -115,9 +115,9 @@ describe('the kept type-checker and bundler', () => {
     await generateApiTree(apiDir, new Map([['demo', [greetTool('name')]]]));
     const checker = new TypeChecker(apiDir);
     const code = `import { greet } from './servers/demo';\nawait greet({ name: 'Ada' });`;
-    expect(checker.check(code)).toEqual([]);
+    expect(await checker.check(code)).toEqual([]);
     await generateApiTree(apiDir, new Map([['demo', [greetTool('person')]]]));
-    const diagnostics = checker.check(code);
+    const diagnostics = await checker.check(code);
     expect(diagnostics.length).toBeGreaterThan(0);
     expect(diagnostics[0].message).toMatch(/name|person/);
     checker.dispose();
