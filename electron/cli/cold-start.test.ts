@@ -161,7 +161,7 @@ describe('cold start', () => {
     expect(pages.filter((text) => text.includes('description:: Counts words'))).toHaveLength(1);
   }, 180_000);
 
-  it('status, search and skills list load none of the heavy modules (compiler, tokenizer, E2B SDK, phone metadata); run, which type-checks, loads the compiler', async () => {
+  it('status, search and skills list load none of the heavy modules (compiler, tokenizer, E2B SDK, phone metadata); run, which type-checks, starts the native compiler and never loads TypeScript 5.9', async () => {
     const dir = tempRoot();
     const graph = path.join(dir, 'graph');
     const data = path.join(dir, 'data');
@@ -178,15 +178,17 @@ describe('cold start', () => {
     }
     const hello = path.join(dir, 'hello.ts');
     fs.writeFileSync(hello, 'console.log("hello");\n');
-    expect(heavy(await loadedBy(['run', hello]))).toMatchObject({ typescript: true, e2b: false });
+    // A first run of new code is checked by the native compiler's process; the 5.9 compiler (the editor's) stays unloaded.
+    const run = await loadedBy(['run', hello]);
+    expect({ ...heavy(run), native: run.includes('/node_modules/typescript-native/') }).toMatchObject({ typescript: false, e2b: false, native: true });
   }, 240_000); // six CLI processes started through tsx: minutes on a loaded 2-core machine
 
-  it('run keeps a passed type-check on disk: a new process re-running the same code over the same API loads no compiler; changed code or a changed API file is checked again', async () => {
+  it('run keeps a passed type-check on disk: a new process re-running the same code over the same API starts no compiler; changed code or a changed API file is checked again', async () => {
     const dir = tempRoot();
     const graph = path.join(dir, 'graph');
     const data = path.join(dir, 'data');
     const run = commandRecorder(dir, graph, data);
-    const compiled = (outcome: { modules: string }) => outcome.modules.includes('/node_modules/typescript/');
+    const compiled = (outcome: { modules: string }) => outcome.modules.includes('/node_modules/typescript-native/');
     await cli(process.execPath, [tsxCli, cliEntry, 'init', '--graph', graph, '--data', data], { cwd: root });
     const fence = '`'.repeat(3);
     const greetPage = path.join(graph, 'pages', 'skills___greet.md');
