@@ -1,11 +1,14 @@
 // One native TypeScript compiler process (TypeScript 7, the Go port, from `typescript-native`) that type-checks run
 // code: a child of the host, spoken to through the compiler's own API client over stdio. It keeps its program warm
-// between checks (libs, @types/node and the API tree are parsed once); the user's code and the project's tsconfig
-// are virtual files served by callbacks, so nothing is written into the API folder. Each check tells the process
-// which API files moved since the last one. A check that exceeds its time, or a process that dies, ends this
+// between checks (libs, @types/node and the API tree are parsed once). The user's code and the project's tsconfig
+// live in a private folder of the process's own (never in the API folder, which sandboxed code reads), merged with
+// the API folder through `rootDirs` so `./servers/x/y` resolves; no file-system callback is registered, because each
+// would be a round trip through the host's event loop (~1,000 of them for a first program, slow on a busy host).
+// Each check tells the process which files moved since the last one. A check that exceeds its time, or a process that dies, ends this
 // process for good with a clear error: the owner (typecheck.ts) starts a new one for the next check.
 import type { ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { API, Diagnostic, Snapshot } from 'typescript-native/unstable/async';
@@ -58,9 +61,9 @@ export class NativeCheckerProcess {
   private child: ChildProcess | undefined;
   private snapshot: Snapshot | undefined;
   private gone: NativeCheckerGone | undefined;
-  private userCode = '';
+  private readonly folder: string;
+  private readonly userFile: string;
   private readonly configFile: string;
-  private readonly config: string;
   /** Program files (outside the fixed folders) with the stamps the last check saw. */
   private files = new Map<string, string>();
   /** Folders whose listing decides what an import finds (API folder, servers/, skills/, each program file's folder). */
@@ -73,13 +76,17 @@ export class NativeCheckerProcess {
    */
   constructor(
     readonly apiDir: string,
-    private readonly userFile: string,
+    userFileName: string,
     typeRoots: string | undefined,
     private readonly fixedDirs: string[],
     private readonly timeoutMs: number,
   ) {
-    this.configFile = path.join(apiDir, '__skillgraph_tsconfig__.json');
-    this.config = JSON.stringify({ compilerOptions: checkOptions(typeRoots), files: [userFile] });
+    this.folder = mkdtempSync(path.join(os.tmpdir(), 'skillgraph-check-'));
+    this.userFile = path.join(this.folder, userFileName);
+    this.configFile = path.join(this.folder, 'tsconfig.json');
+    writeFileSync(this.userFile, 'export {};\n');
+    const compilerOptions = { ...checkOptions(typeRoots), rootDirs: [this.folder, apiDir] };
+    writeFileSync(this.configFile, JSON.stringify({ compilerOptions, files: [this.userFile] }));
   }
 
   /** Whether this process can still check (false after a timeout, a crash or dispose). */
@@ -119,7 +126,7 @@ export class NativeCheckerProcess {
 
   private async checkNow(code: string): Promise<NativeCheck> {
     const api = await this.start();
-    this.userCode = code;
+    writeFileSync(this.userFile, code);
     const changed: string[] = [this.userFile];
     const deleted: string[] = [];
     for (const [file, stamp] of this.files) {
@@ -163,11 +170,6 @@ export class NativeCheckerProcess {
     const api = new API({
       cwd: this.apiDir,
       tsserverPath: nativeCompilerPath(),
-      fs: {
-        // The user's code and the project exist only here; every other file is read from disk by the process.
-        readFile: (file) => (file === this.userFile ? this.userCode : file === this.configFile ? this.config : undefined),
-        fileExists: (file) => (file === this.userFile || file === this.configFile ? true : undefined),
-      },
     });
     // The client spawns the process on connect and keeps it private; its handle is what a timeout or dispose kills.
     const client = (api as unknown as { client: { connect(): Promise<void>; process?: ChildProcess } }).client;
@@ -188,6 +190,7 @@ export class NativeCheckerProcess {
     this.gone ??= new NativeCheckerGone(reason);
     process.removeListener('exit', this.killOnExit);
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    rmSync(this.folder, { recursive: true, force: true });
     return this.gone;
   }
 

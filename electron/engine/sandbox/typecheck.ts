@@ -16,7 +16,7 @@ import { EditorLanguageService } from './typecheck-editor';
 import { NativeCheckerProcess, nativeCompilerPath } from './typecheck-native';
 import { PassedChecksRecord } from './typecheck-passed';
 
-/** Where the user's code lives, virtually: beside `servers/` and `skills/`, so `./servers/x/y` resolves. */
+/** The user's file name; its folder is merged with the API folder (rootDirs), so `./servers/x/y` resolves. */
 export const USER_FILE_NAME = '__skillgraph_main__.ts';
 
 /** How long one check may take (the compiler's start included) before its process is stopped. */
@@ -118,7 +118,7 @@ export class TypeChecker {
       this.native?.dispose();
       const compilerLibs = path.dirname(nativeCompilerPath());
       const fixed = [compilerLibs, ...(this.typeRoots ? [path.join(this.typeRoots, 'node')] : [])].map((dir) => dir + path.sep);
-      this.native = new NativeCheckerProcess(this.apiDir, this.userFile, this.typeRoots, fixed, this.timeoutMs);
+      this.native = new NativeCheckerProcess(this.apiDir, USER_FILE_NAME, this.typeRoots, fixed, this.timeoutMs);
     }
     return this.native;
   }
