@@ -1,6 +1,7 @@
 // The one decision point for tool calls made by gateway runs (the bridge's interceptCall hook): placeholders from the
 // PII filter become real values again, and a call to a writing tool waits for the user's approval when required.
 // Runs started elsewhere (the app, the CLI) pass through untouched.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { ToolDoc } from '../../../shared/types';
 import type { BridgeCallContext } from '../sandbox/bridge';
@@ -63,10 +64,31 @@ export class GatewayRunHooks {
   };
 }
 
-/** Settings as they are on disk now (the app may have changed them since this process started); the last good ones if unreadable. */
-export function currentSettings(store: SettingsStore): AppSettings {
+/** The settings last read from each file, with the file's identity then (a rename, a write: another identity). */
+const lastRead = new Map<string, { stamp: string; settings: AppSettings }>();
+
+function fileStamp(file: string): string | undefined {
   try {
-    return new SettingsStore(path.dirname(store.file)).get();
+    const stat = fs.statSync(file, { bigint: true });
+    return `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+  } catch {
+    // No file there (defaults apply): nothing to stamp, so it is read, which gives the defaults.
+    return undefined;
+  }
+}
+
+/**
+ * Settings as they are on disk now (the app may have changed them since this process started); the last good ones if
+ * unreadable. Asked on every tool call: the file is parsed again only when its stat says it changed.
+ */
+export function currentSettings(store: SettingsStore): AppSettings {
+  const stamp = fileStamp(store.file);
+  const cached = lastRead.get(store.file);
+  if (stamp !== undefined && cached?.stamp === stamp) return cached.settings;
+  try {
+    const settings = new SettingsStore(path.dirname(store.file)).get();
+    if (stamp !== undefined) lastRead.set(store.file, { stamp, settings });
+    return settings;
   } catch {
     // Unreadable on disk now: the store's last good settings hold (SettingsStore reports the bad file itself).
     return store.get();

@@ -75,6 +75,19 @@ process.on('unhandledRejection', (error) => {
   process.exit(1);
 });
 
+/**
+ * A spare runner waits for its entry: what every run's first lines pay for the first time (the ES module loader's
+ * setup, console's formatting) is done now, before the wait, into a sink, so nothing is printed.
+ */
+async function warmUp() {
+  const { Console } = await import('node:console');
+  const { Writable } = await import('node:stream');
+  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+  new Console(sink, sink).log('%s %d %o', 'warm', 1, { up: [true] });
+  await import('data:text/javascript,export{}');
+}
+
+if (!process.argv[2]) await warmUp();
 const control = process.argv[2] ? { entry: process.argv[2] } : await readControl();
 if (!process.argv[2]) reportExit();
 if (control.secret) process.env.SKILLGRAPH_BRIDGE_SECRET = control.secret;

@@ -197,28 +197,28 @@ export function createRunCage(name: string, maxProcesses: number, memoryBytes: n
   };
 }
 
-/** tryRemove without holding the thread: while the last killed processes are reaped, it waits on a timer. */
-async function tryRemoveLater(dir: string, attempts = 20): Promise<void> {
+/**
+ * The attempts at removing one cgroup folder: each failed one (EBUSY while the last killed processes of the cage are
+ * reaped) yields, and its driver pauses before the next; gone (ENOENT) counts as removed.
+ */
+function* removalAttempts(dir: string, attempts = 20): Generator<void, void> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     try {
       rmdirSync(dir);
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      await new Promise((resolve) => setTimeout(resolve, 10)); // EBUSY: processes of the cage are still being reaped
+      yield;
     }
   }
 }
 
-function tryRemove(dir: string, attempts = 20): void {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    try {
-      rmdirSync(dir);
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      // EBUSY while the last killed processes are reaped
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-    }
-  }
+/** Removes a cgroup folder, pausing the thread between attempts (at exit, where no timer would run). */
+function tryRemove(dir: string, attempts?: number): void {
+  for (const _busy of removalAttempts(dir, attempts)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+}
+
+/** Removes a cgroup folder without holding the thread: between attempts it waits on a timer. */
+async function tryRemoveLater(dir: string): Promise<void> {
+  for (const _busy of removalAttempts(dir)) await new Promise((resolve) => setTimeout(resolve, 10));
 }
