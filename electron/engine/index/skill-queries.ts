@@ -40,9 +40,16 @@ export function listSkills(file: IndexFile, opts: SkillQuery): Skill[] {
         : 's.name COLLATE NOCASE, s.path';
   const limit = opts.limit === undefined ? -1 : Math.max(Math.trunc(opts.limit), 0);
   const offset = Math.max(Math.trunc(opts.offset ?? 0), 0);
-  // Order first, then read the (large) JSON of the page of skills only.
-  const paths = file.all(`SELECT s.path FROM skills s ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, ...params, limit, offset) as { path: string }[];
-  return paths.map(({ path: skillPath }) => JSON.parse((file.get('SELECT data FROM skills WHERE path = ?', skillPath) as { data: string }).data) as Skill);
+  // Order first, then read the (large) JSON of the page of skills only, in the same statement: one query per skill
+  // (1,000 on a big graph) was a third of `skills list`'s time.
+  const rows = file.all(
+    `WITH page AS (SELECT s.path, row_number() OVER (ORDER BY ${order}) AS k FROM skills s ${where} ORDER BY ${order} LIMIT ? OFFSET ?)
+     SELECT d.data FROM page JOIN skills d ON d.path = page.path ORDER BY page.k`,
+    ...params,
+    limit,
+    offset,
+  ) as { data: string }[];
+  return rows.map(({ data }) => JSON.parse(data) as Skill);
 }
 
 /** How many skills `listSkills(opts)` would list without paging. */
