@@ -16,7 +16,7 @@ import { catchUpIndex, graphConfigStamp, recordGraphConfigStamp } from './index/
 import { indexPath } from './indexed-graph';
 import type { GenerateResult } from './mcp/generator';
 import { McpPool, type ServerLogLine } from './mcp/pool';
-import { ServerConfigStore } from './mcp/config';
+import { ServerConfigStore, diffServerConfigs } from './mcp/config';
 import { ApiTree } from './api-tree';
 import { RunManager } from './sandbox/runs';
 import { poolToolCaller } from './sandbox/pool-tool-caller';
@@ -145,6 +145,8 @@ export class Engine {
     engine.catchUpWarnings = catchUpWarnings;
     if (graph) engine.startIndexing(graph, Boolean(options.watch), configStamp);
     engine.followServers();
+    // The app, browser mode and the gateway watch; so does mcp.json, for servers added or changed by hand.
+    if (options.watch) engine.disposers.push(engine.followServerConfigFile());
     engine.disposers.push(() => runs.dispose()); // before the pool closes, so runs end before their servers
     // The app follows approval requests made by a gateway process sharing this data folder.
     if (options.host !== 'cli') engine.disposers.push(approvals.watch());
@@ -171,6 +173,29 @@ export class Engine {
       this.pool.off('log', onLog);
       this.pool.off('toolsChanged', onToolsChanged);
       await this.pool.close();
+    });
+  }
+
+  /**
+   * Applies mcp.json edited by hand as the app's own edits are applied: removed servers stop, changed ones restart
+   * and are listed again with the added ones, roots-only changes send roots/list_changed (the pool), and the tree
+   * drops what was removed. A malformed file is reported (status bar, server view) and the last good config runs on.
+   */
+  private followServerConfigFile(): () => Promise<void> {
+    return this.serverConfigs.watch({
+      changed: (next, previous) => {
+        const diff = diffServerConfigs(previous, next);
+        this.log.info({ diff }, 'mcp.json changed on disk');
+        this.pool.setConfigs(next);
+        this.events.emit('servers.config', {});
+        if (diff.added.length + diff.removed.length + diff.changed.length === 0) return;
+        const listed = [...diff.added, ...diff.changed].filter((name) => !next[name].disabled);
+        void this.refreshApi(listed).catch(this.reportBackgroundFailure('regenerating the API after mcp.json changed'));
+      },
+      invalid: (error) => {
+        this.reportBackgroundFailure('reading mcp.json after it changed')(error);
+        this.events.emit('servers.config', { problem: error.message });
+      },
     });
   }
 

@@ -136,6 +136,9 @@ export const ServerEntry = z.object({
   cause: z.string().optional(),
 });
 
+/** The configured servers, and why mcp.json on disk is not what runs when it is malformed. */
+export const ServerList = z.object({ servers: z.array(ServerEntry), configProblem: z.string().optional() });
+
 /** One line of a server's log: an MCP logging message, or a line it wrote to stderr (secrets masked). */
 export const ServerLogLine = z.object({ server: z.string(), at: z.number(), level: z.string(), logger: z.string().optional(), text: z.string() });
 
@@ -280,15 +283,19 @@ export const methods = {
     'Journal entries about skills, newest first.',
   ),
 
-  'servers.list': method(Empty, z.object({ servers: z.array(ServerEntry) }), 'Configured MCP servers with live state.'),
+  'servers.list': method(
+    Empty,
+    ServerList,
+    'Configured MCP servers with live state; `configProblem` says why mcp.json as edited on disk is not used (the last valid one runs).',
+  ),
   'servers.add': method(
     z.object({ name: z.string(), config: ServerConfig, replace: z.boolean().optional() }),
-    z.object({ servers: z.array(ServerEntry) }),
+    ServerList,
     'Add a server; a name already configured is refused unless `replace` is set.',
   ),
   'servers.update': method(
     z.object({ name: z.string(), config: ServerConfig }),
-    z.object({ servers: z.array(ServerEntry) }),
+    ServerList,
     'Change a configured server; values still masked as [redacted …] keep the secret they stood for.',
   ),
   'servers.log': method(z.object({ name: z.string() }), z.object({ lines: z.array(ServerLogLine) }), 'A server\'s recent log: stderr lines and MCP log messages, oldest first.'),
@@ -314,7 +321,7 @@ export const methods = {
     Ok,
     'Answer a server\'s request for a completion (servers.sample): send the text the person wrote, or decline.',
   ),
-  'servers.remove': method(z.object({ name: z.string() }), z.object({ servers: z.array(ServerEntry) }), 'Remove a server.'),
+  'servers.remove': method(z.object({ name: z.string() }), ServerList, 'Remove a server.'),
   'servers.import': method(
     z.object({ json: z.string().max(1_000_000) }),
     z.object({ imported: z.array(z.string()), skipped: z.array(z.object({ name: z.string(), reason: z.string() })) }),
@@ -399,6 +406,8 @@ export const events = {
   'run.notice': z.object({ runId: z.string(), message: z.string() }),
   'run.diagnostics': z.object({ runId: z.string(), diagnostics: z.array(TypeDiagnostic) }),
   'servers.state': ServerState,
+  /** mcp.json changed on disk: applied (no problem), or malformed (`problem`) while the last good config runs on. */
+  'servers.config': z.object({ problem: z.string().optional() }),
   'servers.log': ServerLogLine,
   'servers.elicit': z.object({ id: z.string(), server: z.string(), message: z.string(), requestedSchema: z.unknown(), url: z.string().optional() }),
   'servers.elicitDone': z.object({ id: z.string() }),

@@ -109,6 +109,7 @@ export function serverHandlers(engine: Engine): HandlerSlice<ServerMethods> {
           const cause = state.status === 'failed' && states.has(name) ? stderrCause(engine.pool.serverLog(name).filter((l) => l.level === 'stderr').slice(-60).map((l) => l.text)) : undefined;
           return { name, config: masked, state, summary: serverSummary(masked), ...(cause ? { cause } : {}) };
         }),
+      ...(engine.serverConfigs.problem ? { configProblem: engine.serverConfigs.problem } : {}),
     };
   };
   const reload = (what: string) => void engine.reloadServers().catch(engine.reportBackgroundFailure(what));

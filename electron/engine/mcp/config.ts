@@ -1,6 +1,8 @@
 // MCP server configuration: `<dataDir>/mcp.json` in the `mcpServers` shape, import from Claude Desktop,
-// Cursor and VS Code config files, and `${env:NAME}` substitution done only in memory at connect time.
+// Cursor and VS Code config files, `${env:NAME}` substitution done only in memory at connect time, and the watch on
+// mcp.json that brings a hand edit to a running engine (the last good config kept while the file is malformed).
 import { readFile } from 'node:fs/promises';
+import { watch as chokidarWatch } from 'chokidar';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
@@ -231,9 +233,42 @@ function serversOf(document: unknown): Record<string, unknown> | undefined {
   return undefined;
 }
 
+/** What a new mcp.json changes, server by server; `rootsOnly` servers differ in their `roots` alone. */
+export interface ServerConfigDiff {
+  added: string[];
+  removed: string[];
+  changed: string[];
+  rootsOnly: string[];
+}
+
+export function diffServerConfigs(previous: Record<string, ServerConfig>, next: Record<string, ServerConfig>): ServerConfigDiff {
+  const diff: ServerConfigDiff = { added: [], removed: [], changed: [], rootsOnly: [] };
+  for (const name of Object.keys(previous).sort(compareCodeUnits)) if (!(name in next)) diff.removed.push(name);
+  for (const name of Object.keys(next).sort(compareCodeUnits)) {
+    const before = previous[name];
+    if (!before) diff.added.push(name);
+    else if (JSON.stringify(before) !== JSON.stringify(next[name])) {
+      const { roots: _rootsBefore, ...restBefore } = before;
+      const { roots: _rootsAfter, ...restAfter } = next[name];
+      (JSON.stringify(restBefore) === JSON.stringify(restAfter) ? diff.rootsOnly : diff.changed).push(name);
+    }
+  }
+  return diff;
+}
+
+/** What a watch of mcp.json reports: a new valid config (with the one it replaces), or why the file on disk is not one. */
+export interface ServerConfigWatch {
+  changed(next: Record<string, ServerConfig>, previous: Record<string, ServerConfig>): void;
+  invalid(error: McpConfigError): void;
+}
+
 export class ServerConfigStore {
   readonly file: string;
   private servers: Record<string, ServerConfig> = {};
+  /** The text of mcp.json as last read or written here: a watch event finding it unchanged (our own save) does nothing. */
+  private lastText: string | undefined;
+  /** Why mcp.json on disk is not used (malformed since the last good read); undefined when the file is what runs. */
+  problem: string | undefined;
 
   constructor(dataDir: string) {
     this.file = path.join(dataDir, 'mcp.json');
@@ -243,13 +278,25 @@ export class ServerConfigStore {
 
   /** Reads mcp.json (a missing file is an empty config); a malformed file is an error and is left untouched. */
   async load(): Promise<Record<string, ServerConfig>> {
-    let text: string;
+    const text = await this.readText();
+    this.servers = text === undefined ? {} : this.parse(text);
+    this.lastText = text;
+    this.problem = undefined;
+    return this.list();
+  }
+
+  /** mcp.json's text, undefined when there is no file. */
+  private async readText(): Promise<string | undefined> {
     try {
-      text = await readFile(this.file, 'utf8');
+      return await readFile(this.file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return (this.servers = {});
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new McpConfigError(`cannot read ${this.file}: ${(error as Error).message}`);
     }
+  }
+
+  /** Validates mcp.json's text with the file's schema and the server-name rule; throws McpConfigError saying where. */
+  private parse(text: string): Record<string, ServerConfig> {
     let document: unknown;
     try {
       document = parseJsonc(text);
@@ -261,8 +308,84 @@ export class ServerConfigStore {
       throw new McpConfigError(`${this.file} is not a valid mcpServers file: ${describeIssues(parsed.error, 'file')}`);
     }
     for (const name of Object.keys(parsed.data.mcpServers)) validateServerName(name);
-    this.servers = parsed.data.mcpServers;
-    return this.list();
+    return parsed.data.mcpServers;
+  }
+
+  /**
+   * Watches mcp.json for edits made outside this store (by hand, another process): each settled change is read and
+   * validated; a valid one becomes the config and is reported with the one it replaces, a malformed or half-written
+   * one is reported as invalid while the last good config stays (the file itself is never touched). Our own saves
+   * and saves that change nothing are not reported. Returns how to stop.
+   */
+  watch(report: ServerConfigWatch, options: { stabilityThresholdMs?: number } = {}): () => Promise<void> {
+    const dir = path.dirname(this.file);
+    const watcher = chokidarWatch(dir, {
+      depth: 0,
+      ignoreInitial: true,
+      ignored: (absPath: string) => absPath !== dir && absPath !== this.file,
+      // An editor's save arrives in pieces: only a file whose size held still is read.
+      awaitWriteFinish: { stabilityThreshold: options.stabilityThresholdMs ?? 150, pollInterval: 25 },
+    });
+    let queue = Promise.resolve();
+    const reread = () => {
+      queue = queue.then(() => this.rereadForWatch(report));
+    };
+    watcher.on('add', reread);
+    watcher.on('change', reread);
+    watcher.on('unlink', reread);
+    watcher.on('error', (error) => report.invalid(new McpConfigError(`watching ${this.file} failed: ${(error as Error).message}`)));
+    const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    this.watchReady = ready;
+    return async () => {
+      await watcher.close();
+      await queue;
+    };
+  }
+
+  /** Resolves once a watch started by `watch` reports changes (tests edit the file after this). */
+  whenWatching(): Promise<void> {
+    return this.watchReady ?? Promise.resolve();
+  }
+
+  private watchReady: Promise<void> | undefined;
+  /** The malformed text last reported, so the watcher's repeated events for one save report it once. */
+  private lastBadText: string | undefined;
+
+  /** How many settled changes of mcp.json the watch has read (tests wait for one to be heard). */
+  heardChanges = 0;
+
+  private async rereadForWatch(report: ServerConfigWatch): Promise<void> {
+    let text: string | undefined;
+    let next: Record<string, ServerConfig>;
+    try {
+      text = await this.readText();
+      this.heardChanges++;
+      if (text === this.lastText || (text !== undefined && text === this.lastBadText)) return;
+      next = text === undefined ? {} : this.parse(text);
+    } catch (error) {
+      const problem = error instanceof McpConfigError ? error : new McpConfigError(`${this.file}: ${(error as Error).message}`);
+      this.lastBadText = text;
+      this.problem = `${problem.message}. The servers keep running with the last valid mcp.json until the file is fixed.`;
+      report.invalid(new McpConfigError(this.problem));
+      return;
+    }
+    const previous = this.list();
+    this.servers = next;
+    this.lastText = text;
+    this.problem = undefined;
+    report.changed(this.list(), previous);
+  }
+
+  /**
+   * Before an edit made here, takes what is on disk now: a hand edit not yet heard by the watch is kept, not
+   * overwritten, and a malformed file is refused rather than replaced.
+   */
+  private async takeDiskEdits(): Promise<void> {
+    try {
+      await this.load();
+    } catch (error) {
+      throw new McpConfigError(`${(error as Error).message}. Fix mcp.json first: the app does not overwrite a file it cannot read.`);
+    }
   }
 
   list(): Record<string, ServerConfig> {
@@ -273,11 +396,13 @@ export class ServerConfigStore {
     validateServerName(name);
     const parsed = ServerConfig.safeParse(config);
     if (!parsed.success) throw new McpConfigError(`server \`${name}\` has an invalid config: ${describeIssues(parsed.error, 'config')}`, name);
+    await this.takeDiskEdits();
     this.servers = { ...this.servers, [name]: parsed.data };
     await this.save();
   }
 
   async remove(name: string): Promise<boolean> {
+    await this.takeDiskEdits();
     if (!(name in this.servers)) return false;
     const { [name]: _removed, ...rest } = this.servers;
     this.servers = rest;
@@ -306,6 +431,7 @@ export class ServerConfigStore {
     }
     const entries = serversOf(document);
     if (!entries) throw new McpConfigError(`${source} has no \`mcpServers\`, \`servers\` or \`mcp.servers\` object to import`);
+    await this.takeDiskEdits();
     const result: ImportResult = { imported: [], skipped: [], requiredEnv: [] };
     const next = { ...this.servers };
     // Pass one finds every literal secret of the file, so names can be chosen knowing all servers' values.
@@ -356,6 +482,9 @@ export class ServerConfigStore {
   }
 
   private async save(): Promise<void> {
-    await writeFileAtomicAsync(this.file, `${JSON.stringify({ mcpServers: this.list() }, null, 2)}\n`);
+    const text = `${JSON.stringify({ mcpServers: this.list() }, null, 2)}\n`;
+    // Set first: the watch may hear the rename before the write resolves.
+    this.lastText = text;
+    await writeFileAtomicAsync(this.file, text);
   }
 }

@@ -49,7 +49,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 export function ServersView(props: { selected?: string; tool?: string; navigate: (to: string) => void }) {
   const client = useClient();
-  const list = useQuery('servers.list', {}, ['servers.state']);
+  const list = useQuery('servers.list', {}, ['servers.state', 'servers.config']);
   const tree = useQuery('api.tree', {}, ['servers.state', 'api.changed']);
   const [dialog, setDialog] = useState<{ kind: 'add'; initial?: { name: string; config: ServerConfig } } | { kind: 'edit'; entry: Entry } | { kind: 'import' } | { kind: 'folder' } | null>(null);
   const [tab, setTab] = useState<Tab>('tools');
@@ -83,6 +83,11 @@ export function ServersView(props: { selected?: string; tool?: string; navigate:
         </div>
         <ErrorNote error={list.error} />
         <ErrorNote error={actionError} />
+        {list.data?.configProblem && (
+          <p role="alert" aria-label="mcp.json problem" className="error">
+            {list.data.configProblem}
+          </p>
+        )}
         {list.data && servers.length === 0 && (
           <div className="empty server-examples" aria-label="Example servers">
             <p>No MCP servers configured yet. Start with one of these, add your own, or import the config of Claude Desktop, Cursor or VS Code.</p>
