@@ -1,13 +1,14 @@
 // The Console editor's TypeScript LanguageService (the TypeScript 5.9 compiler API): completion, hover, signature
 // help and diagnostics while typing, over the generated API with the user's code as an in-memory document. Runs are
 // checked by the native compiler (typecheck-native.ts); this service, and the 5.9 compiler with it, is made only when
-// the editor asks. Its compiler options are the run checker's (typecheck.ts CHECK_OPTIONS), so both agree.
+// the editor asks. Its compiler options are the run checker's (typecheck-native.ts checkOptions), so both agree.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type ts from 'typescript';
 import type { TypeDiagnostic } from '../../../shared/types';
 import { typescript } from '../heavy-modules';
 import { fileStamp } from './file-stamps';
+import { checkOptions } from './typecheck-native';
 
 export class EditorLanguageService {
   private userCode = '';
@@ -25,20 +26,8 @@ export class EditorLanguageService {
     typeRoots: string | undefined,
   ) {
     const ts = typescript();
-    const options: ts.CompilerOptions = {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      moduleDetection: ts.ModuleDetectionKind.Force, // every script is a module: top-level await works
-      lib: ['lib.es2023.d.ts'],
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      allowImportingTsExtensions: true,
-      esModuleInterop: true,
-      types: typeRoots ? ['node'] : [],
-      typeRoots: typeRoots ? [typeRoots] : [],
-    };
+    // The run checker's options, converted from their tsconfig form: one list, so the editor and the run agree.
+    const options = ts.convertCompilerOptionsFromJson(checkOptions(typeRoots), apiDir).options;
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => options,
       getScriptFileNames: () => [this.userFile, ...this.extraRoots],

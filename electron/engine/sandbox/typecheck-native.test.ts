@@ -29,6 +29,7 @@ function alive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch {
+    // ESRCH: no such process, which is the answer asked for.
     return false;
   }
 }
