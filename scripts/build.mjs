@@ -44,7 +44,7 @@ await Promise.all([
 // The sandbox runtime (electron/engine/runtime/) is read as files at run time: the bundled engine finds them here.
 fs.rmSync(path.join(root, 'dist/runtime'), { recursive: true, force: true });
 fs.mkdirSync(path.join(root, 'dist/runtime'), { recursive: true });
-for (const name of ['bridge.ts', '_bridge.py', 'runner.mjs', 'runner.py']) {
+for (const name of ['bridge.ts', '_bridge.py', 'runner.mjs', 'runner.py', 'compile_api.py']) {
   fs.copyFileSync(path.join(root, 'electron/engine/runtime', name), path.join(root, 'dist/runtime', name));
 }
 console.log(`Built Skillgraph in ${((Date.now() - started) / 1000).toFixed(1)}s`);

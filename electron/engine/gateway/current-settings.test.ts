@@ -1,5 +1,5 @@
 // currentSettings: what the gateway's tool-call hook reads on every call. A change written to disk by another process
-// (the app) is seen by the next call; an unchanged file is not parsed again; a broken file leaves the last good ones.
+// (the app) is seen by the next call; an unchanged (or still missing) file is not parsed again; a broken file leaves the last good ones.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +32,15 @@ describe('currentSettings', () => {
     // Replaced through a rename (a new inode), as SettingsStore.update writes it.
     new SettingsStore(path.dirname(mine.file)).update({ requireApproval: false });
     expect(currentSettings(mine).requireApproval).toBe(false);
+  });
+
+  it('gives the defaults without parsing them again while there is no file, and sees the file once it is written', () => {
+    const mine = store();
+    const first = currentSettings(mine);
+    expect(fs.existsSync(mine.file)).toBe(false);
+    expect(currentSettings(mine)).toBe(first); // the same defaults: a missing file is not read again on every call
+    new SettingsStore(path.dirname(mine.file)).update({ requireApproval: !first.requireApproval });
+    expect(currentSettings(mine).requireApproval).toBe(!first.requireApproval);
   });
 
   it('keeps the last good settings while the file on disk is broken', () => {

@@ -52,6 +52,12 @@ describe.each([{ transport: 'stdio' as const }, { transport: 'http' as const }])
     expect(progress).toEqual(expect.arrayContaining(['first line', 'last line', expect.stringMatching(/^everything\/get-sum answered \(\d+ B\)$/)]));
     expect(progress.indexOf('first line')).toBeLessThan(progress.indexOf('last line'));
     expect(logs).toEqual(expect.arrayContaining([{ level: 'info', logger: 'execute_code stdout', data: 'first line' }]));
+    // A call's lines are debug detail: not sent at the default level (info), sent once the agent asks for debug.
+    expect(logs.filter((l) => l.logger === 'execute_code toolCall')).toEqual([]);
+    await gw.client.setLoggingLevel('debug');
+    logs.length = 0;
+    await gw.client.callTool({ name: 'execute_code', arguments: { code } }, undefined, { timeout: 180_000 });
+    expect(logs).toEqual(expect.arrayContaining([{ level: 'debug', logger: 'execute_code toolCall', data: 'everything/get-sum called' }, { level: 'debug', logger: 'execute_code toolCall', data: expect.stringMatching(/^everything\/get-sum answered/) }]));
 
     await gw.client.setLoggingLevel('warning');
     logs.length = 0;

@@ -95,8 +95,11 @@ describe.each([{ transport: 'stdio' as const }, { transport: 'http' as const }])
     expect(followed.isError).toBeFalsy();
     expect(progress).toEqual(expect.arrayContaining(['counter/count-slowly task working: counted 1 of 2', 'counted to 2']));
 
+    // A call's lines are debug-level logs: the agent that wants them asks for that level.
+    await gw.client.setLoggingLevel('debug');
     logs.length = 0;
     const plain = await gw.call('execute_code', { code: countCode });
+    await gw.client.setLoggingLevel('info');
     expect(plain.text).toContain('counted to 2');
     expect(logs).toContain('counter/count-slowly called');
     expect(logs.some((line) => line.includes('task'))).toBe(false);

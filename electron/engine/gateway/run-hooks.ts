@@ -67,12 +67,14 @@ export class GatewayRunHooks {
 /** The settings last read from each file, with the file's identity then (a rename, a write: another identity). */
 const lastRead = new Map<string, { stamp: string; settings: AppSettings }>();
 
+/** The file's identity now; a missing file has one too, so the defaults are not parsed again on every call. */
 function fileStamp(file: string): string | undefined {
   try {
-    const stat = fs.statSync(file, { bigint: true });
-    return `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+    const stat = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+    return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}` : 'absent';
   } catch {
-    // No file there (defaults apply): nothing to stamp, so it is read, which gives the defaults.
+    // Not stat-able (a folder on the way is not one, no permission): nothing to stamp, so it is read, and the store
+    // says what is wrong or gives the defaults.
     return undefined;
   }
 }

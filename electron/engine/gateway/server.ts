@@ -139,8 +139,9 @@ export function createGatewayServer(source: GatewaySource, opts: GatewayServerOp
       annotations: { readOnlyHint: false },
     },
     async ({ code, language, session }, extra) => {
-      // While the run goes on, each printed line and tool call is a log notification and, when the request asked for
-      // progress, a progress notification on the same request; the answer at the end holds the output all the same.
+      // While the run goes on, each printed line and tool call is a log notification (calls at debug level) and, when the
+      // request asked for progress, a progress notification on the same request; the answer at the end holds the output
+      // all the same.
       const progressToken = extra._meta?.progressToken;
       let progress = 0;
       const report = (error: unknown) => process.stderr.write(`skillgraph mcp: a run update could not be sent to the agent: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -150,7 +151,10 @@ export function createGatewayServer(source: GatewaySource, opts: GatewayServerOp
         if (progressToken !== undefined) {
           void extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, message: update.text } }).catch(report);
         }
-        const level: LoggingLevel = update.kind === 'stderr' || (update.kind === 'toolCall' && !update.ok) ? 'warning' : update.kind === 'notice' ? 'notice' : 'info';
+        // A call's lines are debug detail (two per call: a loop of calls would be two notifications each, unasked);
+        // a failed call is a warning, like stderr. Progress notifications carry every line all the same.
+        const level: LoggingLevel =
+          update.kind === 'stderr' || (update.kind === 'toolCall' && !update.ok) ? 'warning' : update.kind === 'notice' ? 'notice' : update.kind === 'toolCall' ? 'debug' : 'info';
         if (logs(level)) {
           void extra.sendNotification({ method: 'notifications/message', params: { level, logger: `execute_code ${update.kind}`, data: update.text } }).catch(report);
         }

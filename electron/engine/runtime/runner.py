@@ -63,6 +63,47 @@ def _report_exit() -> None:
         pass  # the host is gone or the run closed the descriptor: it waits for the process to end instead
 
 
+def _use_api_bytecode(api_dir: str, bytecode_dir: str) -> None:
+    """
+    Modules of the API tree load the bytecode the host compiled for them (compile_api.py, a folder the run can read
+    but not write) when it matches their source (size and mtime, as Python's own cache checks); anything else is
+    compiled from the source, as without the cache. Other modules load as always.
+    """
+    import importlib.machinery
+    import importlib.util
+    import marshal
+
+    root = os.path.join(os.path.abspath(api_dir), "")
+
+    class _ApiLoader(importlib.machinery.SourceFileLoader):
+        def get_code(self, fullname):
+            source = self.path
+            try:
+                with open(os.path.join(bytecode_dir, os.path.relpath(source, root) + "c"), "rb") as handle:
+                    data = handle.read()
+                stat = os.stat(source)
+                if (
+                    data[:4] == importlib.util.MAGIC_NUMBER
+                    and data[4:8] == b"\0\0\0\0"
+                    and int.from_bytes(data[8:12], "little") == int(stat.st_mtime) & 0xFFFFFFFF
+                    and int.from_bytes(data[12:16], "little") == stat.st_size & 0xFFFFFFFF
+                ):
+                    return marshal.loads(data[16:])
+            except (OSError, ValueError, EOFError, TypeError):
+                pass  # no usable bytecode: compiled from the source below, which is all the cache would have saved
+            return super().get_code(fullname)
+
+    class _ApiFinder:
+        @staticmethod
+        def find_spec(name, path=None, target=None):
+            spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+            if spec is not None and type(spec.loader) is importlib.machinery.SourceFileLoader and spec.origin and spec.origin.startswith(root):
+                spec.loader = _ApiLoader(spec.loader.name, spec.loader.path)
+            return spec
+
+    sys.meta_path.insert(sys.meta_path.index(importlib.machinery.PathFinder), _ApiFinder)
+
+
 def _main() -> int:
     control = {"entry": sys.argv[1]} if len(sys.argv) > 1 else _read_control()
     entry = control["entry"]
@@ -71,6 +112,9 @@ def _main() -> int:
     api_dir = os.environ.get("SKILLGRAPH_API_DIR")
     if api_dir:
         sys.path.insert(0, api_dir)
+        bytecode_dir = os.environ.get("SKILLGRAPH_API_BYTECODE")
+        if bytecode_dir:
+            _use_api_bytecode(api_dir, bytecode_dir)
     with open(entry, encoding="utf-8") as handle:
         source = handle.read()
     filename = os.environ.get("SKILLGRAPH_SOURCE_NAME", "main.py")

@@ -27,10 +27,10 @@ describe('the sandbox runtime files', () => {
     expect(diagnostics).toEqual([]);
   });
 
-  it('the Python bridge and runner compile', () => {
+  it('the Python bridge, runner and bytecode step compile', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'skillgraph-pyc-'));
     try {
-      for (const name of ['_bridge.py', 'runner.py'] as const) {
+      for (const name of ['_bridge.py', 'runner.py', 'compile_api.py'] as const) {
         const file = path.join(out, name);
         fs.writeFileSync(file, runtimeSource(name));
         execFileSync('python3', ['-m', 'py_compile', file]);

@@ -1,5 +1,5 @@
 // Reads the sandbox-side runtime files that live beside this module (bridge.ts, _bridge.py, runner.mjs,
-// runner.py) so the generator and the sandbox backends can write them where runs need them. They are real files,
+// runner.py, compile_api.py) so the generator and the sandbox backends can write them where runs need them. They are real files,
 // linted and type-checked like the rest of the code; scripts/build.mjs copies them to dist/runtime/, where the
 // bundled engine reads them. Protocol and file roles: README.md in this folder.
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../locations';
 
 /** The runtime files, by the name each has in this folder and in dist/runtime/. */
-export type RuntimeFile = 'bridge.ts' | '_bridge.py' | 'runner.mjs' | 'runner.py';
+export type RuntimeFile = 'bridge.ts' | '_bridge.py' | 'runner.mjs' | 'runner.py' | 'compile_api.py';
 
 const cache = new Map<RuntimeFile, string>();
 

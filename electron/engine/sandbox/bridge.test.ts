@@ -1,5 +1,5 @@
-// Frame handling on a shared stdout (the E2B transport): frames are recognised only behind the run's secret, even
-// when split across chunks or glued to printed text.
+// The bridge host: frames on a shared stdout (the E2B transport) are recognised only behind the run's secret, even
+// when split across chunks or glued to printed text; buffers stay bounded; a call is answered before it is recorded.
 import { describe, expect, it } from 'vitest';
 import { BridgeHost, FrameDemuxer, LineSplitter } from './bridge';
 
@@ -87,5 +87,48 @@ describe('the stdout transport (E2B) keeps the bridge host bounded', () => {
     demuxer.flush();
     expect(stopped).toEqual(['the run sent a bridge frame longer than 1 KB (a tool call\'s arguments, or data that is not a call); the run was stopped']);
     expect(text).toBe('printed after');
+  });
+});
+
+describe('a call is answered before the host records it', () => {
+  it('writes the answer, then records the call (its last event, its result) in the same turn, before anything the code does next', async () => {
+    const seen: string[] = [];
+    const bridge = new BridgeHost({
+      runId: 'r1',
+      session: 'default',
+      secret: 's3cret',
+      tools: { call: async (_server, _tool, args) => ({ echoed: args }) },
+      onResult: (_call, data) => seen.push(`result ${JSON.stringify(data)}`),
+      onToolCall: (event) => seen.push(event.ok === undefined ? 'called' : `answered ${event.resultPreview}`),
+      limits: { frameBytes: 1 << 20, inFlightBytes: 1 << 20 },
+      onLimitExceeded: () => undefined,
+    });
+    bridge.handleFrame(JSON.stringify({ t: 's3cret', id: 1, server: 'srv', tool: 'echo', args: { n: 1 } }), (line) => {
+      seen.push(`reply ${JSON.parse(line).id}`);
+      // What the code does with the answer reaches the host in a later turn at the earliest.
+      queueMicrotask(() => seen.push('next turn'));
+    });
+    await bridge.drain();
+    expect(seen).toEqual(['called', 'reply 1', 'result {"echoed":{"n":1}}', 'answered {"echoed":{"n":1}}', 'next turn']);
+  });
+
+  it('answers a failed call first too, then records its failure', async () => {
+    const seen: string[] = [];
+    const bridge = new BridgeHost({
+      runId: 'r1',
+      session: 'default',
+      secret: 's3cret',
+      tools: {
+        call: async () => {
+          throw new Error('no such tool');
+        },
+      },
+      onToolCall: (event) => seen.push(event.ok === undefined ? 'called' : `failed ${event.error}`),
+      limits: { frameBytes: 1 << 20, inFlightBytes: 1 << 20 },
+      onLimitExceeded: () => undefined,
+    });
+    bridge.handleFrame(JSON.stringify({ t: 's3cret', id: 7, server: 'srv', tool: 'gone' }), (line) => seen.push(`reply ${JSON.parse(line).error}`));
+    await bridge.drain();
+    expect(seen).toEqual(['called', 'reply no such tool', 'failed no such tool']);
   });
 });

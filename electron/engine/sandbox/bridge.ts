@@ -128,6 +128,8 @@ export class BridgeHost implements BridgeEndpoint {
     const started = performance.now();
     const context: BridgeCallContext = { server: frame.server, tool: frame.tool, args: frame.args ?? {}, runId, session };
     let answer: string;
+    /** What the host records of the call once it is answered: its last event, its result for the ledger. */
+    let recordAnswer: () => void;
     // A call that runs as an MCP task reports its status as it changes; the call's last event keeps the last one.
     const onTaskStatus = (task: ToolCallTask) => {
       event.task = task;
@@ -141,20 +143,30 @@ export class BridgeHost implements BridgeEndpoint {
         context.args = decision.args;
       }
       const data = await tools.call(frame.server, frame.tool, context.args, this.inFlight.signal, { onTaskStatus, taskWhenOptional: this.options.taskWhenOptional });
-      answer = JSON.stringify({ t: this.secret, id: frame.id, ok: true, data: data ?? null }) + '\n';
-      const bytesOut = Buffer.byteLength(answer);
-      onResult?.(context, data, bytesOut);
-      // The preview is cut from the answer already serialized (after `"data":`), so a large result is not serialized twice.
-      const dataAt = answer.indexOf('"data":') + 7;
-      const dataLength = answer.length - dataAt - 2;
-      const resultPreview = answer.slice(dataAt, dataAt + Math.min(dataLength, TOOL_CALL_PREVIEW_CHARS));
-      onToolCall({ ...event, durationMs: performance.now() - started, bytesOut, ok: true, resultPreview, resultTruncated: dataLength > TOOL_CALL_PREVIEW_CHARS });
+      const text = JSON.stringify({ t: this.secret, id: frame.id, ok: true, data: data ?? null }) + '\n';
+      const durationMs = performance.now() - started;
+      answer = text;
+      recordAnswer = () => {
+        const bytesOut = Buffer.byteLength(text);
+        onResult?.(context, data, bytesOut);
+        // The preview is cut from the answer already serialized (after `"data":`), so a large result is not serialized twice.
+        const dataAt = text.indexOf('"data":') + 7;
+        const dataLength = text.length - dataAt - 2;
+        const resultPreview = text.slice(dataAt, dataAt + Math.min(dataLength, TOOL_CALL_PREVIEW_CHARS));
+        onToolCall({ ...event, durationMs, bytesOut, ok: true, resultPreview, resultTruncated: dataLength > TOOL_CALL_PREVIEW_CHARS });
+      };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      answer = JSON.stringify({ t: this.secret, id: frame.id, ok: false, error: message }) + '\n';
-      onToolCall({ ...event, durationMs: performance.now() - started, bytesOut: Buffer.byteLength(answer), ok: false, error: message });
+      const text = JSON.stringify({ t: this.secret, id: frame.id, ok: false, error: message }) + '\n';
+      const durationMs = performance.now() - started;
+      answer = text;
+      recordAnswer = () => onToolCall({ ...event, durationMs, bytesOut: Buffer.byteLength(text), ok: false, error: message });
     }
+    // The code gets its answer first, and goes on with its next call while the host records this one (its last event,
+    // the ledger's count, the agent's notifications). Recording is done in this same turn: whatever the code does next
+    // (a line printed, another call) is read in a later turn, so the run's events keep their order.
     if (!this.inFlight.signal.aborted) reply(answer);
+    recordAnswer();
   }
 }
 

@@ -1,7 +1,7 @@
 // Local sandbox backend: @anthropic-ai/sandbox-runtime (bubblewrap + socat on Linux, Seatbelt on macOS), initialised
 // once per process and reused; runners pre-spawned per workspace so a run starts without process start-up.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
@@ -148,6 +148,8 @@ export class LocalSandboxBackend implements SandboxBackend {
   readonly name = 'local' as const;
   private readonly runtimeDir = path.join(tmpdir(), `skillgraph-sandbox-${process.pid}-${randomUUID().slice(0, 8)}`);
   private python: Promise<PythonInstall> | undefined;
+  private readonly compiling = new Map<string, Promise<void>>();
+  private bytecodeProblem: string | undefined;
   /** Spares per context, least recently used first (Map order). */
   private readonly pool = new Map<string, Spare[]>();
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
@@ -206,6 +208,7 @@ export class LocalSandboxBackend implements SandboxBackend {
     mkdirSync(this.runtimeDir, { recursive: true });
     writeFileSync(path.join(this.runtimeDir, 'runner.mjs'), runtimeSource('runner.mjs'));
     writeFileSync(path.join(this.runtimeDir, 'runner.py'), runtimeSource('runner.py'));
+    writeFileSync(path.join(this.runtimeDir, 'compile_api.py'), runtimeSource('compile_api.py'));
     this.runtimeFilesWritten = true;
   }
 
@@ -398,10 +401,18 @@ export class LocalSandboxBackend implements SandboxBackend {
         bridge.limitExceeded(`the run left more than ${formatMb(bridge.limits.inFlightBytes)} of tool results unread on the bridge; the run was stopped`);
         return;
       }
+      if (!firstAnswered) req.mark?.('first call answered');
+      firstAnswered = true;
       bridgeSocket.write(line);
     };
+    let firstAnswered = false;
+    let firstCalled = false;
     const splitter = new LineSplitter(
-      (line) => bridge.handleFrame(line, reply),
+      (line) => {
+        if (!firstCalled) req.mark?.('first call read');
+        firstCalled = true;
+        bridge.handleFrame(line, reply);
+      },
       bridge.limits.frameBytes,
       () => bridge.frameTooLong(),
     );
@@ -483,6 +494,36 @@ export class LocalSandboxBackend implements SandboxBackend {
     rmSync(runner.tmpDir, { recursive: true, force: true });
   }
 
+  /** Why the last bytecode step for an API tree failed (diagnostics and tests); its runs compile from the source. */
+  get apiBytecodeProblem(): string | undefined {
+    return this.bytecodeProblem;
+  }
+
+  /** The folder holding the bytecode of one API tree's Python files: under this backend's own folder, read-only to runs. */
+  apiBytecodeDir(apiDir: string): string {
+    return path.join(this.runtimeDir, 'api-bytecode', createHash('sha256').update(path.resolve(apiDir)).digest('hex').slice(0, 16));
+  }
+
+  /**
+   * Compiles the API tree's Python files that changed since the last time (compile_api.py, outside the sandbox, with
+   * the runners' interpreter) before a Python runner starts: runs then load that bytecode instead of compiling the
+   * generated modules again each time. One step per tree at a time; a failure leaves the runs compiling from source.
+   */
+  private compileApi(apiDir: string, python: PythonInstall): Promise<void> {
+    const dir = this.apiBytecodeDir(apiDir);
+    const running = this.compiling.get(dir);
+    if (running) return running;
+    const step = new Promise<void>((resolve) => {
+      execFile(python.executable, ['-X', 'utf8', path.join(this.runtimeDir, 'compile_api.py'), apiDir, dir], { timeout: 30_000 }, (error, _stdout, stderr) => {
+        // Handled, not lost: without bytecode each run compiles the modules from their source, as before this step.
+        this.bytecodeProblem = error ? `the API tree's Python bytecode could not be made (${String(stderr).trim() || error.message})` : undefined;
+        resolve();
+      });
+    }).finally(() => this.compiling.delete(dir));
+    this.compiling.set(dir, step);
+    return step;
+  }
+
   private spawnRunner(context: RunnerContext): Promise<Runner> {
     this.started++;
     const spawning = this.startRunner(context);
@@ -496,6 +537,7 @@ export class LocalSandboxBackend implements SandboxBackend {
     await this.initialize(context.allowedDomains);
     const { runtime, limits } = context;
     const python = runtime === 'python' ? await (this.python ??= findPython(this.options.python ?? 'python3')) : undefined;
+    if (python) await this.compileApi(context.apiDir, python);
     const privatePaths = (this.options.privatePaths ?? []).map((p) => path.resolve(p));
     const allowRead = [context.apiDir, context.stagingDir, context.workspaceDir, this.runtimeDir, ...(python?.prefixes ?? [])];
     // Each runner serves one run, so its own temporary folder is the run's: removed when the runner is reaped. Set in
@@ -537,6 +579,8 @@ export class LocalSandboxBackend implements SandboxBackend {
       // No bytecode written into the API tree; the interpreter's own cached bytecode is still read (a
       // PYTHONPYCACHEPREFIX would hide it and recompile the standard library at every start: +0.5 s).
       PYTHONDONTWRITEBYTECODE: '1',
+      // The API tree's bytecode, compiled by the host (compileApi): read by runner.py, not writable by runs.
+      ...(python ? { SKILLGRAPH_API_BYTECODE: this.apiBytecodeDir(context.apiDir) } : {}),
     };
     const child = spawn(argv[0], argv.slice(1), {
       cwd: context.workspaceDir,
