@@ -26,3 +26,8 @@ export function printJsonOr(values: Record<string, unknown>, data: unknown, huma
   process.stdout.write(values.json ? JSON.stringify(data, null, 2) + '\n' : human() + '\n');
 }
 
+
+/** A malformed mcp.json opens the engine without its servers: a command says so on stderr, naming the file and line. */
+export function warnOfConfigProblem(engine: { serverConfigs: { problem?: string } }): void {
+  if (engine.serverConfigs.problem) process.stderr.write(`[skillgraph] ${engine.serverConfigs.problem}\n`);
+}

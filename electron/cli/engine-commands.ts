@@ -7,7 +7,7 @@ import type { Engine } from '../engine/engine';
 import type { IndexedGraph } from '../engine/indexed-graph';
 import type { ImportResult } from '../engine/mcp/config';
 import { maskConfigSecrets } from '../engine/mcp/redact';
-import { locationsOf, printJsonOr, str, type Command } from './command';
+import { locationsOf, printJsonOr, str, warnOfConfigProblem, type Command } from './command';
 
 const KINDS: SearchKind[] = ['skill', 'page', 'journal', 'tool'];
 
@@ -16,6 +16,7 @@ export async function withEngine<T>(values: Record<string, unknown>, fn: (engine
   const { Engine } = await import('../engine/engine');
   const engine = await Engine.open({ ...locationsOf(values), host: 'cli' });
   try {
+    warnOfConfigProblem(engine);
     await engine.indexing;
     return await fn(engine);
   } finally {
@@ -195,6 +196,8 @@ export const ENGINE_COMMANDS: Command[] = [
     options: { out: { type: 'string' } },
     async run({ values }) {
       return withEngine(values, async (engine) => {
+        // No server is known from a malformed mcp.json: generating now would empty the tree (the problem is printed).
+        if (engine.serverConfigs.unreadSinceOpen) return 1;
         let result = await engine.apiTree.refresh();
         let out = engine.apiTree.apiDir;
         if (str(values.out)) {

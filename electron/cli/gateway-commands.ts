@@ -25,6 +25,7 @@ async function serveMcp(values: Record<string, unknown>): Promise<number> {
   // Sampling and elicitation requests of the user's servers go to the connected agent.
   const relay = new AgentRelay();
   let engine: Promise<Engine> | undefined;
+  let openedEngine: Engine | undefined;
   const openEngine = (): Promise<Engine> =>
     (engine ??= import('../engine/engine').then(({ Engine }) =>
       // The gateway warms the sandbox for its own session (gatewayForEngine); the engine's warm-up is the app's.
@@ -33,6 +34,7 @@ async function serveMcp(values: Record<string, unknown>): Promise<number> {
       Engine.open({ graph: locations.graphDir, data: locations.dataDir, host: 'cli', watch: true, loadGraph: false, warmSandbox: false, serverRequests: relay.handlers, log: locationsOf(values).log ?? { to: 'logs-folder' } }).then((opened) => {
         // The agent's roots changed: the servers offered them hear roots/list_changed and ask again.
         relay.onRootsChanged(() => opened.pool.hostRootsChanged());
+        openedEngine = opened;
         return opened;
       }),
     ));
@@ -40,7 +42,7 @@ async function serveMcp(values: Record<string, unknown>): Promise<number> {
     createGatewayServer(async () => {
       const [{ gatewayForEngine }, opened] = await Promise.all([import('../engine/gateway'), openEngine()]);
       return gatewayForEngine(opened);
-    }, { relay });
+    }, { relay, configProblem: () => openedEngine?.serverConfigs.problem });
   let stop: () => Promise<void>;
   const ended = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

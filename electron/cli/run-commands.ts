@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { RunLanguage } from '../../shared/types';
 import { InvalidInputError } from '../../shared/errors';
-import { locationsOf, printJsonOr, str, type Command } from './command';
+import { locationsOf, printJsonOr, str, warnOfConfigProblem, type Command } from './command';
 
 const LANGUAGES: Record<string, RunLanguage> = { '.ts': 'typescript', '.mts': 'typescript', '.js': 'javascript', '.mjs': 'javascript', '.py': 'python' };
 
@@ -50,6 +50,7 @@ export const RUN_COMMANDS: Command[] = [
       const { Engine } = await import('../engine/engine');
       const engine = await Engine.open({ ...locationsOf(values), host: 'cli', loadGraph: false });
       try {
+        warnOfConfigProblem(engine);
         const handle = engine.runs.start({ code, language, session: str(values.session), backend: backend as 'local' | 'e2b' | undefined, skipTypeCheck: Boolean(values['no-check']), origin: 'cli', fileName: file });
         const ledger = engine.ledger.observe(handle, code).catch(engine.reportBackgroundFailure('recording the context ledger'));
         const onSignal = () => engine.runs.cancel(handle.id);

@@ -17,6 +17,7 @@ import { indexPath } from './indexed-graph';
 import type { GenerateResult } from './mcp/generator';
 import { McpPool, type ServerLogLine } from './mcp/pool';
 import { ServerConfigStore, diffServerConfigs } from './mcp/config';
+import { McpConfigError } from './mcp/errors';
 import { ApiTree } from './api-tree';
 import { RunManager } from './sandbox/runs';
 import { poolToolCaller } from './sandbox/pool-tool-caller';
@@ -99,7 +100,7 @@ export class Engine {
     // Only the app has a person to ask or to write a completion: the CLI declares neither elicitation nor sampling, so
     // servers do not ask it; the gateway passes its own handlers, which relay to the agent.
     const serverRequests = options.serverRequests ?? (options.host === 'cli' ? {} : { elicit: elicitations.ask, sample: sampling.ask });
-    const pool = new McpPool({ configs: await serverConfigs.load(), oauth, serverRequests });
+    const pool = new McpPool({ configs: await serverConfigs.loadAtOpen(), oauth, serverRequests });
     const apiTree = new ApiTree(pool, index, path.join(locations.dataDir, 'api'));
     const skills = graph && new SkillService({ graph, index, toolDocs: () => apiTree.toolDocs() });
     const opened: { engine?: Engine } = {};
@@ -144,6 +145,8 @@ export class Engine {
     engine.materializeForRun = materializeForRun;
     engine.catchUpWarnings = catchUpWarnings;
     if (graph) engine.startIndexing(graph, Boolean(options.watch), configStamp);
+    // A malformed mcp.json opens an engine without its servers: the problem is shown as the watch shows a later one.
+    if (serverConfigs.problem) engine.reportBackgroundFailure('reading mcp.json')(new McpConfigError(serverConfigs.problem));
     engine.followServers();
     // The app, browser mode and the gateway watch; so does mcp.json, for servers added or changed by hand.
     if (options.watch) engine.disposers.push(engine.followServerConfigFile());
@@ -224,6 +227,8 @@ export class Engine {
    * hashes, so skills written against a tool that changed are marked for review.
    */
   async refreshApi(only?: readonly string[]): Promise<GenerateResult> {
+    // No server is known from a file unreadable since open: generating would drop every server's tree and tool docs.
+    if (this.serverConfigs.unreadSinceOpen) throw new McpConfigError(this.serverConfigs.problem ?? `${this.serverConfigs.file} could not be read`);
     const result = await this.apiTree.refresh(only);
     // Without the graph (a one-shot command) the pins are checked at the next refresh by an engine that has it.
     await this.skillService?.checkPins(this.apiTree.schemaHashes());

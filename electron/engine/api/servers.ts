@@ -232,7 +232,8 @@ export function serverHandlers(engine: Engine): HandlerSlice<ServerMethods> {
       return { ok: true as const };
     },
     'api.generate': async () => {
-      const result = await engine.apiTree.refresh();
+      // Through the engine: it checks skills' pins, and refuses while mcp.json is unreadable since open.
+      const result = await engine.refreshApi();
       return { written: result.written.length, unchanged: result.unchanged, removed: result.removed.length };
     },
   };

@@ -48,6 +48,11 @@ export type GatewaySource = Gateway | (() => Promise<Gateway>);
 export interface GatewayServerOptions {
   /** Where servers' sampling and elicitation requests find this agent (the engine's pool was given relay.handlers). */
   relay?: AgentRelay;
+  /**
+   * Why mcp.json as on disk is not what runs (malformed), asked after the engine opened; while there is one, the
+   * answers of the tools that reach servers end with it, so the agent can tell the person which file and line.
+   */
+  configProblem?: () => string | undefined;
 }
 
 /** Log notifications below this level are not sent until the agent sets another (logging/setLevel). */
@@ -89,6 +94,10 @@ export function createGatewayServer(source: GatewaySource, opts: GatewayServerOp
     return {};
   });
   const logs = (level: LoggingLevel) => (LOG_SEVERITY.get(level) ?? 0) >= (LOG_SEVERITY.get(logLevel) ?? 0);
+  const noted = (result: CallToolResult): CallToolResult => {
+    const problem = opts.configProblem?.();
+    return problem ? { ...result, content: [...result.content, { type: 'text', text: `note: ${problem}` }] } : result;
+  };
   const agentName = () => {
     const client = server.server.getClientVersion();
     return client ? `${client.name}${client.version ? ` ${client.version}` : ''}` : undefined;
@@ -114,13 +123,13 @@ export function createGatewayServer(source: GatewaySource, opts: GatewayServerOp
       inputSchema: { query: z.string(), detail: z.enum(['name', 'summary', 'full']).optional(), limit: z.number().optional() },
       annotations: { readOnlyHint: true },
     },
-    ({ query, detail, limit }) => answer(async () => (await open()).searchTools(query, detail ?? 'summary', limit)),
+    async ({ query, detail, limit }) => noted(await answer(async () => (await open()).searchTools(query, detail ?? 'summary', limit))),
   );
 
   registerTool(
     'list_api',
     { description: 'List a folder of the API tree.', inputSchema: { path: z.string().optional() }, annotations: { readOnlyHint: true } },
-    ({ path }) => answer(async () => (await open()).listApi(path ?? '')),
+    async ({ path }) => noted(await answer(async () => (await open()).listApi(path ?? ''))),
   );
 
   registerTool(
@@ -162,9 +171,9 @@ export function createGatewayServer(source: GatewaySource, opts: GatewayServerOp
       try {
         // An agent that follows the run (a progress token) hears task status, so tools where tasks are optional use them.
         const run = await (await open()).executeCode({ code, language: language ?? 'typescript', session }, { signal: extra.signal, onUpdate, taskWhenOptional: progressToken !== undefined });
-        return { content: [{ type: 'text', text: run.text }], _meta: { runId: run.runId, status: run.status, durationMs: run.durationMs, ledger: run.ledger } };
+        return noted({ content: [{ type: 'text', text: run.text }], _meta: { runId: run.runId, status: run.status, durationMs: run.durationMs, ledger: run.ledger } });
       } catch (error) {
-        return { content: [{ type: 'text', text: toWireError(error).message }], isError: true };
+        return noted({ content: [{ type: 'text', text: toWireError(error).message }], isError: true });
       }
     },
   );

@@ -1,6 +1,7 @@
 // MCP server configuration: `<dataDir>/mcp.json` in the `mcpServers` shape, import from Claude Desktop,
 // Cursor and VS Code config files, `${env:NAME}` substitution done only in memory at connect time, and the watch on
-// mcp.json that brings a hand edit to a running engine (the last good config kept while the file is malformed).
+// mcp.json that brings a hand edit to a running engine (the last good config kept while the file is malformed; a file
+// malformed at open gives an engine with no servers and the same problem, picked up once fixed).
 import { readFile } from 'node:fs/promises';
 import { watch as chokidarWatch } from 'chokidar';
 import path from 'node:path';
@@ -282,8 +283,46 @@ export class ServerConfigStore {
     this.servers = text === undefined ? {} : this.parse(text);
     this.lastText = text;
     this.problem = undefined;
+    this.unreadSinceOpen = false;
     return this.list();
   }
+
+  /**
+   * Reads mcp.json as an engine opens. A malformed or unreadable file does not stop the app, browser mode, the CLI or
+   * the gateway: they open with no server from it, `problem` says what is wrong where (as the watch says it), the file
+   * is left as it is, and a watch applies it once fixed. No "last good copy" is kept on disk: it would start servers
+   * the person may just have removed, or with the credentials they were changing, from a second file they never see.
+   * (A running engine keeps its last good config only because those servers are already running and shown.)
+   */
+  async loadAtOpen(): Promise<Record<string, ServerConfig>> {
+    let text: string | undefined;
+    try {
+      text = await this.readText();
+      return await this.load();
+    } catch (error) {
+      if (!(error instanceof McpConfigError)) throw error;
+      this.servers = {};
+      // The watch hears this same text as nothing new; any other text (a fix, the file removed) is read.
+      this.lastText = text;
+      this.lastBadText = text;
+      this.unreadSinceOpen = true;
+      this.problem = this.describeProblem(error);
+      return {};
+    }
+  }
+
+  /** What is wrong with mcp.json, and what runs meanwhile: the last valid config, or (malformed since open) nothing. */
+  private describeProblem(error: McpConfigError): string {
+    return this.unreadSinceOpen
+      ? `${error.message}. No server from it was started; they start once the file is fixed (it is left as it is).`
+      : `${error.message}. The servers keep running with the last valid mcp.json until the file is fixed.`;
+  }
+
+  /**
+   * True while mcp.json has not been readable since the engine opened (loadAtOpen): no server is known, so nothing
+   * may regenerate the API tree from this empty config (it would drop every server's tree and tool docs).
+   */
+  unreadSinceOpen = false;
 
   /** mcp.json's text, undefined when there is no file. */
   private async readText(): Promise<string | undefined> {
@@ -365,7 +404,7 @@ export class ServerConfigStore {
     } catch (error) {
       const problem = error instanceof McpConfigError ? error : new McpConfigError(`${this.file}: ${(error as Error).message}`);
       this.lastBadText = text;
-      this.problem = `${problem.message}. The servers keep running with the last valid mcp.json until the file is fixed.`;
+      this.problem = this.describeProblem(problem);
       report.invalid(new McpConfigError(this.problem));
       return;
     }
@@ -373,6 +412,7 @@ export class ServerConfigStore {
     this.servers = next;
     this.lastText = text;
     this.problem = undefined;
+    this.unreadSinceOpen = false;
     report.changed(this.list(), previous);
   }
 

@@ -37,6 +37,8 @@ import {
   type Resource,
   type ResourceTemplate,
   type Root,
+  TaskStatusNotificationSchema,
+  type Task,
   type TaskStatus,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -598,6 +600,10 @@ export class McpPool extends EventEmitter<McpPoolEvents> {
       const { level, logger, data } = notification.params;
       this.appendLog(entry, level, typeof data === 'string' ? data : JSON.stringify(data), logger);
     });
+    // A task's status as the server announces it: reported at once to the call waiting on it (callAsTask).
+    const tasks = new TaskStatusWatch();
+    taskStatusWatches.set(client, tasks);
+    client.setNotificationHandler(TaskStatusNotificationSchema, async (notification) => tasks.heard(notification.params));
     if (handlers.elicit) client.setRequestHandler(ElicitRequestSchema, (request, extra) => handlers.elicit!(entry.name, request.params, extra.signal));
     if (handlers.sample) client.setRequestHandler(CreateMessageRequestSchema, (request, extra) => handlers.sample!(entry.name, request.params, extra.signal));
     if (this.offersRoots(entry.config)) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: await this.rootsFor(entry) }));
@@ -757,19 +763,51 @@ function isHttpStatus(error: unknown, status: number): boolean {
   return error instanceof Error && new RegExp(`\\(${status}\\)|\\b${status}\\b.*(unauthori[sz]ed|forbidden)`, 'i').test(error.message);
 }
 
+/** Tasks whose status notifications have arrived before the call learnt their id, kept for it (oldest dropped). */
+const EARLY_TASK_STATUS_MAX = 50;
+
+/**
+ * The notifications/tasks/status of one connection, routed to the call waiting on that task. A server may announce a
+ * status before the call has its task id (the notification can precede the tools/call answer): those are kept until
+ * the call asks, a few at most.
+ */
+class TaskStatusWatch {
+  private readonly waiting = new Map<string, (task: Task) => void>();
+  private readonly early = new Map<string, Task[]>();
+
+  heard(task: Task): void {
+    const listener = this.waiting.get(task.taskId);
+    if (listener) return listener(task);
+    this.early.set(task.taskId, [...(this.early.get(task.taskId) ?? []), task]);
+    if (this.early.size > EARLY_TASK_STATUS_MAX) this.early.delete(this.early.keys().next().value!);
+  }
+
+  /** Hears `taskId`'s statuses (those already come first); returns how to stop. */
+  follow(taskId: string, listener: (task: Task) => void): () => void {
+    this.waiting.set(taskId, listener);
+    for (const task of this.early.get(taskId) ?? []) listener(task);
+    this.early.delete(taskId);
+    return () => this.waiting.delete(taskId);
+  }
+}
+
+const taskStatusWatches = new WeakMap<Client, TaskStatusWatch>();
+
 /**
  * Calls a tool as an MCP task: the server answers with a task at once and the SDK polls it to its end; each change of
- * its status (working, input_required, completed…) or status message is reported, and the caller gets the final
- * result as from a plain call. The same timeout and signal apply to the whole task; a call cancelled while its task
- * runs asks the server to cancel the task (tasks/cancel).
+ * its status (working, input_required, completed…) or status message is reported, from the server's
+ * notifications/tasks/status as they arrive and from the SDK's polls (the fallback for servers that send none), and
+ * the caller gets the final result as from a plain call. The same timeout and signal apply to the whole task; a call
+ * cancelled while its task runs asks the server to cancel the task (tasks/cancel).
  */
 async function callAsTask(client: Client, tool: string, args: Record<string, unknown>, options: RequestOptions & { signal: AbortSignal }, onStatus: (status: ToolTaskStatus) => void): Promise<CallToolResult> {
   let last = '';
   let taskId: string | undefined;
+  let unfollow: (() => void) | undefined;
   const report = (task: { taskId: string; status: TaskStatus; statusMessage?: string }) => {
     taskId = task.taskId;
     const status: ToolTaskStatus = { taskId: task.taskId, status: task.status, ...(task.statusMessage ? { statusMessage: task.statusMessage } : {}) };
-    // The SDK yields the task at every poll; only a change is news.
+    // A notification and the next poll tell the same status; only a change is news.
     const key = `${status.status}\n${status.statusMessage ?? ''}`;
     if (key !== last) onStatus(status);
     last = key;
@@ -777,10 +815,13 @@ async function callAsTask(client: Client, tool: string, args: Record<string, unk
   try {
     for await (const message of client.experimental.tasks.callToolStream({ name: tool, arguments: args }, undefined, { ...options, task: {} })) {
       if (message.type === 'taskCreated' || message.type === 'taskStatus') report(message.task);
+      // After the task as created: statuses announced before the answer are newer than it.
+      if (message.type === 'taskCreated') unfollow ??= taskStatusWatches.get(client)?.follow(message.task.taskId, report);
       else if (message.type === 'result') return message.result as CallToolResult;
       else if (message.type === 'error') throw message.error;
     }
   } finally {
+    unfollow?.();
     if (options.signal.aborted && taskId) {
       // The caller has gone; the server is asked to stop the work. It may have finished meanwhile, which loses nothing.
       void client.experimental.tasks.cancelTask(taskId, { timeout: 10_000 }).catch(() => undefined);

@@ -14,7 +14,7 @@ import { CancelledNotificationSchema } from '@modelcontextprotocol/sdk/types.js'
 import { z } from 'zod';
 import { McpPool, type ServerLogLine, type ToolProgress, type ToolTaskStatus } from './pool';
 import { McpCancelledError } from './errors';
-import { everythingEntry, fixtureConfig, repoRoot } from './fixtures/real-servers';
+import { everythingEntry, fixtureConfig, fixtureServer, repoRoot } from './fixtures/real-servers';
 import type { ServerState } from '../../../shared/types';
 
 const everything = { command: process.execPath, args: [everythingEntry] };
@@ -123,6 +123,18 @@ describe('task-augmented tools', () => {
     const plain = await p.callTool('counter', 'count-slowly', { to: 2 }, { onTaskStatus: (status) => statuses.push(status) });
     expect(plain.content).toEqual([{ type: 'text', text: 'counted to 2' }]);
     expect(statuses).toEqual([]);
+  }, 60_000);
+
+  it("reports each status the server announces (notifications/tasks/status), not only those its polls happen to see", async () => {
+    // The task suggests a poll every 5 s while it counts a step every 150 ms: polling alone sees the first step or two
+    // and then completed; every step in between can only come from the server's notifications.
+    const p = pool({ configs: { counter: { command: process.execPath, args: [fixtureServer, 'optional-task', '5000'] } } });
+    const statuses: ToolTaskStatus[] = [];
+    const result = await p.callTool('counter', 'count-slowly', { to: 4 }, { taskWhenOptional: true, onTaskStatus: (status) => statuses.push(status) });
+    expect(result.content).toEqual([{ type: 'text', text: 'counted to 4' }]);
+    const working = statuses.filter((status) => status.status === 'working' && status.statusMessage).map((status) => status.statusMessage);
+    expect(working.slice(-4)).toEqual(['counted 1 of 4', 'counted 2 of 4', 'counted 3 of 4', 'counted 4 of 4']);
+    expect(statuses.at(-1)?.status).toBe('completed');
   }, 60_000);
 });
 

@@ -3,7 +3,7 @@
 // resources, prompts and log.
 import { useState, type FormEvent } from 'react';
 import type { MethodOutput } from '../../../shared/contract';
-import type { ServerConfig } from '../../../shared/types';
+import { ServerRootEntry, type ServerConfig } from '../../../shared/types';
 import { ErrorNote } from '../components/ErrorNote';
 import { FormDialog } from '../components/FormDialog';
 import { ModalDialog } from '../components/ModalDialog';
@@ -265,6 +265,27 @@ const pairsText = (record: Record<string, string> | undefined, separator: string
     .map(([k, v]) => `${k}${separator}${v}`)
     .join('\n');
 
+/** Fields of a config the dialog does not show (cwd, disabled, oauth, an SSE type): an edit that keeps the transport keeps them. */
+function untouchedFields(config: ServerConfig | undefined, kind: 'stdio' | 'http'): Record<string, unknown> {
+  if (!config || 'command' in config !== (kind === 'stdio')) return {};
+  const shown = new Set(['command', 'args', 'env', 'url', 'headers', 'startupTimeoutMs', 'roots']);
+  return Object.fromEntries(Object.entries(config).filter(([key]) => !shown.has(key)));
+}
+
+/**
+ * The roots the dialog saves: undefined when the server gets the host's (the agent's, under the gateway), else the
+ * entries as typed (`${env:NAME}` kept as written), blank ones dropped, each checked as mcp.json checks it.
+ */
+function rootsToSave(own: boolean, entries: string[]): string[] | undefined {
+  if (!own) return undefined;
+  const roots = entries.map((entry) => entry.trim()).filter(Boolean);
+  roots.forEach((root, i) => {
+    const checked = ServerRootEntry.safeParse(root);
+    if (!checked.success) throw new Error(`Root ${i + 1} (${root}): ${checked.error.issues[0]?.message ?? 'not a valid root'}`);
+  });
+  return roots;
+}
+
 /** Adds a server, or edits one (name fixed); values shown masked as [redacted …] keep their secret when left as they are. */
 function ServerDialog(props: { editing?: Entry; initial?: { name: string; config: ServerConfig }; onClose: () => void; onDone: () => void }) {
   const client = useClient();
@@ -279,10 +300,14 @@ function ServerDialog(props: { editing?: Entry; initial?: { name: string; config
   const [url, setUrl] = useState(config && 'url' in config ? config.url : '');
   const [headers, setHeaders] = useState(config && 'url' in config ? pairsText(config.headers, ': ') : '');
   const [timeout, setTimeoutSeconds] = useState(config?.startupTimeoutMs ? String(config.startupTimeoutMs / 1000) : '');
+  const [ownRoots, setOwnRoots] = useState(config?.roots !== undefined);
+  const [roots, setRoots] = useState<string[]>(config?.roots ?? []);
   const submit = async () => {
     const seconds = timeout.trim() ? Number(timeout) : undefined;
     if (seconds !== undefined && !(seconds > 0 && seconds <= 600)) throw new Error('Startup timeout: a number of seconds from 1 to 600.');
     const startupTimeoutMs = seconds !== undefined ? { startupTimeoutMs: Math.round(seconds * 1000) } : {};
+    const saved = rootsToSave(ownRoots, roots);
+    const kept = { ...untouchedFields(config, kind), ...startupTimeoutMs, ...(saved ? { roots: saved } : {}) };
     const next: ServerConfig =
       kind === 'stdio'
         ? {
@@ -292,9 +317,9 @@ function ServerDialog(props: { editing?: Entry; initial?: { name: string; config
               .map((a) => a.trim())
               .filter(Boolean),
             ...(parsePairs(env, '=', 'Environment') ? { env: parsePairs(env, '=', 'Environment') } : {}),
-            ...startupTimeoutMs,
+            ...kept,
           }
-        : { type: 'http' as const, url: url.trim(), ...(parsePairs(headers, ':', 'Headers') ? { headers: parsePairs(headers, ':', 'Headers') } : {}), ...startupTimeoutMs };
+        : { type: 'http' as const, url: url.trim(), ...(parsePairs(headers, ':', 'Headers') ? { headers: parsePairs(headers, ':', 'Headers') } : {}), ...kept };
     if (props.editing) await client.call('servers.update', { name: props.editing.name, config: next });
     else await client.call('servers.add', { name: name.trim(), config: next });
     props.onDone();
@@ -345,6 +370,37 @@ function ServerDialog(props: { editing?: Entry; initial?: { name: string; config
         Startup timeout (seconds, default 30)
         <input inputMode="decimal" value={timeout} onChange={(e) => setTimeoutSeconds(e.target.value)} />
       </label>
+      <fieldset className="server-roots-editor">
+        <legend>Roots</legend>
+        <label>
+          <input type="checkbox" checked={ownRoots} onChange={(e) => setOwnRoots(e.target.checked)} /> Offer these folders as its roots (otherwise, under the gateway,
+          the agent&apos;s)
+        </label>
+        {ownRoots && (
+          <>
+            <ul aria-label="Roots to offer">
+              {roots.map((root, i) => (
+                <li key={i}>
+                  <input
+                    aria-label={`Root ${i + 1}`}
+                    value={root}
+                    onChange={(e) => setRoots(roots.map((other, j) => (j === i ? e.target.value : other)))}
+                    placeholder={'/home/me/project or ${env:HOME}/notes'}
+                    spellCheck={false}
+                  />
+                  <button type="button" onClick={() => setRoots(roots.filter((_, j) => j !== i))} aria-label={`Remove root ${i + 1}`}>
+                    Remove
+                  </button>
+                </li>
+              ))}
+            </ul>
+            {roots.length === 0 && <p className="muted">No folder: the server is offered none.</p>}
+            <button type="button" onClick={() => setRoots([...roots, ''])}>
+              Add root
+            </button>
+          </>
+        )}
+      </fieldset>
     </FormDialog>
   );
 }
