@@ -233,6 +233,16 @@ export class Engine {
     return result;
   }
 
+  /** Whether the graph is in memory (opened with it, or by openGraph since). */
+  get graphLoaded(): boolean {
+    return this.loadedGraph !== undefined;
+  }
+
+  /** Runs `dispose` when the engine closes, before the pool and the runs (what a host started over the engine). */
+  onClose(dispose: () => void | Promise<void>): void {
+    this.disposers.push(dispose);
+  }
+
   /** Calls `listener` after each regeneration of the API tree (the gateway's list_changed); returns how to stop. */
   onApiChanged(listener: () => void): () => void {
     this.apiListeners.add(listener);

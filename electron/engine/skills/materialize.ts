@@ -252,7 +252,16 @@ export class SkillStaging {
     this.stagedFile = path.join(outDir, STAGED_FILE);
   }
 
-  async stage(key: string | undefined, skills: () => readonly Skill[], opts: { durable?: boolean } = {}): Promise<MaterializeResult | undefined> {
+  /** The pass under way: passes run one after another (two at once would each remove the other's temporary files). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  stage(key: string | undefined, skills: () => readonly Skill[], opts: { durable?: boolean } = {}): Promise<MaterializeResult | undefined> {
+    const staged = this.queue.then(() => this.stageNow(key, skills, opts));
+    this.queue = staged.catch(() => undefined); // the failure is the caller's (returned below); the next pass goes on
+    return staged;
+  }
+
+  private async stageNow(key: string | undefined, skills: () => readonly Skill[], opts: { durable?: boolean }): Promise<MaterializeResult | undefined> {
     if (key !== undefined) {
       const stamp = `${key}\n${this.folderStamp()}`;
       if (stamp === this.lastStamp || (opts.durable && stamp === (await this.stagedOnDisk()))) {
