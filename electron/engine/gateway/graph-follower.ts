@@ -58,6 +58,11 @@ export class GraphFollower {
     this.watchers.clear();
   }
 
+  /** Catches up after the usual quiet spell, as after a change (what happened before watching started). */
+  catchUpSoon(): void {
+    this.changed();
+  }
+
   private changed(): void {
     if (this.stopped) return;
     clearTimeout(this.timer);

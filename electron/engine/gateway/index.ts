@@ -50,13 +50,15 @@ function prepareEngine(engine: Engine): GatewayEngineState {
         onProblem: (what, error) => engine.reportBackgroundFailure(what)(error),
       });
   const prepared = (async () => {
+    await follower?.start();
     await engine.indexing;
     await engine.materializeSkills();
-    await follower?.start();
     // Loaded once the runners are up (a first run then executes in its own process meanwhile): the first answer's
     // ledger would load it otherwise (~0.35 s of this thread on the bench machine).
     await runnersReady.catch(() => undefined); // reported above; the tokenizer is loaded either way
     gptTokenizer();
+    // An edit made between the engine's catch-up at open and the follower's first watch is caught up now.
+    follower?.catchUpSoon();
   })();
   const state: GatewayEngineState = { follower, prepared };
   engineStates.set(engine, state);
