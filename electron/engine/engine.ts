@@ -105,15 +105,17 @@ export class Engine {
     const skills = graph && new SkillService({ graph, index, toolDocs: () => apiTree.toolDocs() });
     const opened: { engine?: Engine } = {};
     // The skills a run imports: from the graph when it is loaded (current even before the index hears of a save),
-    // else from the index, caught up at open. With the graph, a run stages them only if a page changed since the last
-    // run; either way only skills changed since the last pass are written.
+    // else from the index, caught up at open. A run stages them only if they may have changed since the last pass: a
+    // page changed (with the graph), or the index's skills version did (without; kept on disk, so a new process over
+    // unchanged skills reads none of them). Either way only skills changed since the last pass are written.
     const skillStaging = new SkillStaging(apiTree.apiDir);
     // The graph is read when the run starts: an engine that opens it later (openGraph) uses it from then on.
     const materializeForRun = async () => {
       await opened.engine?.indexing;
       const live = opened.engine?.loadedGraph ?? graph;
       const liveSkills = opened.engine?.skillService ?? skills;
-      await skillStaging.stage(live ? `graph ${live.changes}` : undefined, () => (liveSkills ? liveSkills.all() : index.skills()).filter((skill) => skill.status !== 'archived'));
+      const skillsOf = () => (liveSkills ? liveSkills.all() : index.skills()).filter((skill) => skill.status !== 'archived');
+      await (live ? skillStaging.stage(`graph ${live.changes}`, skillsOf) : skillStaging.stage(`index ${index.skillsVersion()}`, skillsOf, { durable: true }));
     };
     const approvals = new ApprovalQueue(locations.dataDir, events.emit);
     const ledger = new ContextLedgerBook(locations.dataDir, events.emit);
@@ -234,6 +236,16 @@ export class Engine {
     await this.skillService?.checkPins(this.apiTree.schemaHashes());
     this.announceApiChanged();
     return result;
+  }
+
+  /** Whether the graph is in memory (opened with it, or by openGraph since). */
+  get graphLoaded(): boolean {
+    return this.loadedGraph !== undefined;
+  }
+
+  /** Runs `dispose` when the engine closes, before the pool and the runs (what a host started over the engine). */
+  onClose(dispose: () => void | Promise<void>): void {
+    this.disposers.push(dispose);
   }
 
   /** Calls `listener` after each regeneration of the API tree (the gateway's list_changed); returns how to stop. */

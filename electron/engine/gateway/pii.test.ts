@@ -42,6 +42,12 @@ describe('PiiVault.redact', () => {
     expect(vault.redact('qty 3 4111-1111-1111-1111 7')).toBe('qty 3 [CARD_6] 7');
   });
 
+  it('finds a phone number written in full-width digits (the phone check runs on any decimal digit, not only 0-9)', () => {
+    const vault = new PiiVault();
+    expect(vault.redact('call +１ ２０２ ５５５ ０１４３ now')).toBe('call [PHONE_1] now');
+    expect(vault.redact('no number here, only words')).toBe('no number here, only words');
+  });
+
   it('does not join neighbouring numbers into a card or an IBAN', () => {
     const vault = new PiiVault();
     // 3-3-4 phone groups and short ids never form a card, even where their digits pass Luhn.

@@ -98,7 +98,8 @@ const DETECTORS: Detector[] = [
     kind: 'PHONE',
     // libphonenumber-js (Google's metadata) finds each number on its own, also several in a row. National numbers
     // without +CC are read as US numbers, as the filter did before; other countries' are found with their +CC.
-    find: (text) => phoneNumbers().findPhoneNumbersInText(text, 'US').map((found) => [found.startsAt, found.endsAt]),
+    // A text without a digit (in any script) holds no number: the metadata (~0.2 s to load) is not needed for it.
+    find: (text) => (/\p{Nd}/u.test(text) ? phoneNumbers().findPhoneNumbersInText(text, 'US').map((found): [number, number] => [found.startsAt, found.endsAt]) : []),
   },
 ];
 

@@ -360,3 +360,36 @@ describe('incremental updates and status', () => {
     expect(index.verify()).toEqual([]);
   });
 });
+
+describe('the skills version', () => {
+  it('changes when a skill is added, edited or removed, by any writer of the file, and not for other pages or an unchanged rebuild', async () => {
+    const first = index.skillsVersion();
+    expect(first).not.toBe('none');
+    index.applyEvents([{ type: 'changed', page: notePage('pages/Gardening.md', '- Cucumbers like heat.\n', 1_700_000_001_000) }]);
+    await index.rebuild([spike, summary, fetchSkill, notes, journal, notePage('pages/Gardening.md', '- Cucumbers like heat.\n', 1_700_000_001_000)]);
+    expect(index.skillsVersion()).toBe(first);
+    const edited = skillPage({ name: 'analyze_error_spike', description: 'Finds the deploy behind an error burst', code: 'console.log(1);' });
+    index.replacePages([edited], []);
+    const afterEdit = index.skillsVersion();
+    expect(afterEdit).not.toBe(first);
+    // Another connection to the same file (another process) sees the change and makes its own.
+    const other = SearchIndex.open(path.join(dir, 'index.sqlite'));
+    try {
+      expect(other.skillsVersion()).toBe(afterEdit);
+      other.applyEvents([{ type: 'removed', path: skillPath('fetchUserProfiles'), name: 'skills/fetchUserProfiles' }]);
+      expect(index.skillsVersion()).not.toBe(afterEdit);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('is "none" in an index that never held a skill', () => {
+    const empty = SearchIndex.open(path.join(dir, 'empty.sqlite'));
+    try {
+      empty.applyEvents([{ type: 'added', page: notePage('pages/New.md', '- fresh\n') }]);
+      expect(empty.skillsVersion()).toBe('none');
+    } finally {
+      empty.close();
+    }
+  });
+});

@@ -5,7 +5,7 @@
 // database is replaced, never repaired.
 import type { GraphEvent, ParsedPage, Skill, ToolDoc } from '../../../shared/types';
 import { IndexFile, type OpenReport } from './index-file';
-import { IndexWriter, type IndexProgress, type RebuildReport } from './writes';
+import { IndexWriter, SKILLS_VERSION_KEY, type IndexProgress, type RebuildReport } from './writes';
 import { blockByUuid, blocksOf, searchDocuments, toolDocs, type IndexedBlock, type SearchOptions, type SearchResult } from './search-queries';
 import { countSkills, listSkills, skillNamed, type SkillFilters, type SkillQuery } from './skill-queries';
 
@@ -79,6 +79,14 @@ export class SearchIndex {
   /** A value the index keeps about itself (the graph scan's config stamp, for one). */
   metaValue(key: string): string | undefined {
     return this.file.guarded(() => (this.file.get('SELECT value FROM meta WHERE key = ?', key) as { value: string } | undefined)?.value);
+  }
+
+  /**
+   * Changes whenever a skill is added, changed or removed (by any process writing this index); 'none' before any
+   * skill was written. What the skills staged for runs are keyed on when the graph is not in memory.
+   */
+  skillsVersion(): string {
+    return this.metaValue(SKILLS_VERSION_KEY) ?? 'none';
   }
 
   setMetaValue(key: string, value: string): void {

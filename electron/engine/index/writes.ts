@@ -1,6 +1,7 @@
 // Writes to the search index: watcher events, full rebuilds and catch-up batches of pages (with the bulk-load
-// settings of a cold build), the MCP tool docs of each server, and the index's own meta values. Every write goes
+// settings of a cold build), the MCP tool docs of each server, and the index's own meta values (the skills' version among them). Every write goes
 // through the IndexFile, so damage found while writing replaces the file and the write is redone there.
+import { randomUUID } from 'node:crypto';
 import type { GraphEvent, ParsedPage, ToolDoc } from '../../../shared/types';
 import { pageRows, toolDocRow, type PageRows, type SearchDocRow } from './documents';
 import { isoDay } from './query';
@@ -32,11 +33,19 @@ const COLD_BUILD_MIN_PAGES = 1000;
 const NORMAL_SETTINGS = { synchronous: 'NORMAL', automerge: 4, crisismerge: 16 } as const;
 const COLD_BUILD_SETTINGS = { synchronous: 'OFF', automerge: 16, crisismerge: 64 } as const;
 const SET_META = 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value';
+/**
+ * Meta key of the skills' version: a new random value whenever a write adds, replaces or removes a skill row, so a
+ * process that staged the skills under one version (skills/materialize.ts) knows, even after a restart, that nothing
+ * changed while it stays the same. Random rather than counted: an index file replaced by a new one cannot repeat it.
+ */
+export const SKILLS_VERSION_KEY = 'skills.version';
 
 export class IndexWriter {
   private rebuildProgress: IndexProgress | undefined;
   /** Paths changed by events while a rebuild runs: the events are newer than the rebuild's snapshot. */
   private touchedDuringRebuild: Set<string> | undefined;
+  /** A skill row was written or removed since the last touch(): the skills' version changes with it. */
+  private skillsWritten = false;
 
   constructor(private readonly file: IndexFile) {}
 
@@ -220,6 +229,7 @@ export class IndexWriter {
     for (const tag of tags) run('INSERT INTO page_tags (page_path, tag) VALUES (?, ?)', page.path, tag);
     for (const target of new Set(page.refs.map((ref) => ref.toLowerCase()))) run('INSERT INTO page_refs (page_path, target) VALUES (?, ?)', page.path, target);
     if (skill) {
+      this.skillsWritten = true;
       run(
         'INSERT INTO skills (path, id, name, page_name, description, language, status, source, source_name, created, updated, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         page.path,
@@ -265,7 +275,7 @@ export class IndexWriter {
     run('DELETE FROM blocks WHERE path = ?', pagePath);
     run('DELETE FROM page_tags WHERE page_path = ?', pagePath);
     run('DELETE FROM page_refs WHERE page_path = ?', pagePath);
-    run('DELETE FROM skills WHERE path = ?', pagePath);
+    if (this.file.run('DELETE FROM skills WHERE path = ?', pagePath).changes > 0) this.skillsWritten = true;
     run('DELETE FROM skill_servers WHERE skill_path = ?', pagePath);
     removeReferenceRows(run, pagePath);
     // The delete triggers take the document's text, full-text entries and tags with it.
@@ -279,6 +289,10 @@ export class IndexWriter {
 
   private touch(): void {
     this.file.run("INSERT INTO meta (key, value) VALUES ('lastUpdated', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", String(Date.now()));
+    // In the same transaction as the rows: a version read after it commits covers them. A transaction that failed
+    // before this leaves the flag set, so the next write changes the version too (one pass more, nothing missed).
+    if (this.skillsWritten) this.file.run(SET_META, SKILLS_VERSION_KEY, randomUUID());
+    this.skillsWritten = false;
   }
 }
 

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Skill } from '../../../shared/types';
 import { parseGraphConfig } from '../graph/config';
 import { parsePage } from '../graph/parser';
-import { materializeSkills } from './materialize';
+import { materializeSkills, SkillStaging } from './materialize';
 import { skillFromPage } from './model';
 
 const config = parseGraphConfig('/g', '{:file/name-format :triple-lowbar}');
@@ -104,5 +104,38 @@ describe('materializeSkills', () => {
     const again = await materializeSkills(root, [twin, hello]);
     for (const result of [first, again]) expect(result.skipped).toEqual([{ name: 'say_hello', reason: expect.stringContaining('also names skill say_hello') }]);
     expect(fs.readFileSync(path.join(root, 'skills/say_hello.ts'), 'utf8')).toContain("return 'hello'");
+  });
+});
+
+describe('SkillStaging', () => {
+  it('under a durable key, a new staging over the same folder (a new process) makes no pass; a new key, or a module removed, makes one', async () => {
+    const root = tempDir();
+    const read: string[] = [];
+    const skillsOf = (list: Skill[]) => () => {
+      read.push(list.map((s) => s.name).join(','));
+      return list;
+    };
+    const first = new SkillStaging(root);
+    expect(await first.stage('index v1', skillsOf([hello, peak]), { durable: true })).toMatchObject({ written: expect.arrayContaining(['skills/say_hello.ts']) });
+    expect(await first.stage('index v1', skillsOf([hello, peak]), { durable: true })).toBeUndefined();
+    // The next process: same key, same folder, nothing read.
+    const next = new SkillStaging(root);
+    expect(await next.stage('index v1', skillsOf([hello, peak]), { durable: true })).toBeUndefined();
+    expect([first.passesMade, next.passesMade, read.length]).toEqual([1, 0, 1]);
+    // The skills changed (the index's version did): a pass, which writes the changed skill.
+    const edited = skill('say_hello', 'Greets warmly', "export async function sayHello() { return 'hi'; }");
+    expect((await next.stage('index v2', skillsOf([edited, peak]), { durable: true }))?.written).toEqual(['skills/README.md', 'skills/say_hello.ts']);
+    // A module removed by hand: the folder's stamp changed, so even the same key makes a pass that writes it back.
+    fs.rmSync(path.join(root, 'skills', 'py_peak.py'));
+    expect((await new SkillStaging(root).stage('index v2', skillsOf([edited, peak]), { durable: true }))?.written).toEqual(['skills/py_peak.py']);
+  });
+
+  it('after a pass under a key only its process knew (the graph\'s change count), the next process passes again', async () => {
+    const root = tempDir();
+    await new SkillStaging(root).stage('index v1', () => [hello], { durable: true });
+    // The app stages from its graph under its own key: the durable record no longer says what skills/ holds.
+    await new SkillStaging(root).stage('graph 7', () => [hello, peak]);
+    const next = new SkillStaging(root);
+    expect(await next.stage('index v1', () => [hello], { durable: true })).toMatchObject({ removed: ['skills/py_peak.py'] });
   });
 });

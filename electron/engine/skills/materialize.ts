@@ -2,7 +2,8 @@
 // `index.ts`, `__init__.py` and a README. Deterministic; unchanged files are not rewritten; stale files are removed.
 // Incremental: `<outDir>/.skills-manifest.json` keeps a fingerprint per skill page, so a skill unchanged since the last
 // materialization is neither parsed nor read nor written again (a run's cost does not grow with the number of skills).
-// SkillStaging does a pass for a run only when the skills may have changed since the last one.
+// SkillStaging does a pass for a run only when the skills may have changed since the last one (in this process, or
+// in any process when keyed on the index's skills version).
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
@@ -232,29 +233,68 @@ export async function materializeSkills(outDir: string, skills: readonly Skill[]
   return { written: written.sort(), unchanged, removed: removed.sort(), skipped };
 }
 
+/** Where a durable key of the last pass is kept, beside the manifest, for the next process over the same folder. */
+const STAGED_FILE = '.skills-staged.json';
+
 /**
  * Skills staged for runs: a pass (materializeSkills) only when what they are made from may have changed since the last
- * one. The caller's key says that (the graph's change count); a touched skills/ folder (a module removed) also makes a
- * pass; without a key (skills read from the index), every run makes one.
+ * one. The caller's key says that (the graph's change count, or the index's skills version); a touched skills/ folder
+ * (a module removed, another process's pass) also makes a pass; without a key, every run makes one. A durable key
+ * (the index's, the same in every process) is kept on disk with the folder's stamp, so a new process over unchanged
+ * skills makes no pass either.
  */
 export class SkillStaging {
   private lastStamp: string | undefined;
   private passes = 0;
+  private readonly stagedFile: string;
 
-  constructor(private readonly outDir: string) {}
+  constructor(private readonly outDir: string) {
+    this.stagedFile = path.join(outDir, STAGED_FILE);
+  }
 
-  async stage(key: string | undefined, skills: () => readonly Skill[]): Promise<MaterializeResult | undefined> {
-    if (key !== undefined && `${key}\n${this.folderStamp()}` === this.lastStamp) return undefined;
+  /** The pass under way: passes run one after another (two at once would each remove the other's temporary files). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  stage(key: string | undefined, skills: () => readonly Skill[], opts: { durable?: boolean } = {}): Promise<MaterializeResult | undefined> {
+    const staged = this.queue.then(() => this.stageNow(key, skills, opts));
+    this.queue = staged.catch(() => undefined); // the failure is the caller's (returned below); the next pass goes on
+    return staged;
+  }
+
+  private async stageNow(key: string | undefined, skills: () => readonly Skill[], opts: { durable?: boolean }): Promise<MaterializeResult | undefined> {
+    if (key !== undefined) {
+      const stamp = `${key}\n${this.folderStamp()}`;
+      if (stamp === this.lastStamp || (opts.durable && stamp === (await this.stagedOnDisk()))) {
+        this.lastStamp = stamp;
+        return undefined;
+      }
+    }
     this.passes++;
     // The key is taken before the skills are read: a change made meanwhile makes the next run pass again.
     const result = await materializeSkills(this.outDir, skills());
     this.lastStamp = key === undefined ? undefined : `${key}\n${this.folderStamp()}`;
+    // A key only this process knows (the graph's change count) must not be trusted by the next: the file is removed.
+    if (opts.durable && this.lastStamp !== undefined) await writeFileAtomicAsync(this.stagedFile, JSON.stringify({ stamp: this.lastStamp }) + '\n');
+    else await rm(this.stagedFile, { force: true });
     return result;
   }
 
   /** Passes made so far (diagnostics and tests: a run over unchanged skills makes none). */
   get passesMade(): number {
     return this.passes;
+  }
+
+  /** The stamp of the last pass made under a durable key, by any process; undefined when there is none. */
+  private async stagedOnDisk(): Promise<string | undefined> {
+    // Missing (no durable pass yet) or unreadable: the caller makes a pass, which writes it again; nothing is lost.
+    const text = await readFile(this.stagedFile, 'utf8').catch(() => undefined);
+    try {
+      const stamp = text === undefined ? undefined : (JSON.parse(text) as { stamp?: unknown }).stamp;
+      return typeof stamp === 'string' ? stamp : undefined;
+    } catch {
+      // Damaged: treated as missing (one pass more).
+      return undefined;
+    }
   }
 
   private folderStamp(): string {
