@@ -4,6 +4,10 @@
 // gateway opens the whole graph (scan, then the engine's own watcher) only when save_skill needs it; this follower
 // stops then. What a run imports and what search_skills finds thus follow the user's edits at the cost of a stat
 // per page per burst of edits, not a parsed copy of every page.
+// Why fs.watch and not chokidar (the engine's watcher, graph/watcher): the follower needs only "something in this
+// folder changed", which one directory watch gives at no cost, while chokidar stats every file it will report on
+// (10k pages: as much as the catch-up itself) before it is ready. Per-file events, settling and the user-wins rules
+// stay with the engine's watcher, which takes over once the graph is open.
 import fs from 'node:fs';
 import path from 'node:path';
 import { isIgnoredPath, readGraphConfig } from '../graph/config';
