@@ -110,8 +110,12 @@ export class NativeCheckerProcess {
       }, this.timeoutMs);
     });
     const exited = new Promise<never>((_, reject) => (this.rejectOnExit = reject));
+    const checking = this.checkNow(code);
+    // When the time limit, the process's exit or dispose() wins the race below, the check then stops on its own
+    // (checkNow's `stillRunning`): that failure is the loss already answered, so it is observed here and dropped.
+    checking.catch(() => undefined);
     try {
-      return await Promise.race([this.checkNow(code), timeout, exited]);
+      return await Promise.race([checking, timeout, exited]);
     } catch (error) {
       if (error instanceof NativeCheckerGone) throw error;
       // Anything else from the client (a broken pipe, a protocol error) leaves the process in an unknown state.
@@ -124,8 +128,17 @@ export class NativeCheckerProcess {
 
   private rejectOnExit: ((error: NativeCheckerGone) => void) | undefined;
 
+  /**
+   * Throws once the process was ended, so a check that lost its race sends nothing more: the API client's request
+   * writer rejects a promise no one holds when it writes to a dead process's pipe (an unhandled rejection).
+   */
+  private stillRunning(): void {
+    if (this.gone) throw this.gone;
+  }
+
   private async checkNow(code: string): Promise<NativeCheck> {
     const api = await this.start();
+    this.stillRunning();
     writeFileSync(this.userFile, code);
     const changed: string[] = [this.userFile];
     const deleted: string[] = [];
@@ -143,10 +156,15 @@ export class NativeCheckerProcess {
       ? await api.updateSnapshot({ fileChanges: reshaped ? { invalidateAll: true } : { changed, deleted } })
       : await api.updateSnapshot({ openProjects: [this.configFile] });
     this.snapshot = snapshot;
+    this.stillRunning();
     if (previous) await previous.dispose();
     const project = snapshot.getProject(this.configFile);
     if (!project) throw new Error(`the type-checker did not open its project ${this.configFile}`);
-    const diagnostics = [...(await project.program.getSyntacticDiagnostics(this.userFile)), ...(await project.program.getSemanticDiagnostics(this.userFile))];
+    this.stillRunning();
+    const syntactic = await project.program.getSyntacticDiagnostics(this.userFile);
+    this.stillRunning();
+    const diagnostics = [...syntactic, ...(await project.program.getSemanticDiagnostics(this.userFile))];
+    this.stillRunning();
     const files = new Map<string, string>();
     for (const file of await project.program.getSourceFileNames()) {
       const name = path.resolve(file);
@@ -167,6 +185,7 @@ export class NativeCheckerProcess {
   private async start(): Promise<API> {
     if (this.api) return this.api;
     const { API } = await nativeTypeScript();
+    this.stillRunning();
     const api = new API({
       cwd: this.apiDir,
       tsserverPath: nativeCompilerPath(),
@@ -176,6 +195,11 @@ export class NativeCheckerProcess {
     await client.connect();
     this.child = client.process;
     if (!this.child) throw new Error('the native type-checker started no process');
+    // Ended (disposed) while the process was starting: end() found no child to kill, so it is killed here.
+    if (this.gone) {
+      this.child.kill('SIGKILL');
+      throw this.gone;
+    }
     this.child.once('exit', (exitCode, signal) => {
       const error = this.end(`the type-checker process exited (${signal ?? `code ${exitCode}`}) during the check; the next check starts a new one`);
       this.rejectOnExit?.(error);
