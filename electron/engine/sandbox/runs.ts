@@ -288,9 +288,12 @@ export class RunManager {
     await Promise.allSettled([...this.active.values()].map(({ handle }) => handle.done));
     await Promise.allSettled([...this.recording]);
     for (const backend of this.backends.values()) await backend.dispose();
+    this.disposed = true;
     this.checker?.dispose();
     await this.bundler.dispose();
   }
+
+  private disposed = false;
 
   private workspaceDir(session: string): string {
     if (!SESSION_NAME.test(session)) throw new SandboxError('bad-request', `session name "${session}" is not allowed: use letters, digits, ".", "_" or "-"`);
@@ -304,6 +307,9 @@ export class RunManager {
   /** The warm type-checker runs use; the Console's editor service asks the same one (editor-service.ts). */
   typeChecker(): TypeChecker {
     this.checker ??= new TypeChecker(this.opts.apiDir, { passedFile: passedChecksFile(this.opts.dataDir), onProblem: this.opts.onCacheProblem });
+    // Asked for after dispose (a warm-up chain still going when the engine closed): a closed checker, which starts no
+    // compiler process that nothing would end.
+    if (this.disposed) this.checker.dispose();
     return this.checker;
   }
 

@@ -82,4 +82,24 @@ describe('the native type-checker', () => {
     });
     expect(alive(second)).toBe(false);
   });
+  it('closed while warming: the warm-up and a check queued behind it fail as closed, sending nothing to the dead process and leaving none behind', async () => {
+    const { checker } = checkerOver();
+    const warming = checker.warm();
+    const queued = checker.check('const c: number = 3;\nexport {};');
+    await new Promise<void>((resolve) => {
+      const wait = () => (checker.compilerPid === undefined ? setImmediate(wait) : resolve());
+      wait();
+    });
+    const pid = checker.compilerPid!;
+    checker.dispose();
+    await expect(warming).rejects.toThrow(/closed/);
+    await expect(queued).rejects.toThrow(/closed/);
+    await new Promise<void>((resolve) => {
+      const wait = () => (alive(pid) ? setTimeout(wait, 10) : resolve());
+      wait();
+    });
+    expect(checker.compilerPid).toBeUndefined();
+    // A write to the dead pipe would surface as an unhandled rejection, which fails this file's run.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  });
 });

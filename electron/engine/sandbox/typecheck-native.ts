@@ -213,7 +213,20 @@ export class NativeCheckerProcess {
   private end(reason: string): NativeCheckerGone {
     this.gone ??= new NativeCheckerGone(reason);
     process.removeListener('exit', this.killOnExit);
-    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
+      // Requests still being made for a check that lost its race (the API client sends some on its own, e.g. two for
+      // a snapshot) would hit the dead pipe, and the client leaves that failure as a rejection no one holds. The
+      // check is already answered with `gone`, so what they would send is dropped instead.
+      const stdin = this.child.stdin;
+      if (stdin) {
+        stdin.write = ((_chunk: unknown, encoding?: unknown, done?: unknown) => {
+          const callback = typeof encoding === 'function' ? encoding : done;
+          if (typeof callback === 'function') process.nextTick(callback);
+          return true;
+        }) as typeof stdin.write;
+      }
+      this.child.kill('SIGKILL');
+    }
     rmSync(this.folder, { recursive: true, force: true });
     return this.gone;
   }

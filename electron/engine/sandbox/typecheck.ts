@@ -13,7 +13,7 @@ import type ts from 'typescript';
 import type { TypeDiagnostic } from '../../../shared/types';
 import { StampedCache } from './file-stamps';
 import { EditorLanguageService } from './typecheck-editor';
-import { NativeCheckerProcess, nativeCompilerPath } from './typecheck-native';
+import { NativeCheckerGone, NativeCheckerProcess, nativeCompilerPath } from './typecheck-native';
 import { PassedChecksRecord } from './typecheck-passed';
 
 /** The user's file name; its folder is merged with the API folder (rootDirs), so `./servers/x/y` resolves. */
@@ -61,6 +61,7 @@ export class TypeChecker {
   private readonly userFile: string;
   private readonly typeRoots = findNodeTypes();
   private native: NativeCheckerProcess | undefined;
+  private closed = false;
   private editor: EditorLanguageService | undefined;
   private readonly record: PassedChecksRecord | undefined;
   /** Code that passed, by its text, with the API files it was checked against. */
@@ -114,6 +115,8 @@ export class TypeChecker {
 
   /** The compiler process, a new one when the last timed out or died. */
   private process(): NativeCheckerProcess {
+    // A check queued behind dispose() (a warm-up still waiting) must not start a process no one would end.
+    if (this.closed) throw new NativeCheckerGone('the type-checker was closed');
     if (!this.native?.usable) {
       this.native?.dispose();
       const compilerLibs = path.dirname(nativeCompilerPath());
@@ -143,6 +146,7 @@ export class TypeChecker {
   }
 
   dispose(): void {
+    this.closed = true;
     this.native?.dispose();
     this.editor?.dispose();
   }
