@@ -174,8 +174,9 @@ describe('cold start', () => {
     for (const command of [['status'], ['search', 'anything'], ['skills', 'list']]) {
       expect({ command, ...heavy(await loadedBy(command)) }).toEqual({ command, ...none });
     }
-    // search and skills list do not open the engine, so not even the local sandbox runtime (status reports its availability).
-    for (const command of [['search', 'anything'], ['skills', 'list']]) {
+    // Nor the local sandbox runtime: search and skills list do not open the engine, and status checks the sandbox's
+    // programs on PATH without it (local-dependencies.ts).
+    for (const command of [['search', 'anything'], ['skills', 'list'], ['status']]) {
       expect({ command, sandboxRuntime: (await loadedBy(command)).includes('/node_modules/@anthropic-ai/sandbox-runtime/') }).toEqual({ command, sandboxRuntime: false });
     }
     const hello = path.join(dir, 'hello.ts');
@@ -314,8 +315,10 @@ describe('cold start', () => {
     expect(edited.markdown).toContain('Counts lines, edited in Logseq');
     expect(edited.history).toEqual(saved.history);
 
-    const status = JSON.parse(await skillgraph('status', '--json')) as { index: { skills: number }; servers: { total: number } };
+    const status = JSON.parse(await skillgraph('status', '--json')) as { index: { skills: number }; servers: { total: number }; backend: { name: string; available: boolean } };
     expect(status.index.skills).toBe(1);
+    // bubblewrap, socat and ripgrep are installed here (the sandbox tests need them): found without the runtime.
+    expect(status.backend).toMatchObject({ name: 'local', available: true });
     await expect(skillgraph('skills', 'show', 'no_such_skill')).rejects.toMatchObject({ stderr: expect.stringContaining('no skill named "no_such_skill"') });
   }, 120_000);
 });
