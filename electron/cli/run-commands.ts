@@ -39,6 +39,9 @@ export const RUN_COMMANDS: Command[] = [
       const file = positionals[0];
       if (!file) throw new InvalidInputError('run needs a script file, e.g. skillgraph run analyse.ts');
       const language = languageOf(file, str(values.language));
+      // The engine's modules load while the script is read (a failed read still reports first).
+      const loadingEngine = import('../engine/engine');
+      loadingEngine.catch(() => undefined); // awaited below once the script is read; a load failure is thrown there
       let code: string;
       try {
         code = await fs.readFile(path.resolve(file), 'utf8');
@@ -47,7 +50,7 @@ export const RUN_COMMANDS: Command[] = [
       }
       const backend = str(values.backend);
       if (backend && backend !== 'local' && backend !== 'e2b') throw new InvalidInputError('--backend is local or e2b.');
-      const { Engine } = await import('../engine/engine');
+      const { Engine } = await loadingEngine;
       const engine = await Engine.open({ ...locationsOf(values), host: 'cli', loadGraph: false });
       try {
         // The tokenizer loads in the counter's worker while the run runs, so the ledger does not hold the exit.
