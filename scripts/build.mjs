@@ -27,7 +27,8 @@ await Promise.all([
     external: CLI_EXTERNAL,
     // Bundled CommonJS (cross-spawn, ajv…) calls require() for Node built-ins; ESM output has none of its own.
     banner: { js: "import { createRequire as __skillgraphRequire } from 'node:module'; const require = __skillgraphRequire(import.meta.url);" },
-    entryPoints: { cli: path.join(root, 'electron/cli/main.ts') },
+    // The token counter's worker (electron/engine/gateway/token-counter.ts starts it from dist/, for the CLI and the app).
+    entryPoints: { cli: path.join(root, 'electron/cli/main.ts'), 'token-counter-worker': path.join(root, 'electron/engine/gateway/token-counter-worker.ts') },
     outdir: path.join(root, 'dist'),
     format: 'esm',
     splitting: true,

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { countTokens } from '../engine/gateway/token-count';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const tsxCli = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -76,7 +77,8 @@ function commandRecorder(dir: string, graph: string, data: string): (args: strin
   fs.writeFileSync(hooks, `import fs from 'node:fs';\nexport async function load(url, context, next) {\n  fs.appendFileSync(${JSON.stringify(loadedList)}, url + '\\n');\n  return next(url, context);\n}\n`);
   fs.writeFileSync(
     preload,
-    `import { createRequire, register } from 'node:module';\nimport fs from 'node:fs';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\nconst require = createRequire(import.meta.url);\nprocess.on('exit', () => fs.appendFileSync(${JSON.stringify(loadedList)}, Object.keys(require.cache).join('\\n') + '\\n'));\n`,
+    // The main thread's modules only: a worker thread (the ledger's token counter) loads what it loads off that thread.
+    `import { createRequire, register } from 'node:module';\nimport fs from 'node:fs';\nimport { isMainThread } from 'node:worker_threads';\nif (isMainThread) {\n  register(${JSON.stringify(pathToFileURL(hooks).href)});\n  const require = createRequire(import.meta.url);\n  process.on('exit', () => fs.appendFileSync(${JSON.stringify(loadedList)}, Object.keys(require.cache).join('\\n') + '\\n'));\n}\n`,
   );
   return async (args) => {
     fs.rmSync(loadedList, { force: true });
@@ -161,7 +163,7 @@ describe('cold start', () => {
     expect(pages.filter((text) => text.includes('description:: Counts words'))).toHaveLength(1);
   }, 180_000);
 
-  it('status, search and skills list load none of the heavy modules (compiler, tokenizer, E2B SDK, phone metadata); run, which type-checks, starts the native compiler and never loads TypeScript 5.9', async () => {
+  it('status, search and skills list load none of the heavy modules (compiler, tokenizer, E2B SDK, phone metadata); run, which type-checks, starts the native compiler, never loads TypeScript 5.9 and counts its ledger off the main thread', async () => {
     const dir = tempRoot();
     const graph = path.join(dir, 'graph');
     const data = path.join(dir, 'data');
@@ -172,15 +174,19 @@ describe('cold start', () => {
     for (const command of [['status'], ['search', 'anything'], ['skills', 'list']]) {
       expect({ command, ...heavy(await loadedBy(command)) }).toEqual({ command, ...none });
     }
-    // search and skills list do not open the engine, so not even the local sandbox runtime (status reports its availability).
-    for (const command of [['search', 'anything'], ['skills', 'list']]) {
+    // Nor the local sandbox runtime: search and skills list do not open the engine, and status checks the sandbox's
+    // programs on PATH without it (local-dependencies.ts).
+    for (const command of [['search', 'anything'], ['skills', 'list'], ['status']]) {
       expect({ command, sandboxRuntime: (await loadedBy(command)).includes('/node_modules/@anthropic-ai/sandbox-runtime/') }).toEqual({ command, sandboxRuntime: false });
     }
     const hello = path.join(dir, 'hello.ts');
     fs.writeFileSync(hello, 'console.log("hello");\n');
     // A first run of new code is checked by the native compiler's process; the 5.9 compiler (the editor's) stays unloaded.
+    // The ledger counts in its worker thread: the main thread never loads the tokenizer, and the entry is still exact.
     const run = await loadedBy(['run', hello]);
-    expect({ ...heavy(run), native: run.includes('/node_modules/typescript-native/') }).toMatchObject({ typescript: false, e2b: false, native: true });
+    expect({ ...heavy(run), native: run.includes('/node_modules/typescript-native/') }).toMatchObject({ typescript: false, e2b: false, 'gpt-tokenizer': false, native: true });
+    const entries = fs.readFileSync(path.join(data, 'ledger.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { origin: string; ledger: { printedTokens: number } });
+    expect(entries.map((entry) => [entry.origin, entry.ledger.printedTokens])).toEqual([['cli', countTokens('hello\n')]]);
   }, 240_000); // six CLI processes started through tsx: minutes on a loaded 2-core machine
 
   it('run keeps a passed type-check on disk: a new process re-running the same code over the same API starts no compiler; changed code or a changed API file is checked again', async () => {
@@ -309,8 +315,10 @@ describe('cold start', () => {
     expect(edited.markdown).toContain('Counts lines, edited in Logseq');
     expect(edited.history).toEqual(saved.history);
 
-    const status = JSON.parse(await skillgraph('status', '--json')) as { index: { skills: number }; servers: { total: number } };
+    const status = JSON.parse(await skillgraph('status', '--json')) as { index: { skills: number }; servers: { total: number }; backend: { name: string; available: boolean } };
     expect(status.index.skills).toBe(1);
+    // bubblewrap, socat and ripgrep are installed here (the sandbox tests need them): found without the runtime.
+    expect(status.backend).toMatchObject({ name: 'local', available: true });
     await expect(skillgraph('skills', 'show', 'no_such_skill')).rejects.toMatchObject({ stderr: expect.stringContaining('no skill named "no_such_skill"') });
   }, 120_000);
 });

@@ -39,6 +39,9 @@ export const RUN_COMMANDS: Command[] = [
       const file = positionals[0];
       if (!file) throw new InvalidInputError('run needs a script file, e.g. skillgraph run analyse.ts');
       const language = languageOf(file, str(values.language));
+      // The engine's modules load while the script is read (a failed read still reports first).
+      const loadingEngine = import('../engine/engine');
+      loadingEngine.catch(() => undefined); // awaited below once the script is read; a load failure is thrown there
       let code: string;
       try {
         code = await fs.readFile(path.resolve(file), 'utf8');
@@ -47,10 +50,12 @@ export const RUN_COMMANDS: Command[] = [
       }
       const backend = str(values.backend);
       if (backend && backend !== 'local' && backend !== 'e2b') throw new InvalidInputError('--backend is local or e2b.');
-      const { Engine } = await import('../engine/engine');
+      const { Engine } = await loadingEngine;
       const engine = await Engine.open({ ...locationsOf(values), host: 'cli', loadGraph: false });
       try {
         warnOfConfigProblem(engine);
+        // The tokenizer loads in the counter's worker while the run runs, so the ledger does not hold the exit.
+        engine.ledger.counter.warm();
         const handle = engine.runs.start({ code, language, session: str(values.session), backend: backend as 'local' | 'e2b' | undefined, skipTypeCheck: Boolean(values['no-check']), origin: 'cli', fileName: file });
         const ledger = engine.ledger.observe(handle, code).catch(engine.reportBackgroundFailure('recording the context ledger'));
         const onSignal = () => engine.runs.cancel(handle.id);
@@ -64,13 +69,16 @@ export const RUN_COMMANDS: Command[] = [
           });
         }
         const result = await handle.done;
-        await ledger;
         process.off('SIGINT', onSignal);
         if (values.json) {
+          // The JSON answer carries the run's ledger (observe adds it to the result).
+          await ledger;
           printJsonOr(values, result, () => '');
         } else {
           // Type errors were already printed with the run's stderr, at the file's name (runs.ts).
           if (result.status !== 'succeeded') process.stderr.write(`[skillgraph] run ${result.id} ${result.status}${result.exitCode != null ? ` (exit code ${result.exitCode})` : ''}; full log: ${result.logPath}\n`);
+          // The output is out; the ledger entry is written before the process exits.
+          await ledger;
         }
         return exitCodeFor(result.status, result.exitCode);
       } finally {

@@ -25,6 +25,7 @@ import { SkillService } from './skills/service';
 import { SkillStaging } from './skills/materialize';
 import { ApprovalQueue } from './gateway/approvals';
 import { ContextLedgerBook } from './gateway/ledger';
+import { TokenCounter } from './gateway/token-counter';
 import { GatewayRunHooks, currentSettings } from './gateway/run-hooks';
 import { prepareLocations, type EngineLocations, type EngineOptions } from './prepare-locations';
 import type { SettingsStore } from './settings';
@@ -71,6 +72,7 @@ export class Engine {
     readonly log: Logger,
   ) {
     this.disposers.push(() => approvals.close());
+    this.disposers.push(() => ledger.counter.close());
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -118,7 +120,8 @@ export class Engine {
       await (live ? skillStaging.stage(`graph ${live.changes}`, skillsOf) : skillStaging.stage(`index ${index.skillsVersion()}`, skillsOf, { durable: true }));
     };
     const approvals = new ApprovalQueue(locations.dataDir, events.emit);
-    const ledger = new ContextLedgerBook(locations.dataDir, events.emit);
+    // Counts in a worker thread, started by the first text the ledger is given (the CLI's run warms it at once).
+    const ledger = new ContextLedgerBook(locations.dataDir, events.emit, new TokenCounter(log));
     const gatewayHooks = new GatewayRunHooks({ approvals, settings: () => currentSettings(settings), toolDocs: () => apiTree.toolDocs() });
     const current = settings.get();
     const runs = new RunManager({

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { isInsideAsar, packagedEsbuildEnv, packagedSandboxConfig, unpackedPath } from '../engine/asar';
 import { packageRoot } from '../engine/locations';
+import { tokenCounterWorkerFile } from '../engine/gateway/token-counter';
 import { tempDir } from './helpers';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -114,8 +115,16 @@ describe('the packaged app', () => {
     expect(unpacked('.electron-native/abi-145/better_sqlite3.node')).toBe(true);
   });
 
+  it('holds the token counter\'s worker where the bundled CLI and app start it from (dist/, built by scripts/build.mjs)', () => {
+    const worker = 'dist/token-counter-worker.mjs';
+    for (const bundle of ['dist/electron/app.mjs', 'dist/cli-chunks/chunk-abc.mjs', 'dist/cli.mjs']) expect(tokenCounterWorkerFile(path.join(root, bundle)), bundle).toBe(path.join(root, worker));
+    expect(fs.readFileSync(path.join(root, 'scripts/build.mjs'), 'utf8')).toContain("'token-counter-worker': path.join(root, 'electron/engine/gateway/token-counter-worker.ts')");
+    expect(inApp(worker)).toBe(true);
+    expect(inApp(`${worker}.map`)).toBe(false);
+  });
+
   it('ships every package the built code imports at run time as a production dependency (esbuild included)', async () => {
-    const entries = ['electron/cli/main.ts', 'electron/main/entry.ts', 'electron/main/main.ts'].map((entry) => path.join(root, entry));
+    const entries = ['electron/cli/main.ts', 'electron/main/entry.ts', 'electron/main/main.ts', 'electron/engine/gateway/token-counter-worker.ts'].map((entry) => path.join(root, entry));
     const result = await build({ entryPoints: entries, bundle: true, platform: 'node', format: 'esm', packages: 'external', write: false, metafile: true, outdir: tempDir(), logLevel: 'silent' });
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     const imported = new Set<string>();

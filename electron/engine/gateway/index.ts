@@ -4,7 +4,6 @@ import type { Engine } from '../engine';
 import { currentSettings } from './run-hooks';
 import { GATEWAY_SESSION, Gateway } from './gateway';
 import { createGatewayServer, type GatewayServerOptions } from './server';
-import { gptTokenizer } from '../heavy-modules';
 import { GraphFollower } from './graph-follower';
 
 export { Gateway, GATEWAY_SESSION, describeTool, functionName, PRINTED_CHARS_MAX, SEARCH_LIMIT_MAX, type GatewayContext, type ExecuteCodeAnswer, type ToolDetail, type SkillSaver } from './gateway';
@@ -53,10 +52,10 @@ function prepareEngine(engine: Engine): GatewayEngineState {
     await follower?.start();
     await engine.indexing;
     await engine.materializeSkills();
-    // Loaded once the runners are up (a first run then executes in its own process meanwhile): the first answer's
-    // ledger would load it otherwise (~0.35 s of this thread on the bench machine).
-    await runnersReady.catch(() => undefined); // reported above; the tokenizer is loaded either way
-    gptTokenizer();
+    // The ledger's token counter (a worker thread) starts once the runners are up, so its tokenizer load does not
+    // slow their start on 2 cores; the first answer's ledger would start it otherwise.
+    await runnersReady.catch(() => undefined); // reported above; the counter is started either way
+    engine.ledger.counter.warm();
     // An edit made between the engine's catch-up at open and the follower's first watch is caught up now.
     follower?.catchUpSoon();
   })();

@@ -8,88 +8,9 @@ import { ContextLedger, RunSummary } from '../../../shared/types';
 import type { RunResult } from '../sandbox/runs';
 import { describeFsError } from '../sandbox/disk';
 import { writeFileAtomic } from '../atomic-write';
-import { gptTokenizer } from '../heavy-modules';
+import { TokenCounter } from './token-counter';
 
-/**
- * Texts up to this many characters are counted exactly; longer ones are estimated from exact counts of samples of
- * themselves (the tokenizer runs at 0.3-10 MB/s depending on the text: counting 100 MB exactly would take minutes).
- */
-export const EXACT_CHARS_MAX = 256 * 1024;
-/**
- * The tokenizer is quadratic in the length of a run of text without spaces (80 KB: 8.6 s), so it only ever sees
- * pieces this long, cut at whitespace where there is some near the end.
- */
-const PIECE_CHARS = 2048;
-const SAMPLES = 8;
-const SAMPLE_CHARS = 8 * 1024;
-/** Work done between two yields to the event loop when counting asynchronously. */
-const SLICE_MS = 8;
-
-const countPiece = (piece: string): number => gptTokenizer().countTokens(piece, { disallowedSpecial: new Set() });
-
-/** Piece boundaries over text[from, to): at most PIECE_CHARS each, never splitting a surrogate pair. */
-function* pieces(text: string, from: number, to: number): Generator<[number, number]> {
-  let start = from;
-  while (start < to) {
-    let end = Math.min(start + PIECE_CHARS, to);
-    if (end < to) {
-      // Before a space, so the word after keeps its leading space as the tokenizer would see it.
-      let cut = end;
-      while (cut > end - 256 && cut > start + 1 && text.charCodeAt(cut) > 32) cut--;
-      if (cut > start + 1 && text.charCodeAt(cut) <= 32) end = cut;
-      const code = text.charCodeAt(end - 1);
-      if (code >= 0xd800 && code <= 0xdbff) end--;
-    }
-    yield [start, end];
-    start = end;
-  }
-}
-
-/** Sample windows an estimate is calibrated on, spread evenly over the text. */
-function sampleWindows(length: number): Array<[number, number]> {
-  const step = length / SAMPLES;
-  return Array.from({ length: SAMPLES }, (_, i): [number, number] => {
-    const start = Math.floor(i * step);
-    return [start, Math.min(length, start + SAMPLE_CHARS)];
-  });
-}
-
-/**
- * Tokens of a text with an offline tokenizer (o200k_base); special-token text counts as plain text, never throws.
- * Linear and bounded: exact up to EXACT_CHARS_MAX, an estimate beyond (see README for its error). Blocks for up to
- * about a second on the worst text; countTokensAsync does the same work in slices.
- */
-export function countTokens(text: string): number {
-  if (!text) return 0;
-  const windows: Array<[number, number]> = text.length <= EXACT_CHARS_MAX ? [[0, text.length]] : sampleWindows(text.length);
-  let tokens = 0;
-  let chars = 0;
-  for (const [from, to] of windows) {
-    for (const [start, end] of pieces(text, from, to)) tokens += countPiece(text.slice(start, end));
-    chars += to - from;
-  }
-  return chars === text.length ? tokens : Math.round((tokens / chars) * text.length);
-}
-
-/** countTokens without holding the event loop: yields every few milliseconds, so timers and I/O go on meanwhile. */
-export async function countTokensAsync(text: string): Promise<number> {
-  if (!text) return 0;
-  const windows: Array<[number, number]> = text.length <= EXACT_CHARS_MAX ? [[0, text.length]] : sampleWindows(text.length);
-  let tokens = 0;
-  let chars = 0;
-  let sliceStart = performance.now();
-  for (const [from, to] of windows) {
-    for (const [start, end] of pieces(text, from, to)) {
-      tokens += countPiece(text.slice(start, end));
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
-    }
-    chars += to - from;
-  }
-  return chars === text.length ? tokens : Math.round((tokens / chars) * text.length);
-}
+export { countTokens, countTokensAsync, EXACT_CHARS_MAX } from './token-count';
 
 /** Text a tool result would have taken in a model's context: strings as they are, anything else as JSON. */
 export function resultText(data: unknown): string {
@@ -159,19 +80,21 @@ export class ContextLedgerBook {
   constructor(
     private readonly dataDir: string,
     private readonly emit?: EventSink,
+    /** Counts off this thread (a worker); the engine passes its own and ends it on close. */
+    readonly counter: TokenCounter = new TokenCounter(),
   ) {
     this.file = path.join(dataDir, 'ledger.jsonl');
   }
 
   /**
-   * The bridge's onResult hook. Counting happens later, in slices, so a large result never delays the reply to the
-   * sandbox nor holds the event loop; past RUN_COUNTED_CHARS_MAX a run's results are estimated at the rate counted so far.
+   * The bridge's onResult hook. Counting happens later, in the token counter's worker, so a large result never delays
+   * the reply to the sandbox nor holds the event loop; past RUN_COUNTED_CHARS_MAX a run's results are estimated at the rate counted so far.
    */
   readonly onResult = (call: { runId: string }, data: unknown): void => {
     const run = this.pending.get(call.runId) ?? { tokens: 0, chars: 0, counted: Promise.resolve() };
     run.counted = run.counted.then(async () => {
       const text = resultText(data);
-      const tokens = run.chars >= RUN_COUNTED_CHARS_MAX && run.tokens > 0 ? Math.round((run.tokens / run.chars) * text.length) : await countTokensAsync(text);
+      const tokens = run.chars >= RUN_COUNTED_CHARS_MAX && run.tokens > 0 ? Math.round((run.tokens / run.chars) * text.length) : await this.counter.count(text);
       run.tokens += tokens;
       run.chars += text.length;
     });
@@ -194,7 +117,7 @@ export class ContextLedgerBook {
     const counting = this.pending.get(run.id);
     await counting?.counted;
     this.pending.delete(run.id);
-    const ledger = makeLedger(counting?.tokens ?? 0, await countTokensAsync(printed));
+    const ledger = makeLedger(counting?.tokens ?? 0, await this.counter.count(printed));
     return { runId: run.id, session: run.session, origin: run.origin, day: localDay(finishedAt), finishedAt, skills: skillsImportedBy(code), ledger };
   }
 

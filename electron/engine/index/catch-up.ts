@@ -62,15 +62,22 @@ export async function catchUpIndex(index: SearchIndex, graphRoot: string, option
   const indexed = index.pageMtimes();
   const onDisk = new Set<string>();
   const changed: ParsedPage[] = [];
+  // One lstat per file in a tight synchronous loop: of the ways measured on the 10k-page graph that still see an edit in
+  // place (a folder's mtime does not move for one), the fastest; fs.promises.stat cost 1.6-3x more (promises), fs.stat
+  // callbacks about as much as path.join plus statSync, whose join the concatenation saves. listPageFiles skips
+  // symbolic links, so lstat answers what stat would; a file deleted since the listing is simply not on disk.
+  const base = graphRoot.endsWith(path.sep) ? graphRoot : graphRoot + path.sep;
   for (const rel of files) {
     const pagePath = normalizeRelPath(rel);
-    onDisk.add(pagePath);
-    const absPath = path.join(graphRoot, rel);
+    const absPath = base + rel;
     try {
-      const { mtimeMs } = fs.statSync(absPath);
-      if (!configChanged && indexed.get(pagePath) === mtimeMs) continue;
-      changed.push(parsePage(readPage(absPath), rel, config, mtimeMs));
+      const stat = fs.lstatSync(absPath, { throwIfNoEntry: false });
+      if (!stat) continue; // deleted since the listing: gone from the index as from the folder
+      onDisk.add(pagePath);
+      if (!configChanged && indexed.get(pagePath) === stat.mtimeMs) continue;
+      changed.push(parsePage(readPage(absPath), rel, config, stat.mtimeMs));
     } catch (error) {
+      onDisk.add(pagePath);
       warnings.push(`${rel} could not be read: ${(error as Error).message}`);
     }
   }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Socket } from 'node:net';
 import { sandboxRuntime } from '../heavy-modules';
 import { LineSplitter } from './bridge';
+import { localSandboxDependencyErrors } from './local-dependencies';
 import { createRunCage, removeCageRoots, type RunCage } from './cage';
 import { runtimeSource } from '../runtime/sources';
 import { packagedSandboxConfig } from '../asar';
@@ -190,9 +191,9 @@ export class LocalSandboxBackend implements SandboxBackend {
   }
 
   private async probeAvailability(): Promise<{ ok: boolean; reason?: string }> {
-    const { SandboxManager } = await sandboxRuntime();
-    if (!SandboxManager.isSupportedPlatform()) return { ok: false, reason: `the local sandbox does not support ${process.platform}` };
-    const deps = await SandboxManager.checkDependenciesAsync();
+    // Without loading the runtime (local-dependencies.ts): `status` asks this and runs nothing.
+    const deps = await localSandboxDependencyErrors();
+    if (!deps.supported) return { ok: false, reason: `the local sandbox does not support ${process.platform}` };
     if (deps.errors.length > 0) return { ok: false, reason: `missing: ${deps.errors.join(', ')}` };
     return { ok: true };
   }
